@@ -1,0 +1,51 @@
+#pragma once
+// The CaseStore seam: the storage the engine runs its commands on. storage/ implements it on
+// SQLite; tests wrap it to inject failures. Every engine command is exactly one
+// begin_command() ... commit_command() (or rollback_command()) bracket.
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "casegate/records.hpp"
+#include "casegate/status.hpp"
+
+namespace casegate {
+
+class CaseStore {
+ public:
+  virtual ~CaseStore() = default;
+
+  // Starts a write transaction that waits for other writers up to the busy timeout
+  // (conflict when it cannot). REQUIRES: no command open.
+  virtual Status begin_command() = 0;
+  virtual Status commit_command() = 0;
+  // Never fails; safe to call when no command is open.
+  virtual void rollback_command() noexcept = 0;
+
+  virtual Result<std::optional<User>> find_user(std::string_view id) = 0;
+  virtual Result<std::vector<User>> list_users() = 0;
+  virtual Result<bool> has_users() = 0;
+  virtual Status insert_user(const User& user) = 0;
+  virtual Status set_user_active(std::string_view id, bool active) = 0;
+
+  virtual Result<std::optional<CaseRecord>> find_case(CaseId id) = 0;
+  // Assigns and returns the id; `record.id` is ignored.
+  virtual Result<CaseId> insert_case(const CaseRecord& record) = 0;
+  // Moves the case to `state` (stage + 1, version + 1) if its version is still
+  // `expected_version`; conflict otherwise.
+  virtual Status move_case(CaseId id, std::int64_t expected_version, std::string_view state,
+                           Instant entered_at) = 0;
+
+  virtual Result<std::vector<TaskRecord>> tasks_of(CaseId id) = 0;
+  // Assigns and returns the id; `task.id` is ignored.
+  virtual Result<std::int64_t> insert_task(const TaskRecord& task) = 0;
+
+  // Appends one entry to the hash chain and returns it as stored.
+  virtual Result<AuditEntry> append_audit(const AuditDraft& draft) = 0;
+  virtual Result<std::vector<AuditEntry>> audit_of_case(CaseId id) = 0;
+  // Recomputes the whole chain from the first entry.
+  virtual Result<ChainReport> verify_chain() = 0;
+};
+
+}  // namespace casegate

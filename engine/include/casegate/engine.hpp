@@ -1,0 +1,126 @@
+#pragma once
+// The Engine: every command a case system needs, each one audited and each one a single
+// transaction. Thread-safe: commands from several threads are serialised.
+//
+// Every command names the acting user (`as`). Unknown users get not_found, inactive ones
+// refused; both before anything is read. A command that fails after the user is known is
+// still audited (outcome refused, invalid or conflict) in a transaction of its own.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "casegate/case_store.hpp"
+#include "casegate/records.hpp"
+#include "casegate/status.hpp"
+#include "casegate/time.hpp"
+#include "casegate/workflow.hpp"
+
+namespace casegate {
+
+struct OpenCaseRequest {
+  std::string workflow;  // newest registered version is used
+  std::string subject;   // required: the caller's reference for the child or action
+  std::string team;      // default: the opening user's team
+  std::optional<Instant> received_at;        // default: now; not in the future
+  std::map<std::string, std::string> attributes;  // free text attributes
+};
+
+struct RecordTaskRequest {
+  CaseId case_id = 0;
+  std::string kind;
+  std::string payload_json;             // validated against the kind's rules
+  std::optional<Instant> occurred_at;  // default: now; not in the future, not before received_at
+};
+
+struct FireRequest {
+  CaseId case_id = 0;
+  std::string event;
+  bool override_gate = false;  // team_manager only, with a reason
+  std::string reason;
+  std::optional<std::int64_t> expected_version;  // conflict when the case has moved on
+};
+
+enum class FireOutcome { accepted, override, refused };
+std::string_view fire_outcome_name(FireOutcome outcome);
+
+enum class RefusalReason { none, gate_unmet, not_valid_in_state, role_not_allowed };
+
+struct FireResult {
+  CaseId case_id = 0;
+  std::string event;
+  FireOutcome outcome = FireOutcome::refused;
+  RefusalReason refusal = RefusalReason::none;
+  std::string from;
+  std::string to;                    // accepted/override: the new state; refused: == from
+  std::vector<Requirement> missing;  // refused by the gate, or overridden: what was not there
+  std::int64_t version = 0;          // the case's version after the command
+  std::string message;               // one line for a person
+};
+
+struct TaskReceipt {
+  std::int64_t task_id = 0;
+  CaseId case_id = 0;
+  std::string kind;
+  std::string state;
+  std::string payload_json;  // as stored
+};
+
+struct EventReadiness {
+  std::string event;
+  std::string to;
+  bool ready = false;
+  std::vector<Requirement> missing;
+};
+
+struct CaseStatus {
+  CaseRecord record;
+  std::vector<EventReadiness> events;  // every event valid in the current state
+  bool final = false;
+};
+
+class Engine {
+ public:
+  Engine(std::unique_ptr<CaseStore> store, WorkflowRegistry workflows,
+         std::shared_ptr<const Clock> clock);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Creates the first user, an admin. refused once any user exists.
+  Status init(const std::string& admin_id, const std::string& admin_name);
+  // Admins only. invalid_input for an empty or malformed id or an existing one.
+  Status add_user(std::string_view as, const User& user);
+  Status set_user_active(std::string_view as, std::string_view user_id, bool active);
+  Result<std::vector<User>> list_users(std::string_view as);
+
+  Result<CaseRecord> open_case(std::string_view as, const OpenCaseRequest& request);
+  // refused when the user's role may not record this kind (audited).
+  Result<TaskReceipt> record_task(std::string_view as, const RecordTaskRequest& request);
+  // A refusal by gate, state or role is a FireResult with outcome refused, not an error.
+  Result<FireResult> fire(std::string_view as, const FireRequest& request);
+
+  // Views, audited as such: who looked at this child's record.
+  Result<CaseStatus> status(std::string_view as, CaseId case_id);
+  Result<std::vector<AuditEntry>> history(std::string_view as, CaseId case_id);
+
+  // Recomputes the audit chain. Not a view of any case, so not audited.
+  Result<ChainReport> verify();
+
+  const WorkflowRegistry& workflows() const { return workflows_; }
+  const Clock& clock() const { return *clock_; }
+
+ private:
+  Result<User> acting_user(std::string_view as);
+  std::unique_ptr<CaseStore> store_;
+  WorkflowRegistry workflows_;
+  std::shared_ptr<const Clock> clock_;
+  std::mutex mutex_;
+};
+
+}  // namespace casegate

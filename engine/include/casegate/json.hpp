@@ -1,0 +1,33 @@
+#pragma once
+// The JSON forms of casegate's records: one definition used by the audit log, the CLI's --json
+// output and embedders. Field names are stable (see docs/cli.md).
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "casegate/engine.hpp"
+#include "casegate/records.hpp"
+#include "casegate/workflow.hpp"
+
+namespace casegate {
+
+// {"task", "condition" (null when none), "role" (null when any), "scope": "stage"|"case"}
+void to_json(nlohmann::json& out, const Requirement& requirement);
+// {"id", "name", "role", "team", "active"}
+void to_json(nlohmann::json& out, const User& user);
+// {"case", "workflow", "workflow_version", "subject", "team", "state", "version",
+//  "received_at", "opened_at", "state_entered_at", "attributes"}
+void to_json(nlohmann::json& out, const CaseRecord& record);
+// {"case", "event", "outcome", "from", "to", "missing", "message", "version"}
+void to_json(nlohmann::json& out, const FireResult& result);
+// {"task_id", "case", "kind", "state", "payload"}
+void to_json(nlohmann::json& out, const TaskReceipt& receipt);
+// {"case", "workflow", "workflow_version", "state", "version", "final", "events": [{"event", "to", "ready", "missing"}]}
+void to_json(nlohmann::json& out, const CaseStatus& status);
+// {"seq", "at", "case", "actor", "role", "action", "outcome", "detail" (object), "prev_hash", "hash"}
+void to_json(nlohmann::json& out, const AuditEntry& entry);
+// {"ok", "entries_verified", "first_bad_seq", "problem"}
+void to_json(nlohmann::json& out, const ChainReport& report);
+// {"from", "event", "to", "gate": [requirements]}
+void to_json(nlohmann::json& out, const TransitionInfo& transition);
+
+}  // namespace casegate

@@ -1,0 +1,105 @@
+#pragma once
+// The Workflow seam: what the engine needs from a workflow definition. Implementations
+// live in workflows/ (Boost.MSM machines); nothing here depends on Boost.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "casegate/roles.hpp"
+#include "casegate/status.hpp"
+
+namespace casegate {
+
+// Where a gate looks for a task.
+enum class Scope {
+  stage,      // recorded since the case last entered its current state (the default)
+  whole_case  // recorded any time in this case; stored and printed as "case"
+};
+std::string_view scope_name(Scope scope);
+
+// One requirement of a gate: a task of `task` kind, optionally with a condition on its payload,
+// optionally recorded by `role`, found within `scope`.
+struct Requirement {
+  std::string task;
+  std::string condition;  // human-readable, e.g. "decision=significant_harm"; empty: any payload
+  std::optional<Role> role;
+  Scope scope = Scope::stage;
+  bool operator==(const Requirement&) const = default;
+};
+// "strategy_meeting with participants include social_care, police, health (recorded by
+// team_manager) in any stage": one phrase for messages and tables.
+std::string describe(const Requirement& requirement);
+
+struct StateInfo {
+  std::string name;
+  bool initial = false;
+  bool final = false;
+};
+
+struct TransitionInfo {
+  std::string from;
+  std::string event;
+  std::string to;
+  std::vector<Requirement> gate;  // empty: ungated
+};
+
+// A task of the case as a gate sees it.
+struct TaskFact {
+  std::string_view kind;
+  Role role;
+  bool in_current_stage;
+  std::string_view payload_json;  // as stored (validated, compact)
+};
+
+enum class DecisionKind {
+  accepted,            // the gate held (or was overridden): the case moves to `to`
+  gated,               // the event is valid here but its gate does not hold: see `missing`
+  not_valid_in_state,  // no transition for this event from this state: see `valid_events`
+  unknown_event,       // the workflow has no such event at all
+};
+
+struct Decision {
+  DecisionKind kind = DecisionKind::unknown_event;
+  std::string to;                    // accepted: the new state; gated: where it would lead
+  std::vector<Requirement> missing;  // gated, or accepted by override: what was not there
+  std::vector<std::string> valid_events;  // not_valid_in_state: the events this state has
+};
+
+class Workflow {
+ public:
+  virtual ~Workflow() = default;
+
+  virtual const std::string& name() const = 0;
+  virtual int version() const = 0;
+  virtual const std::vector<StateInfo>& states() const = 0;
+  virtual const std::vector<TransitionInfo>& transitions() const = 0;
+  const std::string& initial_state() const;
+  bool has_state(std::string_view state) const;
+  // Distinct events leaving `state`, in table order.
+  std::vector<std::string> events_from(std::string_view state) const;
+
+  // Restores the machine to `state` and dispatches `event` against the case's tasks.
+  // With `override_gate`, a gate that does not hold is passed anyway and what it lacked is
+  // reported in `missing`. Errors only when `state` is not a state of this workflow.
+  virtual Result<Decision> decide(std::string_view state, std::string_view event,
+                                  std::span<const TaskFact> ledger, bool override_gate) const = 0;
+};
+
+// Workflows by name and version. The newest version opens new cases; stored cases keep theirs.
+class WorkflowRegistry {
+ public:
+  Status add(std::shared_ptr<const Workflow> workflow);
+  const Workflow* find(std::string_view name, int version) const;
+  const Workflow* latest(std::string_view name) const;
+  std::vector<const Workflow*> all() const;  // by name, then version
+
+ private:
+  std::map<std::string, std::map<int, std::shared_ptr<const Workflow>>, std::less<>> by_name_;
+};
+
+}  // namespace casegate

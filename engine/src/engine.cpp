@@ -1,0 +1,460 @@
+#include "casegate/engine.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <functional>
+
+#include "casegate/digest.hpp"
+#include "casegate/json.hpp"
+#include "casegate/task_kinds.hpp"
+#include "utf8.hpp"
+
+namespace casegate {
+namespace {
+
+using nlohmann::ordered_json;
+using std::chrono::minutes;
+
+// Business times may run ahead of the engine's clock by this much (clock skew between machines).
+constexpr minutes allowed_clock_skew{5};
+constexpr std::size_t max_text_bytes = 4000;
+constexpr std::size_t max_id_bytes = 64;
+
+// A name from the input, safe to put in a one-line message: truncated, control bytes escaped.
+std::string shown_name(std::string_view text) {
+  std::string out = "'";
+  std::size_t shown = std::min<std::size_t>(text.size(), 60);
+  for (std::size_t i = 0; i < shown; ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F || c >= 0x80) {
+      static constexpr char hex[] = "0123456789abcdef";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 0x0F];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (text.size() > shown) out += "...";
+  return out + "'";
+}
+
+Status check_identifier(std::string_view what, std::string_view id) {
+  if (id.empty()) return Status::invalid_input(std::string(what) + " must not be empty");
+  if (id.size() > max_id_bytes)
+    return Status::invalid_input(std::string(what) + " " + shown_name(id) + " is longer than 64 characters");
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+              c == '_' || c == '-' || c == '@';
+    if (!ok)
+      return Status::invalid_input(std::string(what) + " " + shown_name(id) +
+                                   " may hold only letters, digits and . _ - @");
+  }
+  return Status::ok();
+}
+
+Status check_text(std::string_view what, std::string_view text, bool required) {
+  if (required && text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    return Status::invalid_input(std::string(what) + " must not be empty");
+  if (text.size() > max_text_bytes)
+    return Status::invalid_input(std::string(what) + " is longer than " + std::to_string(max_text_bytes) + " bytes");
+  if (first_invalid_utf8(text)) return Status::invalid_input(std::string(what) + " is not valid UTF-8");
+  if (text.find('\0') != std::string_view::npos)
+    return Status::invalid_input(std::string(what) + " contains a NUL byte");
+  return Status::ok();
+}
+
+std::string_view outcome_for(Code code) {
+  switch (code) {
+    case Code::invalid_input: return "invalid";
+    case Code::refused: return "refused";
+    case Code::not_found: return "not_found";
+    case Code::conflict: return "conflict";
+    default: return "error";
+  }
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
+  return text;
+}
+
+std::string describe_all(const std::vector<Requirement>& missing) {
+  std::string text;
+  for (const auto& r : missing) text += (text.empty() ? "" : "; ") + describe(r);
+  return text;
+}
+
+std::string case_name(CaseId id) { return "case " + std::to_string(id); }
+
+}  // namespace
+
+std::string_view fire_outcome_name(FireOutcome outcome) {
+  switch (outcome) {
+    case FireOutcome::accepted: return "accepted";
+    case FireOutcome::override: return "override";
+    case FireOutcome::refused: return "refused";
+  }
+  return "refused";
+}
+
+// One command: its audit entry under construction, filled in by the command's body.
+struct AuditBuilder {
+  AuditDraft draft;
+  ordered_json detail = ordered_json::object();
+};
+
+Engine::Engine(std::unique_ptr<CaseStore> store, WorkflowRegistry workflows,
+               std::shared_ptr<const Clock> clock)
+    : store_(std::move(store)), workflows_(std::move(workflows)), clock_(std::move(clock)) {
+  if (!clock_) clock_ = std::make_shared<SystemClock>();
+}
+
+Engine::~Engine() = default;
+
+namespace {
+
+// Runs `body` as one transaction and appends its audit entry in it. When the body fails, its
+// writes are rolled back and the attempt is audited in a transaction of its own.
+template <class T, class Body>
+Result<T> run_command(CaseStore& store, const Clock& clock, std::string_view as, std::string_view action,
+                      std::optional<CaseId> case_id, Body&& body) {
+  if (auto s = store.begin_command(); !s) return s;
+  auto found = store.find_user(as);
+  if (!found) {
+    store.rollback_command();
+    return found.status();
+  }
+  if (!found->has_value()) {
+    store.rollback_command();
+    if (auto s = check_identifier("user", as); !s) return s;
+    return Status::not_found("user " + shown_name(as) + " does not exist");
+  }
+  const User user = **found;
+  AuditBuilder audit;
+  audit.draft = AuditDraft{clock.now(), case_id, user.id, std::string(role_name(user.role)),
+                           std::string(action), "accepted", ""};
+  Result<T> result = user.active ? body(user, audit)
+                                 : Result<T>(Status::refused("user " + shown_name(user.id) + " is inactive"));
+  if (result) {
+    audit.draft.detail_json = audit.detail.dump();
+    Status written = store.append_audit(audit.draft).status();
+    if (written) written = store.commit_command();
+    if (written) return result;
+    store.rollback_command();
+    result = Result<T>(written);
+  } else {
+    store.rollback_command();
+  }
+  // The attempt is audited on its own: the command's writes are gone, the entry is not.
+  audit.draft.outcome = outcome_for(result.status().code());
+  audit.detail["error"] = result.status().message();
+  audit.draft.detail_json = audit.detail.dump();
+  if (store.begin_command()) {
+    if (store.append_audit(audit.draft) && store.commit_command()) return result;
+    store.rollback_command();
+  }
+  return result;
+}
+
+Result<CaseRecord> load_case(CaseStore& store, CaseId id) {
+  auto found = store.find_case(id);
+  if (!found) return found.status();
+  if (!found->has_value()) return Status::not_found(case_name(id) + " does not exist");
+  return std::move(**found);
+}
+
+}  // namespace
+
+Result<User> Engine::acting_user(std::string_view as) {
+  auto found = store_->find_user(as);
+  if (!found) return found.status();
+  if (!found->has_value()) return Status::not_found("user " + shown_name(as) + " does not exist");
+  return **found;
+}
+
+Status Engine::init(const std::string& admin_id, const std::string& admin_name) {
+  if (auto s = check_identifier("admin id", admin_id); !s) return s;
+  if (auto s = check_text("admin name", admin_name, false); !s) return s;
+  std::lock_guard lock(mutex_);
+  if (auto s = store_->begin_command(); !s) return s;
+  auto any = store_->has_users();
+  Status status = any.status();
+  if (any && *any) status = Status::refused("the database is already initialised; an admin adds users");
+  User admin{admin_id, admin_name.empty() ? admin_id : admin_name, Role::admin, "", true};
+  if (status) status = store_->insert_user(admin);
+  if (status) {
+    ordered_json detail{{"user", admin.id}, {"role", "admin"}};
+    status = store_->append_audit(
+                       AuditDraft{clock_->now(), std::nullopt, admin.id, "admin", "init", "accepted", detail.dump()})
+                 .status();
+  }
+  if (status) status = store_->commit_command();
+  if (!status) store_->rollback_command();
+  return status;
+}
+
+Status Engine::add_user(std::string_view as, const User& user) {
+  std::lock_guard lock(mutex_);
+  auto result = run_command<bool>(*store_, *clock_, as, "user_add", std::nullopt,
+                                  [&](const User& actor, AuditBuilder& audit) -> Result<bool> {
+    audit.detail["user"] = user.id.substr(0, max_id_bytes);
+    audit.detail["role"] = role_name(user.role);
+    if (actor.role != Role::admin) return Status::refused("only an admin adds users; " + actor.id + " is " + std::string(role_name(actor.role)));
+    if (auto s = check_identifier("user id", user.id); !s) return s;
+    if (auto s = check_text("user name", user.name, false); !s) return s;
+    if (auto s = check_text("team", user.team, false); !s) return s;
+    auto existing = store_->find_user(user.id);
+    if (!existing) return existing.status();
+    if (existing->has_value()) return Status::invalid_input("user " + shown_name(user.id) + " already exists");
+    User stored = user;
+    if (stored.name.empty()) stored.name = stored.id;
+    stored.active = true;
+    audit.detail["team"] = stored.team;
+    if (auto s = store_->insert_user(stored); !s) return s;
+    return true;
+  });
+  return result ? Status::ok() : result.status();
+}
+
+Status Engine::set_user_active(std::string_view as, std::string_view user_id, bool active) {
+  std::lock_guard lock(mutex_);
+  auto result = run_command<bool>(*store_, *clock_, as, "user_update", std::nullopt,
+                                  [&](const User& actor, AuditBuilder& audit) -> Result<bool> {
+    audit.detail["user"] = std::string(user_id.substr(0, max_id_bytes));
+    audit.detail["active"] = active;
+    if (actor.role != Role::admin) return Status::refused("only an admin changes users; " + actor.id + " is " + std::string(role_name(actor.role)));
+    if (actor.id == user_id && !active) return Status::refused("an admin cannot deactivate themself");
+    auto existing = store_->find_user(user_id);
+    if (!existing) return existing.status();
+    if (!existing->has_value()) return Status::not_found("user " + shown_name(user_id) + " does not exist");
+    if (auto s = store_->set_user_active(user_id, active); !s) return s;
+    return true;
+  });
+  return result ? Status::ok() : result.status();
+}
+
+Result<std::vector<User>> Engine::list_users(std::string_view as) {
+  std::lock_guard lock(mutex_);
+  if (auto s = store_->begin_command(); !s) return s;
+  auto actor = acting_user(as);
+  Result<std::vector<User>> result = actor ? store_->list_users() : Result<std::vector<User>>(actor.status());
+  if (actor && !actor->active) result = Status::refused("user " + shown_name(as) + " is inactive");
+  store_->rollback_command();  // read only
+  return result;
+}
+
+Result<CaseRecord> Engine::open_case(std::string_view as, const OpenCaseRequest& request) {
+  std::lock_guard lock(mutex_);
+  return run_command<CaseRecord>(*store_, *clock_, as, "open", std::nullopt,
+                                 [&](const User& actor, AuditBuilder& audit) -> Result<CaseRecord> {
+    audit.detail["event"] = "open";
+    audit.detail["workflow"] = request.workflow.substr(0, max_id_bytes);
+    audit.detail["from"] = nullptr;
+    if (!works_cases(actor.role)) return Status::refused("an admin does not open cases");
+    const Workflow* workflow = workflows_.latest(request.workflow);
+    if (workflow == nullptr) return Status::invalid_input("unknown workflow " + shown_name(request.workflow));
+    if (auto s = check_text("subject", request.subject, true); !s) return s;
+    if (auto s = check_text("team", request.team, false); !s) return s;
+    Instant now = clock_->now();
+    Instant received = request.received_at.value_or(now);
+    if (received > now + allowed_clock_skew)
+      return Status::invalid_input("received_at " + format_instant(received) + " is in the future");
+    nlohmann::json attributes = nlohmann::json::object();
+    for (const auto& [key, value] : request.attributes) {
+      if (auto s = check_identifier("attribute name", key); !s) return s;
+      if (auto s = check_text("attribute " + key, value, false); !s) return s;
+      attributes[key] = value;
+    }
+    CaseRecord record;
+    record.workflow = workflow->name();
+    record.workflow_version = workflow->version();
+    record.subject = request.subject;
+    record.team = request.team.empty() ? actor.team : request.team;
+    record.state = workflow->initial_state();
+    record.attributes_json = attributes.dump();
+    record.received_at = received;
+    record.opened_at = now;
+    record.state_entered_at = now;
+    auto id = store_->insert_case(record);
+    if (!id) return id.status();
+    record.id = *id;
+    audit.draft.case_id = record.id;
+    audit.detail["workflow_version"] = record.workflow_version;
+    audit.detail["to"] = record.state;
+    audit.detail["subject_sha256"] = sha256_hex(record.subject);
+    audit.detail["received_at"] = format_instant(received);
+    return record;
+  });
+}
+
+Result<TaskReceipt> Engine::record_task(std::string_view as, const RecordTaskRequest& request) {
+  std::lock_guard lock(mutex_);
+  return run_command<TaskReceipt>(*store_, *clock_, as, "record", request.case_id,
+                                  [&](const User& actor, AuditBuilder& audit) -> Result<TaskReceipt> {
+    audit.detail["event"] = request.kind.substr(0, max_id_bytes);
+    audit.detail["payload_sha256"] = sha256_hex(request.payload_json);
+    if (!works_cases(actor.role)) return Status::refused("an admin does not record tasks");
+    auto record = load_case(*store_, request.case_id);
+    if (!record) return record.status();
+    audit.detail["from"] = record->state;
+    audit.detail["to"] = record->state;
+    const TaskKindInfo* kind = find_task_kind(request.kind);
+    if (kind == nullptr) return Status::invalid_input("unknown task kind " + shown_name(request.kind));
+    if (kind->recorded_only_by && *kind->recorded_only_by != actor.role)
+      return Status::refused(std::string(kind->name) + " is recorded only by a " +
+                             std::string(role_name(*kind->recorded_only_by)) + "; " + actor.id + " is " +
+                             std::string(role_name(actor.role)));
+    auto payload = validate_payload(request.kind, request.payload_json);
+    if (!payload) return payload.status();
+    Instant now = clock_->now();
+    Instant occurred = request.occurred_at.value_or(now);
+    if (occurred > now + allowed_clock_skew)
+      return Status::invalid_input("occurred_at " + format_instant(occurred) + " is in the future");
+    if (occurred < record->received_at)
+      return Status::invalid_input("occurred_at " + format_instant(occurred) + " is before " +
+                                   case_name(record->id) + " was received (" + format_instant(record->received_at) + ")");
+    TaskRecord task;
+    task.case_id = record->id;
+    task.kind = request.kind;
+    task.payload_json = *payload;
+    task.actor = actor.id;
+    task.role = actor.role;
+    task.state = record->state;
+    task.stage = record->stage;
+    task.occurred_at = occurred;
+    task.recorded_at = now;
+    auto id = store_->insert_task(task);
+    if (!id) return id.status();
+    audit.detail["task_id"] = *id;
+    audit.detail["occurred_at"] = format_instant(occurred);
+    return TaskReceipt{*id, record->id, task.kind, record->state, task.payload_json};
+  });
+}
+
+Result<FireResult> Engine::fire(std::string_view as, const FireRequest& request) {
+  std::lock_guard lock(mutex_);
+  return run_command<FireResult>(*store_, *clock_, as, "fire", request.case_id,
+                                 [&](const User& actor, AuditBuilder& audit) -> Result<FireResult> {
+    audit.detail["event"] = request.event.substr(0, max_id_bytes);
+    if (!works_cases(actor.role)) return Status::refused("an admin does not fire events");
+    auto record = load_case(*store_, request.case_id);
+    if (!record) return record.status();
+    audit.detail["from"] = record->state;
+    audit.detail["to"] = record->state;
+    if (request.expected_version && *request.expected_version != record->version)
+      return Status::conflict(case_name(record->id) + " is at version " + std::to_string(record->version) +
+                              ", not the expected " + std::to_string(*request.expected_version));
+    const Workflow* workflow = workflows_.find(record->workflow, record->workflow_version);
+    if (workflow == nullptr)
+      return Status::internal(case_name(record->id) + " uses workflow " + record->workflow + " version " +
+                              std::to_string(record->workflow_version) + ", which is not registered");
+    FireResult result;
+    result.case_id = record->id;
+    result.event = request.event;
+    result.from = record->state;
+    result.to = record->state;
+    result.version = record->version;
+    if (request.override_gate) {
+      if (auto s = check_text("override reason", request.reason, true); !s) return s;
+      audit.detail["reason"] = request.reason;
+      if (actor.role != Role::team_manager) {
+        result.refusal = RefusalReason::role_not_allowed;
+        result.message = "only a team_manager may override a gate; " + actor.id + " is " +
+                         std::string(role_name(actor.role));
+        audit.draft.outcome = "refused";
+        audit.detail["message"] = result.message;
+        return result;
+      }
+    }
+    auto tasks = store_->tasks_of(record->id);
+    if (!tasks) return tasks.status();
+    std::vector<TaskFact> ledger;
+    ledger.reserve(tasks->size());
+    for (const auto& t : *tasks) ledger.push_back({t.kind, t.role, t.stage == record->stage, t.payload_json});
+    auto decision = workflow->decide(record->state, request.event, ledger, request.override_gate);
+    if (!decision) return decision.status();
+    switch (decision->kind) {
+      case DecisionKind::unknown_event:
+        return Status::invalid_input("unknown event " + shown_name(request.event) + " for workflow " + workflow->name());
+      case DecisionKind::not_valid_in_state:
+        result.refusal = RefusalReason::not_valid_in_state;
+        result.message = request.event + " is not valid in state " + record->state + "; valid: " +
+                         (decision->valid_events.empty() ? "none (final state)" : join(decision->valid_events));
+        break;
+      case DecisionKind::gated:
+        result.refusal = RefusalReason::gate_unmet;
+        result.missing = decision->missing;
+        result.message = request.event + " refused: missing " + describe_all(result.missing);
+        break;
+      case DecisionKind::accepted: {
+        Instant now = clock_->now();
+        if (auto s = store_->move_case(record->id, record->version, decision->to, now); !s) return s;
+        result.to = decision->to;
+        result.version = record->version + 1;
+        result.missing = decision->missing;
+        if (result.missing.empty()) {
+          result.outcome = FireOutcome::accepted;
+          result.message = request.event + ": " + result.from + " -> " + result.to;
+        } else {
+          result.outcome = FireOutcome::override;
+          result.message = request.event + " overridden by " + actor.id + ": " + result.from + " -> " + result.to +
+                           " without " + describe_all(result.missing);
+        }
+        break;
+      }
+    }
+    audit.draft.outcome = std::string(fire_outcome_name(result.outcome));
+    audit.detail["to"] = result.to;
+    audit.detail["missing"] = nlohmann::json(result.missing);
+    if (result.outcome == FireOutcome::refused) audit.detail["message"] = result.message;
+    return result;
+  });
+}
+
+Result<CaseStatus> Engine::status(std::string_view as, CaseId case_id) {
+  std::lock_guard lock(mutex_);
+  return run_command<CaseStatus>(*store_, *clock_, as, "view", case_id,
+                                 [&](const User&, AuditBuilder& audit) -> Result<CaseStatus> {
+    audit.detail["view"] = "status";
+    auto record = load_case(*store_, case_id);
+    if (!record) return record.status();
+    const Workflow* workflow = workflows_.find(record->workflow, record->workflow_version);
+    if (workflow == nullptr) return Status::internal(case_name(case_id) + " uses an unregistered workflow version");
+    auto tasks = store_->tasks_of(case_id);
+    if (!tasks) return tasks.status();
+    std::vector<TaskFact> ledger;
+    for (const auto& t : *tasks) ledger.push_back({t.kind, t.role, t.stage == record->stage, t.payload_json});
+    CaseStatus status;
+    for (const auto& event : workflow->events_from(record->state)) {
+      auto decision = workflow->decide(record->state, event, ledger, false);
+      if (!decision) return decision.status();
+      status.events.push_back(EventReadiness{event, decision->to, decision->kind == DecisionKind::accepted,
+                                             decision->missing});
+    }
+    for (const auto& s : workflow->states())
+      if (s.name == record->state) status.final = s.final;
+    status.record = std::move(*record);
+    return status;
+  });
+}
+
+Result<std::vector<AuditEntry>> Engine::history(std::string_view as, CaseId case_id) {
+  std::lock_guard lock(mutex_);
+  return run_command<std::vector<AuditEntry>>(*store_, *clock_, as, "view", case_id,
+                                              [&](const User&, AuditBuilder& audit) -> Result<std::vector<AuditEntry>> {
+    audit.detail["view"] = "history";
+    auto record = load_case(*store_, case_id);
+    if (!record) return record.status();
+    return store_->audit_of_case(case_id);
+  });
+}
+
+Result<ChainReport> Engine::verify() {
+  std::lock_guard lock(mutex_);
+  return store_->verify_chain();
+}
+
+}  // namespace casegate

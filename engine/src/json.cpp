@@ -1,0 +1,102 @@
+#include "casegate/json.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace casegate {
+
+using nlohmann::json;
+
+void to_json(json& out, const Requirement& requirement) {
+  out = json::object();
+  out["task"] = requirement.task;
+  out["condition"] = requirement.condition.empty() ? json(nullptr) : json(requirement.condition);
+  out["role"] = requirement.role ? json(role_name(*requirement.role)) : json(nullptr);
+  out["scope"] = scope_name(requirement.scope);
+}
+
+void to_json(json& out, const User& user) {
+  out = json{{"id", user.id},
+             {"name", user.name},
+             {"role", role_name(user.role)},
+             {"team", user.team},
+             {"active", user.active}};
+}
+
+void to_json(json& out, const CaseRecord& record) {
+  json attributes = json::parse(record.attributes_json, nullptr, false);
+  out = json{{"case", record.id},
+             {"workflow", record.workflow},
+             {"workflow_version", record.workflow_version},
+             {"subject", record.subject},
+             {"team", record.team},
+             {"state", record.state},
+             {"version", record.version},
+             {"received_at", format_instant(record.received_at)},
+             {"opened_at", format_instant(record.opened_at)},
+             {"state_entered_at", format_instant(record.state_entered_at)},
+             {"attributes", attributes.is_discarded() ? json::object() : attributes}};
+}
+
+void to_json(json& out, const FireResult& result) {
+  out = json{{"case", result.case_id},
+             {"event", result.event},
+             {"outcome", fire_outcome_name(result.outcome)},
+             {"from", result.from},
+             {"to", result.to},
+             {"missing", result.missing},
+             {"message", result.message},
+             {"version", result.version}};
+}
+
+void to_json(json& out, const TaskReceipt& receipt) {
+  out = json{{"task_id", receipt.task_id},
+             {"case", receipt.case_id},
+             {"kind", receipt.kind},
+             {"state", receipt.state},
+             {"payload", json::parse(receipt.payload_json, nullptr, false)}};
+}
+
+void to_json(json& out, const CaseStatus& status) {
+  json events = json::array();
+  for (const auto& e : status.events)
+    events.push_back(json{{"event", e.event}, {"to", e.to}, {"ready", e.ready}, {"missing", e.missing}});
+  out = json{{"case", status.record.id},
+             {"workflow", status.record.workflow},
+             {"workflow_version", status.record.workflow_version},
+             {"subject", status.record.subject},
+             {"team", status.record.team},
+             {"state", status.record.state},
+             {"version", status.record.version},
+             {"final", status.final},
+             {"events", events}};
+}
+
+void to_json(json& out, const AuditEntry& entry) {
+  json detail = json::parse(entry.entry.detail_json, nullptr, false);
+  out = json{{"seq", entry.seq},
+             {"at", format_instant(entry.entry.at)},
+             {"case", entry.entry.case_id ? json(*entry.entry.case_id) : json(nullptr)},
+             {"actor", entry.entry.actor},
+             {"role", entry.entry.role},
+             {"action", entry.entry.action},
+             {"outcome", entry.entry.outcome},
+             {"detail", detail.is_discarded() ? json(entry.entry.detail_json) : detail},
+             {"prev_hash", entry.prev_hash},
+             {"hash", entry.hash}};
+}
+
+void to_json(json& out, const ChainReport& report) {
+  out = json{{"ok", report.ok},
+             {"entries_verified", report.entries_verified},
+             {"first_bad_seq", report.ok ? json(nullptr) : json(report.first_bad_seq)},
+             {"problem", report.ok ? json(nullptr) : json(report.problem)}};
+}
+
+void to_json(json& out, const TransitionInfo& transition) {
+  out = json{{"from", transition.from},
+             {"event", transition.event},
+             {"to", transition.to},
+             {"gate", transition.gate}};
+}
+
+}  // namespace casegate

@@ -1,0 +1,97 @@
+#include "casegate/time.hpp"
+
+#include <cstdio>
+
+namespace casegate {
+namespace {
+
+using namespace std::chrono;
+
+// Reads exactly `width` decimal digits at `pos`.
+bool read_digits(std::string_view text, std::size_t& pos, int width, int& out) {
+  if (pos + static_cast<std::size_t>(width) > text.size()) return false;
+  int value = 0;
+  for (int i = 0; i < width; ++i) {
+    char c = text[pos + static_cast<std::size_t>(i)];
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  pos += static_cast<std::size_t>(width);
+  out = value;
+  return true;
+}
+
+bool expect(std::string_view text, std::size_t& pos, char c) {
+  if (pos < text.size() && text[pos] == c) {
+    ++pos;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<Instant> parse_instant(std::string_view text, std::string_view field) {
+  auto bad = [&](std::string_view why) {
+    return Status::invalid_input(std::string(field) + ": '" + std::string(text.substr(0, 40)) +
+                                 "' is not an ISO 8601 time (" + std::string(why) +
+                                 "), e.g. 2026-11-26T09:30:00Z");
+  };
+  std::size_t pos = 0;
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;
+  if (!read_digits(text, pos, 4, y) || !expect(text, pos, '-') || !read_digits(text, pos, 2, mo) ||
+      !expect(text, pos, '-') || !read_digits(text, pos, 2, d))
+    return bad("expected YYYY-MM-DD");
+  if (!expect(text, pos, 'T') && !expect(text, pos, ' ')) return bad("expected T and a time of day");
+  if (!read_digits(text, pos, 2, h) || !expect(text, pos, ':') || !read_digits(text, pos, 2, mi))
+    return bad("expected HH:MM");
+  if (expect(text, pos, ':')) {
+    if (!read_digits(text, pos, 2, s)) return bad("expected seconds");
+    if (expect(text, pos, '.')) {
+      std::size_t start = pos;
+      int scale = 100;
+      while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+        ms += (text[pos] - '0') * scale;  // digits past milliseconds are dropped
+        scale /= 10;
+        ++pos;
+      }
+      if (pos == start) return bad("expected fraction digits");
+    }
+  }
+  int offset_minutes = 0;
+  if (expect(text, pos, 'Z') || expect(text, pos, 'z')) {
+  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+    int sign = text[pos] == '-' ? -1 : 1;
+    ++pos;
+    int oh = 0, om = 0;
+    if (!read_digits(text, pos, 2, oh)) return bad("expected offset hours");
+    expect(text, pos, ':');
+    if (!read_digits(text, pos, 2, om)) return bad("expected offset minutes");
+    if (oh > 23 || om > 59) return bad("offset out of range");
+    offset_minutes = sign * (oh * 60 + om);
+  } else {
+    return bad("expected Z or an offset such as +01:00");
+  }
+  if (pos != text.size()) return bad("unexpected text after the time");
+  year_month_day date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  if (!date.ok()) return bad("no such date");
+  if (h > 23 || mi > 59 || s > 59) return bad("time of day out of range");
+  auto local = sys_days{date} + hours{h} + minutes{mi} + seconds{s} + milliseconds{ms};
+  return Instant{local - minutes{offset_minutes}};
+}
+
+std::string format_instant(Instant instant) {
+  auto day_point = floor<days>(instant);
+  year_month_day date{day_point};
+  hh_mm_ss<milliseconds> tod{instant - day_point};
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(date.year()),
+                unsigned(date.month()), unsigned(date.day()), int(tod.hours().count()),
+                int(tod.minutes().count()), int(tod.seconds().count()),
+                int(tod.subseconds().count()));
+  return buffer;
+}
+
+Instant SystemClock::now() const { return floor<milliseconds>(system_clock::now()); }
+
+}  // namespace casegate

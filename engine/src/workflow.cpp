@@ -1,0 +1,66 @@
+#include "casegate/workflow.hpp"
+
+#include <algorithm>
+
+namespace casegate {
+
+std::string_view scope_name(Scope scope) { return scope == Scope::stage ? "stage" : "case"; }
+
+std::string describe(const Requirement& requirement) {
+  std::string text = requirement.task;
+  if (!requirement.condition.empty()) text += " with " + requirement.condition;
+  if (requirement.role) text += " (recorded by " + std::string(role_name(*requirement.role)) + ")";
+  if (requirement.scope == Scope::whole_case) text += " at any time in the case";
+  return text;
+}
+
+const std::string& Workflow::initial_state() const {
+  const auto& all = states();
+  auto it = std::find_if(all.begin(), all.end(), [](const StateInfo& s) { return s.initial; });
+  return it != all.end() ? it->name : all.front().name;
+}
+
+bool Workflow::has_state(std::string_view state) const {
+  const auto& all = states();
+  return std::any_of(all.begin(), all.end(), [&](const StateInfo& s) { return s.name == state; });
+}
+
+std::vector<std::string> Workflow::events_from(std::string_view state) const {
+  std::vector<std::string> events;
+  for (const auto& t : transitions())
+    if (t.from == state && std::find(events.begin(), events.end(), t.event) == events.end())
+      events.push_back(t.event);
+  return events;
+}
+
+Status WorkflowRegistry::add(std::shared_ptr<const Workflow> workflow) {
+  if (!workflow) return Status::invalid_input("cannot register a null workflow");
+  auto& versions = by_name_[workflow->name()];
+  if (versions.count(workflow->version()) != 0)
+    return Status::invalid_input("workflow " + workflow->name() + " version " +
+                                 std::to_string(workflow->version()) + " is already registered");
+  versions.emplace(workflow->version(), std::move(workflow));
+  return Status::ok();
+}
+
+const Workflow* WorkflowRegistry::find(std::string_view name, int version) const {
+  auto it = by_name_.find(name);
+  if (it == by_name_.end()) return nullptr;
+  auto v = it->second.find(version);
+  return v == it->second.end() ? nullptr : v->second.get();
+}
+
+const Workflow* WorkflowRegistry::latest(std::string_view name) const {
+  auto it = by_name_.find(name);
+  if (it == by_name_.end() || it->second.empty()) return nullptr;
+  return it->second.rbegin()->second.get();
+}
+
+std::vector<const Workflow*> WorkflowRegistry::all() const {
+  std::vector<const Workflow*> list;
+  for (const auto& [name, versions] : by_name_)
+    for (const auto& [version, workflow] : versions) list.push_back(workflow.get());
+  return list;
+}
+
+}  // namespace casegate

@@ -1,0 +1,105 @@
+#include "schema.hpp"
+
+#include <string>
+
+namespace casegate::storage {
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> all{
+      {1, "users, cases, tasks and the append-only, hash-chained audit_log",
+       R"sql(
+CREATE TABLE users (
+  id          TEXT PRIMARY KEY,
+  name        TEXT NOT NULL,
+  role        TEXT NOT NULL,
+  team        TEXT NOT NULL DEFAULT '',
+  active      INTEGER NOT NULL DEFAULT 1
+) STRICT;
+
+CREATE TABLE cases (
+  id               INTEGER PRIMARY KEY,
+  workflow         TEXT NOT NULL,
+  workflow_version INTEGER NOT NULL,
+  subject          TEXT NOT NULL,
+  team             TEXT NOT NULL DEFAULT '',
+  state            TEXT NOT NULL,
+  stage            INTEGER NOT NULL DEFAULT 1,
+  version          INTEGER NOT NULL DEFAULT 1,
+  attributes       TEXT NOT NULL DEFAULT '{}',
+  received_at      TEXT NOT NULL,
+  opened_at        TEXT NOT NULL,
+  state_entered_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE tasks (
+  id          INTEGER PRIMARY KEY,
+  case_id     INTEGER NOT NULL REFERENCES cases(id),
+  kind        TEXT NOT NULL,
+  payload     TEXT NOT NULL,
+  actor       TEXT NOT NULL REFERENCES users(id),
+  role        TEXT NOT NULL,
+  state       TEXT NOT NULL,
+  stage       INTEGER NOT NULL,
+  occurred_at TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX tasks_by_case ON tasks(case_id);
+
+CREATE TABLE audit_log (
+  seq       INTEGER PRIMARY KEY,
+  at        TEXT NOT NULL,
+  case_id   INTEGER,
+  actor     TEXT NOT NULL,
+  role      TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  outcome   TEXT NOT NULL,
+  detail    TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash      TEXT NOT NULL
+) STRICT;
+
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql"},
+      {2, "index the audit log by case, so a case's history is not a scan of the whole log",
+       R"sql(
+CREATE INDEX audit_log_by_case ON audit_log(case_id, seq);
+)sql"},
+  };
+  return all;
+}
+
+int latest_schema_version() { return migrations().back().version; }
+
+int schema_version(sqlite::Database& db) {
+  sqlite::Statement query(db, "PRAGMA user_version");
+  query.step();
+  return static_cast<int>(query.integer(0));
+}
+
+void migrate(sqlite::Database& db) {
+  int current = schema_version(db);
+  if (current > latest_schema_version())
+    throw SchemaTooNew("database schema version " + std::to_string(current) +
+                       " is newer than this casegate supports (" + std::to_string(latest_schema_version()) +
+                       "); upgrade casegate");
+  for (const auto& migration : migrations()) {
+    if (migration.version <= current) continue;
+    db.execute("BEGIN IMMEDIATE");
+    try {
+      // Another process may have migrated while we waited for the lock.
+      if (schema_version(db) < migration.version) {
+        db.execute(migration.sql);
+        db.execute(("PRAGMA user_version = " + std::to_string(migration.version)).c_str());
+      }
+      db.execute("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+}
+
+}  // namespace casegate::storage

@@ -1,0 +1,70 @@
+#pragma once
+// Thin RAII over the SQLite C API, private to storage/. Failures throw SqliteError, which the
+// store turns into a Status at its boundary; destructors never throw.
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace casegate::sqlite {
+
+class SqliteError : public std::runtime_error {
+ public:
+  SqliteError(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  int code() const { return code_; }  // primary result code (SQLITE_BUSY, SQLITE_FULL, ...)
+
+ private:
+  int code_;
+};
+
+class Database {
+ public:
+  Database(const std::string& path, int flags);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  sqlite3* handle() const { return db_; }
+  // Runs SQL with no parameters and no rows wanted (DDL, BEGIN, COMMIT, PRAGMA x=y).
+  void execute(const char* sql);
+  // REQUIRES: `code` is not SQLITE_OK; throws with the database's message.
+  [[noreturn]] void fail(int code, std::string_view context) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+class Statement {
+ public:
+  Statement(Database& db, const char* sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Resets the statement and clears its bindings, ready for a new use.
+  Statement& start();
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, std::string_view text);
+  Statement& bind_null(int index);
+  Statement& bind(int index, const std::optional<std::int64_t>& value) {
+    return value ? bind(index, *value) : bind_null(index);
+  }
+  // true: a row is available; false: done.
+  bool step();
+  // Steps to completion, for statements that return no rows.
+  void run();
+
+  std::int64_t integer(int column) const;
+  std::string text(int column) const;
+  bool is_null(int column) const;
+
+ private:
+  Database& db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace casegate::sqlite

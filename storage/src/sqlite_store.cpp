@@ -1,0 +1,408 @@
+#include "casegate/sqlite_store.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "casegate/digest.hpp"
+#include "schema.hpp"
+#include "sqlite.hpp"
+
+namespace casegate {
+namespace {
+
+using sqlite::Database;
+using sqlite::SqliteError;
+using sqlite::Statement;
+
+const std::string genesis_hash(64, '0');
+
+Status to_status(const SqliteError& error) {
+  switch (error.code()) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::conflict("database is busy: " + std::string(error.what()));
+    case SQLITE_FULL:
+      return Status::internal("disk full: " + std::string(error.what()));
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return Status::integrity("database file is damaged: " + std::string(error.what()));
+    default:
+      return Status::internal("database error: " + std::string(error.what()));
+  }
+}
+
+// Runs `body`, turning storage exceptions into a Status: nothing throws past the store.
+template <class F>
+auto guarded(F&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const SqliteError& error) {
+    return to_status(error);
+  } catch (const std::exception& error) {
+    return Status::internal(error.what());
+  }
+}
+
+Instant parse_stored_time(const std::string& text) {
+  auto parsed = parse_instant(text, "stored time");
+  if (!parsed) throw std::runtime_error(parsed.status().message());
+  return *parsed;
+}
+
+Role parse_stored_role(const std::string& text) {
+  auto role = parse_role(text);
+  if (!role) throw std::runtime_error("stored role '" + text + "' is not a role");
+  return *role;
+}
+
+std::string hex_to_bytes(const std::string& hex) {
+  std::string bytes(hex.size() / 2, '\0');
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  for (std::size_t i = 0; i < bytes.size(); ++i)
+    bytes[i] = static_cast<char>((nibble(hex[2 * i]) << 4) | nibble(hex[2 * i + 1]));
+  return bytes;
+}
+
+bool is_hash_text(const std::string& text) {
+  if (text.size() != 64) return false;
+  for (char c : text)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+class SqliteStore final : public CaseStore {
+ public:
+  SqliteStore(const std::string& path, const SqliteStoreOptions& options)
+      : db_(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI) {
+    sqlite3_db_config(db_.handle(), SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+    sqlite3_busy_timeout(db_.handle(), options.busy_timeout_ms);
+    db_.execute("PRAGMA journal_mode=WAL");
+    if (options.synchronous == "FULL") db_.execute("PRAGMA synchronous=FULL");
+    else if (options.synchronous == "NORMAL") db_.execute("PRAGMA synchronous=NORMAL");
+    else if (options.synchronous == "OFF") db_.execute("PRAGMA synchronous=OFF");
+    else throw std::invalid_argument("synchronous must be FULL, NORMAL or OFF, not '" + options.synchronous + "'");
+    db_.execute("PRAGMA foreign_keys=ON");
+    // Without it, INSERT OR REPLACE deletes rows without firing the append-only DELETE trigger.
+    db_.execute("PRAGMA recursive_triggers=ON");
+    storage::migrate(db_);
+    prepare();
+  }
+
+  Status begin_command() override {
+    return guarded([&] {
+      begin_->start().run();
+      return Status::ok();
+    });
+  }
+  Status commit_command() override {
+    return guarded([&] {
+      commit_->start().run();
+      return Status::ok();
+    });
+  }
+  void rollback_command() noexcept override {
+    if (!sqlite3_get_autocommit(db_.handle())) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+  Result<std::optional<User>> find_user(std::string_view id) override {
+    return guarded([&]() -> Result<std::optional<User>> {
+      auto& q = find_user_->start().bind(1, id);
+      if (!q.step()) return std::optional<User>();
+      return std::optional<User>(read_user(q));
+    });
+  }
+
+  Result<std::vector<User>> list_users() override {
+    return guarded([&]() -> Result<std::vector<User>> {
+      std::vector<User> users;
+      auto& q = list_users_->start();
+      while (q.step()) users.push_back(read_user(q));
+      return users;
+    });
+  }
+
+  Result<bool> has_users() override {
+    return guarded([&]() -> Result<bool> { return has_users_->start().step(); });
+  }
+
+  Status insert_user(const User& user) override {
+    return guarded([&] {
+      insert_user_->start()
+          .bind(1, user.id)
+          .bind(2, user.name)
+          .bind(3, role_name(user.role))
+          .bind(4, user.team)
+          .bind(5, std::int64_t{user.active})
+          .run();
+      return Status::ok();
+    });
+  }
+
+  Status set_user_active(std::string_view id, bool active) override {
+    return guarded([&] {
+      set_user_active_->start().bind(1, std::int64_t{active}).bind(2, id).run();
+      return Status::ok();
+    });
+  }
+
+  Result<std::optional<CaseRecord>> find_case(CaseId id) override {
+    return guarded([&]() -> Result<std::optional<CaseRecord>> {
+      auto& q = find_case_->start().bind(1, id);
+      if (!q.step()) return std::optional<CaseRecord>();
+      CaseRecord r;
+      r.id = q.integer(0);
+      r.workflow = q.text(1);
+      r.workflow_version = static_cast<int>(q.integer(2));
+      r.subject = q.text(3);
+      r.team = q.text(4);
+      r.state = q.text(5);
+      r.stage = q.integer(6);
+      r.version = q.integer(7);
+      r.attributes_json = q.text(8);
+      r.received_at = parse_stored_time(q.text(9));
+      r.opened_at = parse_stored_time(q.text(10));
+      r.state_entered_at = parse_stored_time(q.text(11));
+      return std::optional<CaseRecord>(std::move(r));
+    });
+  }
+
+  Result<CaseId> insert_case(const CaseRecord& r) override {
+    return guarded([&]() -> Result<CaseId> {
+      insert_case_->start()
+          .bind(1, r.workflow)
+          .bind(2, std::int64_t{r.workflow_version})
+          .bind(3, r.subject)
+          .bind(4, r.team)
+          .bind(5, r.state)
+          .bind(6, r.attributes_json)
+          .bind(7, format_instant(r.received_at))
+          .bind(8, format_instant(r.opened_at))
+          .bind(9, format_instant(r.state_entered_at))
+          .run();
+      return sqlite3_last_insert_rowid(db_.handle());
+    });
+  }
+
+  Status move_case(CaseId id, std::int64_t expected_version, std::string_view state, Instant entered_at) override {
+    return guarded([&] {
+      move_case_->start().bind(1, state).bind(2, format_instant(entered_at)).bind(3, id).bind(4, expected_version).run();
+      if (sqlite3_changes(db_.handle()) != 1)
+        return Status::conflict("case " + std::to_string(id) + " changed while the command ran");
+      return Status::ok();
+    });
+  }
+
+  Result<std::vector<TaskRecord>> tasks_of(CaseId id) override {
+    return guarded([&]() -> Result<std::vector<TaskRecord>> {
+      std::vector<TaskRecord> tasks;
+      auto& q = tasks_of_->start().bind(1, id);
+      while (q.step()) {
+        TaskRecord t;
+        t.id = q.integer(0);
+        t.case_id = id;
+        t.kind = q.text(1);
+        t.payload_json = q.text(2);
+        t.actor = q.text(3);
+        t.role = parse_stored_role(q.text(4));
+        t.state = q.text(5);
+        t.stage = q.integer(6);
+        t.occurred_at = parse_stored_time(q.text(7));
+        t.recorded_at = parse_stored_time(q.text(8));
+        tasks.push_back(std::move(t));
+      }
+      return tasks;
+    });
+  }
+
+  Result<std::int64_t> insert_task(const TaskRecord& t) override {
+    return guarded([&]() -> Result<std::int64_t> {
+      insert_task_->start()
+          .bind(1, t.case_id)
+          .bind(2, t.kind)
+          .bind(3, t.payload_json)
+          .bind(4, t.actor)
+          .bind(5, role_name(t.role))
+          .bind(6, t.state)
+          .bind(7, t.stage)
+          .bind(8, format_instant(t.occurred_at))
+          .bind(9, format_instant(t.recorded_at))
+          .run();
+      return sqlite3_last_insert_rowid(db_.handle());
+    });
+  }
+
+  Result<AuditEntry> append_audit(const AuditDraft& draft) override {
+    return guarded([&]() -> Result<AuditEntry> {
+      AuditEntry entry;
+      entry.entry = draft;
+      auto& tip = audit_tip_->start();
+      if (tip.step()) {
+        entry.seq = tip.integer(0) + 1;
+        entry.prev_hash = tip.text(1);
+      } else {
+        entry.seq = 1;
+        entry.prev_hash = genesis_hash;
+      }
+      entry.hash = audit_entry_hash(entry.prev_hash, entry.seq, draft);
+      insert_audit_->start()
+          .bind(1, entry.seq)
+          .bind(2, format_instant(draft.at))
+          .bind(3, draft.case_id)
+          .bind(4, draft.actor)
+          .bind(5, draft.role)
+          .bind(6, draft.action)
+          .bind(7, draft.outcome)
+          .bind(8, draft.detail_json)
+          .bind(9, entry.prev_hash)
+          .bind(10, entry.hash)
+          .run();
+      return entry;
+    });
+  }
+
+  Result<std::vector<AuditEntry>> audit_of_case(CaseId id) override {
+    return guarded([&]() -> Result<std::vector<AuditEntry>> {
+      std::vector<AuditEntry> entries;
+      auto& q = audit_of_case_->start().bind(1, id);
+      while (q.step()) entries.push_back(read_audit(q));
+      return entries;
+    });
+  }
+
+  Result<ChainReport> verify_chain() override {
+    return guarded([&]() -> Result<ChainReport> {
+      // One read transaction: the chain is checked as of one moment, writers carry on.
+      db_.execute("BEGIN");
+      ChainReport report;
+      try {
+        std::string prev = genesis_hash;
+        std::int64_t expected_seq = 1;
+        auto& q = audit_all_->start();
+        while (q.step()) {
+          std::int64_t seq = q.integer(0);
+          auto fail = [&](std::int64_t at, std::string problem) {
+            report.ok = false;
+            report.first_bad_seq = at;
+            report.problem = std::move(problem);
+          };
+          if (seq != expected_seq) {
+            fail(expected_seq, "entry " + std::to_string(expected_seq) + " is missing (next entry is " +
+                                   std::to_string(seq) + ")");
+            break;
+          }
+          AuditEntry entry = read_audit(q);
+          if (entry.prev_hash != prev) {
+            fail(seq, "entry " + std::to_string(seq) + " does not follow entry " + std::to_string(seq - 1) +
+                          " (prev_hash differs)");
+            break;
+          }
+          if (!is_hash_text(entry.hash) || audit_entry_hash(prev, seq, entry.entry) != entry.hash) {
+            fail(seq, "entry " + std::to_string(seq) + " was altered (hash does not match its content)");
+            break;
+          }
+          prev = entry.hash;
+          ++expected_seq;
+          ++report.entries_verified;
+        }
+        audit_all_->start();
+        db_.execute("COMMIT");
+      } catch (...) {
+        rollback_command();
+        throw;
+      }
+      return report;
+    });
+  }
+
+ private:
+  void prepare() {
+    auto make = [&](const char* sql) { return std::make_unique<Statement>(db_, sql); };
+    find_user_ = make("SELECT id, name, role, team, active FROM users WHERE id = ?1");
+    list_users_ = make("SELECT id, name, role, team, active FROM users ORDER BY id");
+    has_users_ = make("SELECT 1 FROM users LIMIT 1");
+    insert_user_ = make("INSERT INTO users (id, name, role, team, active) VALUES (?1, ?2, ?3, ?4, ?5)");
+    set_user_active_ = make("UPDATE users SET active = ?1 WHERE id = ?2");
+    find_case_ = make(
+        "SELECT id, workflow, workflow_version, subject, team, state, stage, version, attributes, "
+        "received_at, opened_at, state_entered_at FROM cases WHERE id = ?1");
+    insert_case_ = make(
+        "INSERT INTO cases (workflow, workflow_version, subject, team, state, attributes, received_at, "
+        "opened_at, state_entered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    move_case_ = make(
+        "UPDATE cases SET state = ?1, state_entered_at = ?2, stage = stage + 1, version = version + 1 "
+        "WHERE id = ?3 AND version = ?4");
+    tasks_of_ = make(
+        "SELECT id, kind, payload, actor, role, state, stage, occurred_at, recorded_at FROM tasks "
+        "WHERE case_id = ?1 ORDER BY id");
+    insert_task_ = make(
+        "INSERT INTO tasks (case_id, kind, payload, actor, role, state, stage, occurred_at, recorded_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    audit_tip_ = make("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    insert_audit_ = make(
+        "INSERT INTO audit_log (seq, at, case_id, actor, role, action, outcome, detail, prev_hash, hash) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    const char* audit_columns = "SELECT seq, at, case_id, actor, role, action, outcome, detail, prev_hash, hash FROM audit_log ";
+    audit_of_case_ = make((std::string(audit_columns) + "WHERE case_id = ?1 ORDER BY seq").c_str());
+    audit_all_ = make((std::string(audit_columns) + "ORDER BY seq").c_str());
+    begin_ = make("BEGIN IMMEDIATE");
+    commit_ = make("COMMIT");
+  }
+
+  static User read_user(const Statement& q) {
+    return User{q.text(0), q.text(1), parse_stored_role(q.text(2)), q.text(3), q.integer(4) != 0};
+  }
+
+  static AuditEntry read_audit(const Statement& q) {
+    AuditEntry e;
+    e.seq = q.integer(0);
+    e.entry.at = parse_stored_time(q.text(1));
+    if (!q.is_null(2)) e.entry.case_id = q.integer(2);
+    e.entry.actor = q.text(3);
+    e.entry.role = q.text(4);
+    e.entry.action = q.text(5);
+    e.entry.outcome = q.text(6);
+    e.entry.detail_json = q.text(7);
+    e.prev_hash = q.text(8);
+    e.hash = q.text(9);
+    return e;
+  }
+
+  Database db_;
+  std::unique_ptr<Statement> find_user_, list_users_, has_users_, insert_user_, set_user_active_, find_case_,
+      insert_case_, move_case_, tasks_of_, insert_task_, audit_tip_, insert_audit_, audit_of_case_, audit_all_,
+      begin_, commit_;
+};
+
+}  // namespace
+
+std::string audit_canonical_form(std::int64_t seq, const AuditDraft& entry) {
+  constexpr char unit_separator = '\x1f';
+  std::string text = std::to_string(seq);
+  for (const std::string& field :
+       {format_instant(entry.at), entry.case_id ? std::to_string(*entry.case_id) : std::string(), entry.actor,
+        entry.role, entry.action, entry.outcome, entry.detail_json}) {
+    text += unit_separator;
+    text += field;
+  }
+  return text;
+}
+
+std::string audit_entry_hash(const std::string& prev_hash_hex, std::int64_t seq, const AuditDraft& entry) {
+  return sha256_hex(hex_to_bytes(prev_hash_hex) + audit_canonical_form(seq, entry));
+}
+
+Result<std::unique_ptr<CaseStore>> open_sqlite_store(const std::string& path, const SqliteStoreOptions& options) {
+  try {
+    return std::unique_ptr<CaseStore>(std::make_unique<SqliteStore>(path, options));
+  } catch (const storage::SchemaTooNew& error) {
+    return Status::integrity(error.what());
+  } catch (const std::invalid_argument& error) {
+    return Status::invalid_input(error.what());
+  } catch (const SqliteError& error) {
+    spdlog::warn("cannot open {}: {}", path, error.what());
+    return to_status(error);
+  } catch (const std::exception& error) {
+    return Status::internal(error.what());
+  }
+}
+
+}  // namespace casegate

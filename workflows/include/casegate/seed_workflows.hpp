@@ -1,0 +1,11 @@
+#pragma once
+// The workflows that ship with casegate (shared/design/workflows.md).
+
+#include "casegate/workflow.hpp"
+
+namespace casegate {
+
+// A registry holding every seed workflow: child_protection v1.
+WorkflowRegistry seed_workflows();
+
+}  // namespace casegate

@@ -1,0 +1,338 @@
+#pragma once
+// The Boost.MSM adapter: the only header that includes MSM. A workflow is written as an MSM
+// front-end whose transition table uses `gated<Source, Event, Target, need<...>...>` rows;
+// MsmWorkflow<Front> turns it into a casegate::Workflow. Include this from exactly one
+// translation unit per machine (compile time).
+//
+// Restoring a stored state: MSM has no state setter, but its serialize() visits the active-state
+// array first, so StateRestorer (an "archive" that only writes that array) sets the state by id
+// without running entry actions. State ids follow table order, so only names are ever stored.
+
+#include <boost/msm/back/state_machine.hpp>
+#include <boost/msm/front/functor_row.hpp>
+#include <boost/msm/front/state_machine_def.hpp>
+#include <boost/mpl/for_each.hpp>
+#include <boost/mpl/push_front.hpp>
+#include <boost/mpl/vector.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "casegate/task_kinds.hpp"
+#include "casegate/workflow.hpp"
+
+namespace casegate::workflows {
+
+// A string usable as a template argument: need<"assessment">, state<"referral">.
+template <std::size_t N>
+struct fixed_string {
+  char value[N]{};
+  constexpr fixed_string(const char (&text)[N]) { std::copy_n(text, N, value); }  // NOLINT: implicit by design
+  constexpr std::string_view view() const { return {value, N - 1}; }
+};
+
+template <fixed_string Name>
+struct state : boost::msm::front::state<> {
+  static constexpr std::string_view name = Name.view();
+  static constexpr bool is_final = false;
+};
+
+// A state with no way out; a case that reaches it is finished.
+template <fixed_string Name>
+struct final_state : boost::msm::front::state<> {
+  static constexpr std::string_view name = Name.view();
+  static constexpr bool is_final = true;
+};
+
+template <fixed_string Name>
+struct event {
+  static constexpr std::string_view name = Name.view();
+};
+
+// ---- payload conditions -------------------------------------------------------------------
+
+struct any_payload {
+  static std::string text() { return {}; }
+  static bool holds(const nlohmann::json&) { return true; }
+};
+
+// A string field equals a value: field_is<"decision", "significant_harm">.
+template <fixed_string Field, fixed_string Value>
+struct field_is {
+  static std::string text() { return std::string(Field.view()) + "=" + std::string(Value.view()); }
+  static bool holds(const nlohmann::json& payload) {
+    auto it = payload.find(Field.view());
+    return it != payload.end() && it->is_string() && it->template get_ref<const std::string&>() == Value.view();
+  }
+};
+
+// A boolean field is true or false: flag_is<"effective", true>.
+template <fixed_string Field, bool Value>
+struct flag_is {
+  static std::string text() { return std::string(Field.view()) + (Value ? "=true" : "=false"); }
+  static bool holds(const nlohmann::json& payload) {
+    auto it = payload.find(Field.view());
+    return it != payload.end() && it->is_boolean() && it->template get<bool>() == Value;
+  }
+};
+
+// A strategy meeting's participants include every one of these agencies (any mode).
+template <fixed_string... Agencies>
+struct participants_include {
+  static std::string text() {
+    std::string list;
+    ((list += (list.empty() ? "" : ", ") + std::string(Agencies.view())), ...);
+    return "participants include " + list;
+  }
+  static bool holds(const nlohmann::json& payload) {
+    auto it = payload.find("participants");
+    if (it == payload.end() || !it->is_array()) return false;
+    auto present = [&](std::string_view agency) {
+      return std::any_of(it->begin(), it->end(), [&](const nlohmann::json& p) {
+        auto a = p.find("agency");
+        return a != p.end() && a->is_string() && a->template get_ref<const std::string&>() == agency;
+      });
+    };
+    return (present(Agencies.view()) && ...);
+  }
+};
+
+// ---- requirements and gates ---------------------------------------------------------------
+
+// The per-dispatch context the guards read the ledger from and report into.
+struct GateContext {
+  std::span<const TaskFact> ledger;
+  bool override_gate = false;
+  std::vector<Requirement> missing;
+  std::string first_gated_target;
+};
+
+// A gate requirement: a task of Kind satisfying Condition within Scope. The role comes from the
+// task-kind catalogue (a kind recorded only by one role needs a record by that role).
+template <fixed_string Kind, class Condition = any_payload, Scope In = Scope::stage>
+struct need {
+  static_assert(find_task_kind(Kind.view()) != nullptr, "a gate names a task kind that is not in the catalogue");
+  static constexpr std::optional<Role> role = find_task_kind(Kind.view())->recorded_only_by;
+
+  static Requirement describe() { return Requirement{std::string(Kind.view()), Condition::text(), role, In}; }
+
+  static bool satisfied(std::span<const TaskFact> ledger) {
+    for (const TaskFact& fact : ledger) {
+      if (fact.kind != Kind.view()) continue;
+      if (In == Scope::stage && !fact.in_current_stage) continue;
+      if (role && fact.role != *role) continue;
+      if constexpr (std::is_same_v<Condition, any_payload>) {
+        return true;
+      } else {
+        auto payload = nlohmann::json::parse(fact.payload_json, nullptr, false);
+        if (!payload.is_discarded() && Condition::holds(payload)) return true;
+      }
+    }
+    return false;
+  }
+};
+
+// The guard of a gated row: every requirement is checked (not just up to the first missing
+// one) so that a refusal names everything that is missing.
+template <class... Needs>
+struct gate {
+  static std::vector<Requirement> describe() { return {Needs::describe()...}; }
+
+  template <class Event, class Fsm, class Source, class Target>
+  bool operator()(const Event&, Fsm& fsm, Source&, Target&) const {
+    GateContext& context = *fsm.context;
+    std::vector<Requirement> missing;
+    ((Needs::satisfied(context.ledger) ? void() : missing.push_back(Needs::describe())), ...);
+    if (missing.empty()) return true;
+    if (context.first_gated_target.empty()) context.first_gated_target = Target::name;
+    context.missing.insert(context.missing.end(), missing.begin(), missing.end());
+    return context.override_gate;
+  }
+};
+
+template <class Source, class Event, class Target, class... Needs>
+using gated = boost::msm::front::Row<Source, Event, Target, boost::msm::front::none, gate<Needs...>>;
+
+template <class Source, class Event, class Target>
+using ungated = boost::msm::front::Row<Source, Event, Target, boost::msm::front::none, boost::msm::front::none>;
+
+// A transition table of any length (a plain mpl::vector stops at 20 rows).
+template <class... Rows>
+struct table_of;
+template <>
+struct table_of<> {
+  using type = boost::mpl::vector0<>;
+};
+template <class Row, class... Rest>
+struct table_of<Row, Rest...> {
+  using type = typename boost::mpl::push_front<typename table_of<Rest...>::type, Row>::type;
+};
+template <class... Rows>
+using table = typename table_of<Rows...>::type;
+
+// The base of every workflow front-end.
+template <class Derived>
+struct machine : boost::msm::front::state_machine_def<Derived> {
+  GateContext* context = nullptr;
+
+  // No row for this event in this state: the adapter reports it from HANDLED_FALSE.
+  template <class Fsm, class Event>
+  void no_transition(const Event&, Fsm&, int) {}
+
+  // MSM's default swallows exceptions and reports success; let them reach the adapter.
+  template <class Fsm, class Event>
+  void exception_caught(const Event&, Fsm&, std::exception&) {
+    throw;
+  }
+};
+
+// ---- the adapter ----------------------------------------------------------------------------
+
+namespace detail {
+
+// Carries a type through mpl::for_each without constructing it (no nested ::type, so MPL's
+// lambda leaves it as it is).
+template <class T>
+struct type_tag {
+  using held = T;
+};
+
+// Writes the active-state ids during MSM's serialize(); everything else is ignored.
+template <int Regions>
+struct StateRestorer {
+  const int* ids;
+  bool written = false;
+  template <class T>
+  StateRestorer& operator&(T&) {
+    return *this;
+  }
+  StateRestorer& operator&(int (&states)[Regions]) {
+    if (!written) std::copy(ids, ids + Regions, states);
+    written = true;
+    return *this;
+  }
+};
+
+template <class Guard>
+std::vector<Requirement> describe_guard() {
+  if constexpr (std::is_same_v<Guard, boost::msm::front::none>) return {};
+  else return Guard::describe();
+}
+
+}  // namespace detail
+
+template <class Front>
+class MsmWorkflow final : public Workflow {
+ public:
+  using Backend = boost::msm::back::state_machine<Front>;
+  using Table = typename Front::transition_table;
+  using Stt = typename Backend::stt;
+  static constexpr int regions = Backend::nr_regions::value;
+  static_assert(regions == 1, "casegate workflows have a single region (no orthogonal regions)");
+
+  MsmWorkflow(std::string name, int version) : name_(std::move(name)), version_(version) {
+    using StateSet = typename boost::msm::back::generate_state_set<Stt>::type;
+    boost::mpl::for_each<StateSet, detail::type_tag<boost::mpl::placeholders::_1>>([this](auto tag) {
+      using S = typename decltype(tag)::held;
+      int id = boost::msm::back::get_state_id<Stt, S>::value;
+      bool initial = std::is_same_v<S, typename Front::initial_state>;
+      if (id_by_name_.count(std::string(S::name)) != 0) duplicate_names_ = true;
+      id_by_name_.emplace(std::string(S::name), id);
+      name_by_id_.emplace(id, std::string(S::name));
+      states_.push_back(StateInfo{std::string(S::name), initial, S::is_final});
+    });
+    std::sort(states_.begin(), states_.end(), [&](const StateInfo& a, const StateInfo& b) {
+      return id_by_name_.at(a.name) < id_by_name_.at(b.name);
+    });
+    boost::mpl::for_each<Table, detail::type_tag<boost::mpl::placeholders::_1>>([this](auto tag) {
+      using R = typename decltype(tag)::held;
+      transitions_.push_back(TransitionInfo{std::string(R::Source::name), std::string(R::Evt::name),
+                                            std::string(R::Target::name),
+                                            detail::describe_guard<typename R::Guard>()});
+      using E = typename R::Evt;
+      dispatch_.emplace(std::string(E::name), [](Backend& fsm) { return fsm.process_event(E{}); });
+    });
+  }
+
+  const std::string& name() const override { return name_; }
+  int version() const override { return version_; }
+  const std::vector<StateInfo>& states() const override { return states_; }
+  const std::vector<TransitionInfo>& transitions() const override { return transitions_; }
+
+  Result<Decision> decide(std::string_view state, std::string_view event, std::span<const TaskFact> ledger,
+                          bool override_gate) const override {
+    auto at = id_by_name_.find(std::string(state));
+    if (at == id_by_name_.end())
+      return Status::internal("state '" + std::string(state) + "' is not a state of " + name_ + " version " +
+                              std::to_string(version_));
+    Decision decision;
+    auto dispatch = dispatch_.find(std::string(event));
+    if (dispatch == dispatch_.end()) {
+      decision.kind = DecisionKind::unknown_event;
+      return decision;
+    }
+    Backend fsm;
+    restore(fsm, at->second);
+    GateContext context{ledger, override_gate, {}, {}};
+    fsm.context = &context;
+    boost::msm::back::HandledEnum handled;
+    try {
+      handled = dispatch->second(fsm);
+    } catch (const std::exception& error) {
+      return Status::internal("workflow " + name_ + " failed on " + std::string(event) + ": " + error.what());
+    }
+    switch (handled) {
+      case boost::msm::back::HANDLED_TRUE:
+        decision.kind = DecisionKind::accepted;
+        decision.to = name_by_id_.at(fsm.current_state()[0]);
+        // A candidate row refused before another accepted: nothing was overridden.
+        if (!override_gate) context.missing.clear();
+        decision.missing = std::move(context.missing);
+        break;
+      case boost::msm::back::HANDLED_GUARD_REJECT:
+        decision.kind = DecisionKind::gated;
+        decision.to = context.first_gated_target;
+        decision.missing = std::move(context.missing);
+        break;
+      default:
+        decision.kind = DecisionKind::not_valid_in_state;
+        decision.valid_events = events_from(state);
+        break;
+    }
+    return decision;
+  }
+
+  // The state name the machine reports after being restored to `state` (tests: round trips).
+  std::optional<std::string> restored_name(std::string_view state) const {
+    auto at = id_by_name_.find(std::string(state));
+    if (at == id_by_name_.end()) return std::nullopt;
+    Backend fsm;
+    restore(fsm, at->second);
+    return name_by_id_.at(fsm.current_state()[0]);
+  }
+
+  bool has_duplicate_state_names() const { return duplicate_names_; }
+
+ private:
+  static void restore(Backend& fsm, int id) {
+    detail::StateRestorer<regions> archive{&id};
+    fsm.serialize(archive, 0);
+  }
+
+  std::string name_;
+  int version_;
+  std::vector<StateInfo> states_;
+  std::vector<TransitionInfo> transitions_;
+  std::map<std::string, int, std::less<>> id_by_name_;
+  std::map<int, std::string> name_by_id_;
+  std::map<std::string, boost::msm::back::HandledEnum (*)(Backend&), std::less<>> dispatch_;
+  bool duplicate_names_ = false;
+};
+
+}  // namespace casegate::workflows

@@ -1,0 +1,11 @@
+#pragma once
+// Factories of the seed workflows, one per machine translation unit.
+#include <memory>
+
+#include "casegate/workflow.hpp"
+
+namespace casegate::workflows {
+
+std::shared_ptr<const Workflow> make_child_protection_v1();
+
+}  // namespace casegate::workflows

@@ -1,0 +1,13 @@
+#include "casegate/seed_workflows.hpp"
+
+#include "seed.hpp"
+
+namespace casegate {
+
+WorkflowRegistry seed_workflows() {
+  WorkflowRegistry registry;
+  registry.add(workflows::make_child_protection_v1());
+  return registry;
+}
+
+}  // namespace casegate
