@@ -289,6 +289,14 @@ class SqliteStore final : public CaseStore {
                                    std::to_string(seq) + ")");
             break;
           }
+          // The stored text is what was hashed: an entry whose time no longer reads back to the
+          // same text was edited.
+          std::string at_text = q.text(1);
+          auto at = parse_instant(at_text, "at");
+          if (!at || format_instant(*at) != at_text) {
+            fail(seq, "entry " + std::to_string(seq) + " was altered (its time is not as written)");
+            break;
+          }
           AuditEntry entry = read_audit(q);
           if (entry.prev_hash != prev) {
             fail(seq, "entry " + std::to_string(seq) + " does not follow entry " + std::to_string(seq - 1) +

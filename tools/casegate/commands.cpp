@@ -59,7 +59,7 @@ void print_fire(std::ostream& out, const FireResult& result) {
         out << " in " << result.from << "; missing:\n";
         print_missing(out, result.missing, "  ");
       } else {
-        out << ": " << result.message << "\n";
+        out << "\n";
       }
       break;
   }

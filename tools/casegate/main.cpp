@@ -211,10 +211,7 @@ int main(int argc, char** argv) {
     if (!result) return finish(result.status());
     if (g.json) std::cout << json(*result).dump() << "\n";
     else cli::print_fire(std::cout, *result);
-    if (result->outcome == FireOutcome::refused) {
-      if (g.json) std::cerr << "casegate: " << result->message << "\n";
-      code = cli::exit_code(Code::refused);
-    }
+    if (result->outcome == FireOutcome::refused) code = cli::report(Status::refused(result->message));
   });
 
   // status, history
@@ -303,7 +300,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "casegate: " << e.what() << " (see casegate --help)\n";
+    auto left = app.remaining();
+    if (!left.empty() && app.get_subcommands().empty())
+      std::cerr << "casegate: unknown command '" << left.front() << "' (see casegate --help)\n";
+    else
+      std::cerr << "casegate: " << e.what() << " (see casegate --help)\n";
     return 2;
   }
   return code;

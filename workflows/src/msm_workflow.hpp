@@ -242,7 +242,6 @@ class MsmWorkflow final : public Workflow {
       using S = typename decltype(tag)::held;
       int id = boost::msm::back::get_state_id<Stt, S>::value;
       bool initial = std::is_same_v<S, typename Front::initial_state>;
-      if (id_by_name_.count(std::string(S::name)) != 0) duplicate_names_ = true;
       id_by_name_.emplace(std::string(S::name), id);
       name_by_id_.emplace(id, std::string(S::name));
       states_.push_back(StateInfo{std::string(S::name), initial, S::is_final});
@@ -267,12 +266,10 @@ class MsmWorkflow final : public Workflow {
 
   Result<Decision> decide(std::string_view state, std::string_view event, std::span<const TaskFact> ledger,
                           bool override_gate) const override {
-    auto at = id_by_name_.find(std::string(state));
-    if (at == id_by_name_.end())
-      return Status::internal("state '" + std::string(state) + "' is not a state of " + name_ + " version " +
-                              std::to_string(version_));
+    auto at = id_by_name_.find(state);
+    if (at == id_by_name_.end()) return unknown_state(state);
     Decision decision;
-    auto dispatch = dispatch_.find(std::string(event));
+    auto dispatch = dispatch_.find(event);
     if (dispatch == dispatch_.end()) {
       decision.kind = DecisionKind::unknown_event;
       return decision;
@@ -308,18 +305,20 @@ class MsmWorkflow final : public Workflow {
     return decision;
   }
 
-  // The state name the machine reports after being restored to `state` (tests: round trips).
-  std::optional<std::string> restored_name(std::string_view state) const {
-    auto at = id_by_name_.find(std::string(state));
-    if (at == id_by_name_.end()) return std::nullopt;
+  Result<std::string> restore(std::string_view state) const override {
+    auto at = id_by_name_.find(state);
+    if (at == id_by_name_.end()) return unknown_state(state);
     Backend fsm;
     restore(fsm, at->second);
     return name_by_id_.at(fsm.current_state()[0]);
   }
 
-  bool has_duplicate_state_names() const { return duplicate_names_; }
-
  private:
+  Status unknown_state(std::string_view state) const {
+    return Status::internal("state '" + std::string(state) + "' is not a state of " + name_ + " version " +
+                            std::to_string(version_));
+  }
+
   static void restore(Backend& fsm, int id) {
     detail::StateRestorer<regions> archive{&id};
     fsm.serialize(archive, 0);
@@ -332,7 +331,6 @@ class MsmWorkflow final : public Workflow {
   std::map<std::string, int, std::less<>> id_by_name_;
   std::map<int, std::string> name_by_id_;
   std::map<std::string, boost::msm::back::HandledEnum (*)(Backend&), std::less<>> dispatch_;
-  bool duplicate_names_ = false;
 };
 
 }  // namespace casegate::workflows

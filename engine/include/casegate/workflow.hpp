@@ -83,6 +83,10 @@ class Workflow {
   // Distinct events leaving `state`, in table order.
   std::vector<std::string> events_from(std::string_view state) const;
 
+  // Restores the machine to `state` and returns the state name it then reports: the check
+  // that a stored name still means the same state. internal when it is not a state here.
+  virtual Result<std::string> restore(std::string_view state) const = 0;
+
   // Restores the machine to `state` and dispatches `event` against the case's tasks.
   // With `override_gate`, a gate that does not hold is passed anyway and what it lacked is
   // reported in `missing`. Errors only when `state` is not a state of this workflow.

@@ -1,0 +1,288 @@
+// The casegate command's contract, run against the built binary: exit codes, one-line errors,
+// JSON shapes.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using nlohmann::json;
+
+namespace {
+
+struct Run {
+  int exit_code;
+  std::string out;
+  std::string err;
+  json parsed() const { return json::parse(out); }
+};
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+class Cli {
+ public:
+  Cli() {
+    static int counter = 0;
+    dir_ = std::filesystem::temp_directory_path() /
+           ("casegate-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::create_directories(dir_);
+    db_ = (dir_ / "cli.db").string();
+  }
+  ~Cli() { std::filesystem::remove_all(dir_); }
+
+  // Runs casegate with --db set to this test's database, in this test's folder.
+  Run operator()(std::vector<std::string> args) const {
+    args.insert(args.begin(), {CASEGATE_BIN, "--db", db_});
+    auto out_path = dir_ / "stdout", err_path = dir_ / "stderr";
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      if (chdir(dir_.c_str()) != 0) _exit(120);
+      FILE* out = freopen(out_path.c_str(), "w", stdout);
+      FILE* err = freopen(err_path.c_str(), "w", stderr);
+      if (!out || !err) _exit(121);
+      unsetenv("CASEGATE_USER");
+      unsetenv("CASEGATE_DB");
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    return Run{WEXITSTATUS(status), slurp(out_path), slurp(err_path)};
+  }
+
+  // init, and one user of each role a case needs.
+  void set_up_team() const {
+    REQUIRE((*this)({"init", "--admin", "admin.ali"}).exit_code == 0);
+    for (auto [id, role] : {std::pair{"sw.jones", "social_worker"}, {"tm.khan", "team_manager"},
+                            {"chair.patel", "conference_chair"}})
+      REQUIRE((*this)({"--as", "admin.ali", "user", "add", id, "--role", role, "--team", "north"}).exit_code == 0);
+  }
+
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::string db_;
+};
+
+bool one_line(const std::string& text) {
+  return !text.empty() && text.back() == '\n' && text.find('\n') == text.size() - 1;
+}
+
+}  // namespace
+
+TEST_CASE("cli: a case walks from referral with refusals that exit 3 and name what is missing", "[cli]") {
+  Cli casegate;
+  casegate.set_up_team();
+  Run opened = casegate({"--as", "sw.jones", "open", "child_protection", "--subject", "CHILD-7"});
+  REQUIRE(opened.exit_code == 0);
+  CHECK(opened.out == "1\n");
+
+  Run refused = casegate({"--as", "sw.jones", "--json", "fire", "1", "refer_to_strategy"});
+  CHECK(refused.exit_code == 3);
+  json r = refused.parsed();
+  CHECK(r == json::parse(R"({"case":1,"event":"refer_to_strategy","outcome":"refused","from":"referral",
+      "to":"referral","version":1,
+      "missing":[{"task":"referral_decision","condition":"decision=significant_harm","role":null,"scope":"stage"}],
+      "message":"refer_to_strategy refused: missing referral_decision with decision=significant_harm"})"));
+  CHECK(one_line(refused.err));
+
+  Run human = casegate({"--as", "sw.jones", "fire", "1", "refer_to_strategy"});
+  CHECK(human.exit_code == 3);
+  CHECK_THAT(human.out, Catch::Contains("- referral_decision with decision=significant_harm"));
+
+  Run recorded = casegate({"--as", "sw.jones", "--json", "record", "1", "referral_decision", "--data",
+                           R"({"decision":"significant_harm","urgency":"immediate"})", "--occurred-at",
+                           "2020-01-01T00:00:00Z"});
+  CHECK(recorded.exit_code == 2);
+  CHECK_THAT(recorded.err, Catch::Contains("before case 1 was received"));
+  recorded = casegate({"--as", "sw.jones", "--json", "record", "1", "referral_decision", "--data",
+                       R"({"decision":"significant_harm","urgency":"immediate"})"});
+  REQUIRE(recorded.exit_code == 0);
+  CHECK(recorded.parsed()["payload"]["urgency"] == "immediate");
+  CHECK(recorded.parsed()["kind"] == "referral_decision");
+
+  Run accepted = casegate({"--as", "sw.jones", "--json", "fire", "1", "refer_to_strategy", "--expect-version", "1"});
+  REQUIRE(accepted.exit_code == 0);
+  CHECK(accepted.parsed()["outcome"] == "accepted");
+  CHECK(accepted.parsed()["to"] == "strategy_discussion");
+  CHECK(accepted.parsed()["version"] == 2);
+
+  Run stale = casegate({"--as", "sw.jones", "fire", "1", "start_section_47", "--expect-version", "1"});
+  CHECK(stale.exit_code == 5);
+  CHECK(stale.err == "casegate: case 1 is at version 2, not the expected 1\n");
+
+  Run status = casegate({"--as", "tm.khan", "--json", "status", "1"});
+  REQUIRE(status.exit_code == 0);
+  json s = status.parsed();
+  CHECK(s["workflow"] == "child_protection");
+  CHECK(s["workflow_version"] == 1);
+  CHECK(s["state"] == "strategy_discussion");
+  CHECK(s["version"] == 2);
+  REQUIRE(s["events"].size() == 2);
+  CHECK(s["events"][0]["event"] == "start_section_47");
+  CHECK(s["events"][0]["to"] == "section_47_enquiry");
+  CHECK(s["events"][0]["ready"] == false);
+  CHECK(s["events"][0]["missing"][0]["condition"] == "participants include social_care, police, health");
+  CHECK(s["events"][1]["missing"][1]["role"] == "team_manager");
+
+  Run history = casegate({"--as", "tm.khan", "--json", "history", "1"});
+  REQUIRE(history.exit_code == 0);
+  json h = history.parsed();
+  REQUIRE(h.is_array());
+  std::vector<std::string> outcomes;
+  for (const auto& e : h) outcomes.push_back(e["action"].get<std::string>() + ":" + e["outcome"].get<std::string>());
+  CHECK(outcomes == std::vector<std::string>{"open:accepted", "fire:refused", "fire:refused", "record:invalid",
+                                             "record:accepted", "fire:accepted", "fire:conflict", "view:accepted"});
+  CHECK(h[0]["hash"].get<std::string>().size() == 64);
+  CHECK(h[1]["detail"]["missing"][0]["task"] == "referral_decision");
+
+  Run verified = casegate({"verify"});
+  CHECK(verified.exit_code == 0);
+  CHECK(verified.out == "audit chain verified: 13 entries\n");
+}
+
+TEST_CASE("cli: overrides need a team manager and a reason", "[cli]") {
+  Cli casegate;
+  casegate.set_up_team();
+  REQUIRE(casegate({"--as", "sw.jones", "open", "child_protection", "--subject", "C"}).exit_code == 0);
+  Run no_reason = casegate({"--as", "tm.khan", "fire", "1", "refer_to_strategy", "--override"});
+  CHECK(no_reason.exit_code == 2);
+  CHECK(no_reason.err == "casegate: --override needs --reason TEXT\n");
+  Run worker = casegate({"--as", "sw.jones", "--json", "fire", "1", "refer_to_strategy", "--override", "--reason", "x"});
+  CHECK(worker.exit_code == 3);
+  CHECK(worker.parsed()["outcome"] == "refused");
+  Run manager = casegate({"--as", "tm.khan", "--json", "fire", "1", "refer_to_strategy", "--override", "--reason",
+                          "police already at the house"});
+  CHECK(manager.exit_code == 0);
+  CHECK(manager.parsed()["outcome"] == "override");
+  CHECK(manager.parsed()["missing"][0]["task"] == "referral_decision");
+}
+
+TEST_CASE("cli: every error is one line on stderr with its exit code", "[cli]") {
+  Cli casegate;
+  casegate.set_up_team();
+  REQUIRE(casegate({"--as", "sw.jones", "open", "child_protection", "--subject", "C"}).exit_code == 0);
+  struct Expectation {
+    std::vector<std::string> args;
+    int exit_code;
+    std::string message;
+  };
+  const std::vector<Expectation> expectations{
+      {{"--as", "sw.jones", "fire", "99", "refer_to_strategy"}, 4, "case 99 does not exist"},
+      {{"--as", "nobody", "fire", "1", "refer_to_strategy"}, 4, "user 'nobody' does not exist"},
+      {{"fire", "1", "refer_to_strategy"}, 2, "no acting user"},
+      {{"--as", "sw.jones", "fire", "1", "teleport"}, 2, "unknown event 'teleport'"},
+      {{"--as", "sw.jones", "fire", "one", "refer_to_strategy"}, 2, "case id 'one' is not a positive whole number"},
+      {{"--as", "sw.jones", "fire", "1", "start_plan"}, 3, "start_plan is not valid in state referral"},
+      {{"--as", "sw.jones", "record", "1", "horoscope", "--data", "{}"}, 2, "unknown task kind 'horoscope'"},
+      {{"--as", "sw.jones", "record", "1", "assessment", "--data", "{\"type\":1}"}, 2, "assessment.type: expected one of"},
+      {{"--as", "sw.jones", "record", "1", "assessment", "--data", "not json"}, 2, "payload is not valid JSON"},
+      {{"--as", "sw.jones", "record", "1", "conference_decision", "--data", R"({"outcome":"no_plan"})"}, 3,
+       "conference_decision is recorded only by a conference_chair"},
+      {{"--as", "sw.jones", "open", "adoption", "--subject", "C"}, 2, "unknown workflow 'adoption'"},
+      {{"--as", "sw.jones", "open", "child_protection", "--subject", "C", "--received-at", "tomorrow"}, 2,
+       "--received-at: 'tomorrow' is not an ISO 8601 time"},
+      {{"--as", "sw.jones", "user", "add", "x", "--role", "social_worker"}, 3, "only an admin adds users"},
+      {{"--as", "admin.ali", "user", "add", "x", "--role", "wizard"}, 2, "unknown role 'wizard'"},
+      {{"init"}, 3, "already initialised"},
+      {{"frobnicate"}, 2, "unknown command 'frobnicate'"},
+      {{"--as", "sw.jones", "workflow", "show", "adoption"}, 4, "no workflow 'adoption'"},
+  };
+  for (const auto& e : expectations) {
+    std::string joined;
+    for (const auto& a : e.args) joined += a + " ";
+    INFO(joined);
+    Run run = casegate(e.args);
+    CHECK(run.exit_code == e.exit_code);
+    CHECK(one_line(run.err));
+    CHECK_THAT(run.err, Catch::Contains(e.message));
+  }
+  CHECK(casegate({"verify"}).exit_code == 0);
+}
+
+TEST_CASE("cli: verify exits 6 naming the first entry that does not verify", "[cli][audit]") {
+  Cli casegate;
+  casegate.set_up_team();
+  REQUIRE(casegate({"--as", "sw.jones", "open", "child_protection", "--subject", "C"}).exit_code == 0);
+  std::string db = (casegate.dir() / "cli.db").string();
+  std::string sql = "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor='someone.else' WHERE seq=3;";
+  REQUIRE(std::system(("sqlite3 '" + db + "' \"" + sql + "\"").c_str()) == 0);
+  Run run = casegate({"--json", "verify"});
+  CHECK(run.exit_code == 6);
+  CHECK(run.err == "casegate: audit chain does not verify at entry 3: entry 3 was altered (hash does not match its content)\n");
+  CHECK(run.parsed()["ok"] == false);
+  CHECK(run.parsed()["first_bad_seq"] == 3);
+  CHECK(run.parsed()["entries_verified"] == 2);
+  // The 20-line verifier of docs/audit.md, in another language, agrees.
+  std::string script = std::string(CASEGATE_TEST_DATA) + "/../docs/verify_audit.py";
+  CHECK(std::system(("python3 '" + script + "' '" + db + "' 2>/dev/null").c_str()) != 0);
+}
+
+TEST_CASE("cli: the Python verifier of docs/audit.md accepts a chain the engine wrote", "[cli][audit]") {
+  Cli casegate;
+  REQUIRE(casegate({"demo"}).exit_code == 0);
+  std::string script = std::string(CASEGATE_TEST_DATA) + "/../docs/verify_audit.py";
+  std::string db = (casegate.dir() / "casegate-demo.db").string();
+  std::string out = (casegate.dir() / "py.out").string();
+  REQUIRE(std::system(("python3 '" + script + "' '" + db + "' > '" + out + "'").c_str()) == 0);
+  CHECK(slurp(out) == "audit chain verified: 20 entries\n");
+}
+
+TEST_CASE("cli: users are listed and can be deactivated", "[cli]") {
+  Cli casegate;
+  casegate.set_up_team();
+  Run list = casegate({"--as", "admin.ali", "--json", "user", "list"});
+  REQUIRE(list.exit_code == 0);
+  CHECK(list.parsed().size() == 4);
+  CHECK(list.parsed()[2] == json::parse(R"({"id":"sw.jones","name":"sw.jones","role":"social_worker","team":"north","active":true})"));
+  REQUIRE(casegate({"--as", "admin.ali", "user", "deactivate", "sw.jones"}).exit_code == 0);
+  Run refused = casegate({"--as", "sw.jones", "open", "child_protection", "--subject", "C"});
+  CHECK(refused.exit_code == 3);
+  CHECK(refused.err == "casegate: user 'sw.jones' is inactive\n");
+}
+
+TEST_CASE("cli: workflows are listed and shown from the compiled machine", "[cli][workflows]") {
+  Cli casegate;
+  Run list = casegate({"--json", "workflow", "list"});
+  REQUIRE(list.exit_code == 0);
+  CHECK(list.parsed()[0] == json::parse(R"({"name":"child_protection","version":1,"initial_state":"referral"})"));
+  Run show = casegate({"workflow", "show", "child_protection"});
+  REQUIRE(show.exit_code == 0);
+  CHECK_THAT(show.out, Catch::Contains("start_section_47"));
+  CHECK_THAT(show.out, Catch::Contains("strategy_meeting with participants include social_care, police, health"));
+  Run json_show = casegate({"--json", "workflow", "show", "child_protection"});
+  CHECK(json_show.parsed()["transitions"].size() == 13);
+}
+
+TEST_CASE("cli: --help describes the commands and exit codes", "[cli]") {
+  Cli casegate;
+  Run help = casegate({"--help"});
+  CHECK(help.exit_code == 0);
+  for (const char* word : {"init", "user", "open", "record", "fire", "status", "history", "verify", "workflow", "demo",
+                           "3 refused"})
+    CHECK_THAT(help.out, Catch::Contains(word));
+}
+
+TEST_CASE("cli: the demo walks a case to a plan and verifies the chain", "[cli][demo]") {
+  Cli casegate;
+  Run demo = casegate({"demo"});
+  CHECK(demo.exit_code == 0);
+  CHECK_THAT(demo.out, Catch::Contains("refused in referral; missing:"));
+  CHECK_THAT(demo.out, Catch::Contains("start_plan accepted: initial_conference -> child_protection_plan"));
+  CHECK_THAT(demo.out, Catch::Contains("audit chain verified: 20 entries"));
+  CHECK(std::filesystem::exists(casegate.dir() / "casegate-demo.db"));
+}

@@ -1,0 +1,219 @@
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "casegate/casegate.hpp"
+#include "casegate/sqlite_store.hpp"
+#include "fixture.hpp"
+#include "schema.hpp"
+
+using namespace casegate;
+using namespace casegate::testing;
+
+namespace {
+
+// A database file in a fresh temporary folder, removed afterwards.
+struct TempDb {
+  std::filesystem::path dir;
+  std::string path;
+  TempDb() {
+    dir = std::filesystem::temp_directory_path() /
+          ("casegate-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+    std::filesystem::create_directories(dir);
+    path = (dir / "cases.db").string();
+  }
+  ~TempDb() { std::filesystem::remove_all(dir); }
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+};
+
+// Direct access to the file, as someone with the file (not the engine) would have.
+struct RawDb {
+  sqlite3* db = nullptr;
+  explicit RawDb(const std::string& path) { REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK); }
+  ~RawDb() { sqlite3_close(db); }
+  int exec(const std::string& sql) { return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr); }
+  std::string error() const { return sqlite3_errmsg(db); }
+  std::int64_t number(const std::string& sql) {
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    std::int64_t value = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return value;
+  }
+};
+
+// A file database with one case walked a few steps: 6 setup entries + 5.
+void write_some_history(const std::string& path) {
+  EngineFixture f(std::move(open_sqlite_store(path).value()));
+  CaseId id = f.open_case();
+  f.record(id, "referral_decision", R"({"decision":"significant_harm"})");
+  f.fire(id, "start_plan");
+  f.fire(id, "refer_to_strategy");
+  f.record(id, "strategy_meeting", R"({"participants":[{"agency":"police","mode":"phone"}]})");
+}
+
+ChainReport verify_file(const std::string& path) {
+  auto store = open_sqlite_store(path);
+  REQUIRE(store.is_ok());
+  auto report = (*store)->verify_chain();
+  REQUIRE(report.is_ok());
+  return *report;
+}
+
+}  // namespace
+
+TEST_CASE("the audit log refuses updates and deletes, even through INSERT OR REPLACE", "[storage][audit]") {
+  TempDb temp;
+  write_some_history(temp.path);
+  RawDb raw(temp.path);
+  CHECK(raw.exec("UPDATE audit_log SET outcome='accepted' WHERE seq=9") == SQLITE_CONSTRAINT);
+  CHECK_THAT(raw.error(), Catch::Contains("audit_log is append-only"));
+  CHECK(raw.exec("DELETE FROM audit_log WHERE seq=11") == SQLITE_CONSTRAINT);
+  raw.exec("PRAGMA recursive_triggers=ON");  // as the engine's own connection has it
+  CHECK(raw.exec("INSERT OR REPLACE INTO audit_log SELECT * FROM audit_log WHERE seq=1") == SQLITE_CONSTRAINT);
+  CHECK(verify_file(temp.path).ok);
+  CHECK(verify_file(temp.path).entries_verified == 11);
+}
+
+TEST_CASE("verify finds an entry whose detail was edited with the triggers dropped", "[storage][audit][tamper]") {
+  TempDb temp;
+  write_some_history(temp.path);
+  RawDb raw(temp.path);
+  REQUIRE(raw.exec("DROP TRIGGER audit_log_no_update") == SQLITE_OK);
+  REQUIRE(raw.exec("UPDATE audit_log SET detail=replace(detail,'start_plan','refer_to_strategy') WHERE seq=9") == SQLITE_OK);
+  ChainReport report = verify_file(temp.path);
+  CHECK_FALSE(report.ok);
+  CHECK(report.first_bad_seq == 9);
+  CHECK(report.entries_verified == 8);
+  CHECK_THAT(report.problem, Catch::Contains("altered"));
+}
+
+TEST_CASE("verify finds an edited time, actor or outcome", "[storage][audit][tamper]") {
+  for (const char* edit : {"at='2026-03-02T09:00:00.001Z'", "at='2026-03-02T09:00:00Z'", "actor='tm.khan'",
+                           "outcome='accepted'", "case_id=NULL", "hash=upper(hash)"}) {
+    DYNAMIC_SECTION(edit) {
+      TempDb temp;
+      write_some_history(temp.path);
+      RawDb raw(temp.path);
+      REQUIRE(raw.exec("DROP TRIGGER audit_log_no_update") == SQLITE_OK);
+      REQUIRE(raw.exec(std::string("UPDATE audit_log SET ") + edit + " WHERE seq=9") == SQLITE_OK);
+      ChainReport report = verify_file(temp.path);
+      CHECK_FALSE(report.ok);
+      CHECK(report.first_bad_seq == 9);
+    }
+  }
+}
+
+TEST_CASE("verify finds a deleted entry", "[storage][audit][tamper]") {
+  TempDb temp;
+  write_some_history(temp.path);
+  RawDb raw(temp.path);
+  REQUIRE(raw.exec("DROP TRIGGER audit_log_no_delete") == SQLITE_OK);
+  REQUIRE(raw.exec("DELETE FROM audit_log WHERE seq=9") == SQLITE_OK);
+  ChainReport report = verify_file(temp.path);
+  CHECK_FALSE(report.ok);
+  CHECK(report.first_bad_seq == 9);
+  CHECK(report.problem == "entry 9 is missing (next entry is 10)");
+}
+
+TEST_CASE("verify finds a deleted entry even when the later ones are renumbered", "[storage][audit][tamper]") {
+  TempDb temp;
+  write_some_history(temp.path);
+  RawDb raw(temp.path);
+  REQUIRE(raw.exec("DROP TRIGGER audit_log_no_delete") == SQLITE_OK);
+  REQUIRE(raw.exec("DROP TRIGGER audit_log_no_update") == SQLITE_OK);
+  REQUIRE(raw.exec("DELETE FROM audit_log WHERE seq=9; UPDATE audit_log SET seq=seq-1 WHERE seq>9") == SQLITE_OK);
+  ChainReport report = verify_file(temp.path);
+  CHECK_FALSE(report.ok);
+  CHECK(report.first_bad_seq == 9);
+}
+
+TEST_CASE("verify finds two entries swapped", "[storage][audit][tamper]") {
+  TempDb temp;
+  write_some_history(temp.path);
+  RawDb raw(temp.path);
+  REQUIRE(raw.exec("DROP TRIGGER audit_log_no_update") == SQLITE_OK);
+  REQUIRE(raw.exec("UPDATE audit_log SET seq=-1 WHERE seq=8; UPDATE audit_log SET seq=8 WHERE seq=9; "
+                   "UPDATE audit_log SET seq=9 WHERE seq=-1") == SQLITE_OK);
+  ChainReport report = verify_file(temp.path);
+  CHECK_FALSE(report.ok);
+  CHECK(report.first_bad_seq == 8);
+}
+
+TEST_CASE("the canonical form and hash are as documented", "[storage][audit]") {
+  AuditDraft draft{parse_instant("2026-03-02T09:00:00Z").value(), 7, "sw.jones", "social_worker", "fire", "refused",
+                   R"({"event":"start_plan"})"};
+  CHECK(audit_canonical_form(12, draft) ==
+        "12\x1f" "2026-03-02T09:00:00.000Z\x1f" "7\x1fsw.jones\x1fsocial_worker\x1f" "fire\x1frefused\x1f{\"event\":\"start_plan\"}");
+  draft.case_id.reset();
+  CHECK(audit_canonical_form(1, draft).find("Z\x1f\x1fsw.jones") != std::string::npos);
+  // Computed independently with Python: sha256(bytes(32) + canonical).hexdigest()
+  AuditDraft first{parse_instant("2026-01-01T00:00:00Z").value(), std::nullopt, "admin", "admin", "init", "accepted", "{}"};
+  CHECK(audit_entry_hash(std::string(64, '0'), 1, first) ==
+        "da56ae5170ff1eefac7d5d793fdbd11e704c5786d2a05b3e8cc1924022984325");
+}
+
+TEST_CASE("a database from the previous schema version is upgraded on open", "[storage][migration]") {
+  TempDb temp;
+  {
+    RawDb raw(temp.path);
+    const auto& v1 = storage::migrations().front();
+    REQUIRE(v1.version == 1);
+    REQUIRE(raw.exec(v1.sql) == SQLITE_OK);
+    REQUIRE(raw.exec("PRAGMA user_version=1") == SQLITE_OK);
+    REQUIRE(raw.exec("INSERT INTO users (id, name, role) VALUES ('sw.old', 'Old Worker', 'social_worker')") == SQLITE_OK);
+    CHECK(raw.number("SELECT count(*) FROM sqlite_master WHERE name='audit_log_by_case'") == 0);
+  }
+  auto store = open_sqlite_store(temp.path);
+  REQUIRE(store.is_ok());
+  auto user = (*store)->find_user("sw.old");
+  REQUIRE(user.is_ok());
+  REQUIRE(user->has_value());
+  CHECK((*user)->name == "Old Worker");
+  store->reset();
+  RawDb raw(temp.path);
+  CHECK(raw.number("PRAGMA user_version") == storage::latest_schema_version());
+  CHECK(raw.number("SELECT count(*) FROM sqlite_master WHERE name='audit_log_by_case'") == 1);
+}
+
+TEST_CASE("a database from a newer casegate is refused, untouched", "[storage][migration]") {
+  TempDb temp;
+  {
+    RawDb raw(temp.path);
+    REQUIRE(raw.exec("CREATE TABLE future(x); PRAGMA user_version=99") == SQLITE_OK);
+  }
+  auto store = open_sqlite_store(temp.path);
+  REQUIRE_FALSE(store.is_ok());
+  CHECK(store.status().code() == Code::integrity);
+  CHECK_THAT(store.status().message(), Catch::Contains("schema version 99 is newer"));
+  RawDb raw(temp.path);
+  CHECK(raw.number("PRAGMA user_version") == 99);
+  CHECK(raw.number("SELECT count(*) FROM sqlite_master WHERE name='users'") == 0);
+}
+
+TEST_CASE("the engine's data survives closing and reopening the file", "[storage]") {
+  TempDb temp;
+  write_some_history(temp.path);
+  auto engine = open_engine(temp.path);
+  REQUIRE(engine.is_ok());
+  auto status = (*engine)->status(team_manager, 1);
+  REQUIRE(status.is_ok());
+  CHECK(status->record.state == "strategy_discussion");
+  CHECK(status->record.version == 2);
+  CHECK((*engine)->verify()->entries_verified == 12);
+}
+
+TEST_CASE("a file that is not a database is reported, not crashed on", "[storage]") {
+  TempDb temp;
+  { std::ofstream(temp.path) << "this is not a database, it is a shopping list\n" << std::string(5000, 'x'); }
+  auto store = open_sqlite_store(temp.path);
+  REQUIRE_FALSE(store.is_ok());
+  CHECK(store.status().code() == Code::integrity);
+}
