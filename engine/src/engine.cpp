@@ -8,12 +8,12 @@
 #include "casegate/digest.hpp"
 #include "casegate/json.hpp"
 #include "casegate/task_kinds.hpp"
+#include "detail_json.hpp"
 #include "utf8.hpp"
 
 namespace casegate {
 namespace {
 
-using nlohmann::ordered_json;
 using std::chrono::minutes;
 
 // Business times may run ahead of the engine's clock by this much (clock skew between machines).
@@ -103,7 +103,7 @@ std::string_view fire_outcome_name(FireOutcome outcome) {
 // One command: its audit entry under construction, filled in by the command's body.
 struct AuditBuilder {
   AuditDraft draft;
-  ordered_json detail = ordered_json::object();
+  DetailJson detail;
 };
 
 Engine::Engine(std::unique_ptr<CaseStore> store, WorkflowRegistry workflows,
@@ -139,7 +139,7 @@ Result<T> run_command(CaseStore& store, const Clock& clock, std::string_view as,
   Result<T> result = user.active ? body(user, audit)
                                  : Result<T>(Status::refused("user " + shown_name(user.id) + " is inactive"));
   if (result) {
-    audit.draft.detail_json = audit.detail.dump();
+    audit.draft.detail_json = audit.detail.str();
     Status written = store.append_audit(audit.draft).status();
     if (written) written = store.commit_command();
     if (written) return result;
@@ -150,8 +150,8 @@ Result<T> run_command(CaseStore& store, const Clock& clock, std::string_view as,
   }
   // The attempt is audited on its own: the command's writes are gone, the entry is not.
   audit.draft.outcome = outcome_for(result.status().code());
-  audit.detail["error"] = result.status().message();
-  audit.draft.detail_json = audit.detail.dump();
+  audit.detail.text("error", result.status().message());
+  audit.draft.detail_json = audit.detail.str();
   if (store.begin_command()) {
     if (store.append_audit(audit.draft) && store.commit_command()) return result;
     store.rollback_command();
@@ -186,9 +186,11 @@ Status Engine::init(const std::string& admin_id, const std::string& admin_name) 
   User admin{admin_id, admin_name.empty() ? admin_id : admin_name, Role::admin, "", true};
   if (status) status = store_->insert_user(admin);
   if (status) {
-    ordered_json detail{{"user", admin.id}, {"role", "admin"}};
+    DetailJson detail;
+    detail.text("user", admin.id);
+    detail.text("role", "admin");
     status = store_->append_audit(
-                       AuditDraft{clock_->now(), std::nullopt, admin.id, "admin", "init", "accepted", detail.dump()})
+                       AuditDraft{clock_->now(), std::nullopt, admin.id, "admin", "init", "accepted", detail.str()})
                  .status();
   }
   if (status) status = store_->commit_command();
@@ -200,8 +202,8 @@ Status Engine::add_user(std::string_view as, const User& user) {
   std::lock_guard lock(mutex_);
   auto result = run_command<bool>(*store_, *clock_, as, "user_add", std::nullopt,
                                   [&](const User& actor, AuditBuilder& audit) -> Result<bool> {
-    audit.detail["user"] = user.id.substr(0, max_id_bytes);
-    audit.detail["role"] = role_name(user.role);
+    audit.detail.text("user", user.id.substr(0, max_id_bytes));
+    audit.detail.text("role", role_name(user.role));
     if (actor.role != Role::admin) return Status::refused("only an admin adds users; " + actor.id + " is " + std::string(role_name(actor.role)));
     if (auto s = check_identifier("user id", user.id); !s) return s;
     if (auto s = check_text("user name", user.name, false); !s) return s;
@@ -212,7 +214,7 @@ Status Engine::add_user(std::string_view as, const User& user) {
     User stored = user;
     if (stored.name.empty()) stored.name = stored.id;
     stored.active = true;
-    audit.detail["team"] = stored.team;
+    audit.detail.text("team", stored.team);
     if (auto s = store_->insert_user(stored); !s) return s;
     return true;
   });
@@ -223,8 +225,8 @@ Status Engine::set_user_active(std::string_view as, std::string_view user_id, bo
   std::lock_guard lock(mutex_);
   auto result = run_command<bool>(*store_, *clock_, as, "user_update", std::nullopt,
                                   [&](const User& actor, AuditBuilder& audit) -> Result<bool> {
-    audit.detail["user"] = std::string(user_id.substr(0, max_id_bytes));
-    audit.detail["active"] = active;
+    audit.detail.text("user", std::string(user_id.substr(0, max_id_bytes)));
+    audit.detail.flag("active", active);
     if (actor.role != Role::admin) return Status::refused("only an admin changes users; " + actor.id + " is " + std::string(role_name(actor.role)));
     if (actor.id == user_id && !active) return Status::refused("an admin cannot deactivate themself");
     auto existing = store_->find_user(user_id);
@@ -250,9 +252,9 @@ Result<CaseRecord> Engine::open_case(std::string_view as, const OpenCaseRequest&
   std::lock_guard lock(mutex_);
   return run_command<CaseRecord>(*store_, *clock_, as, "open", std::nullopt,
                                  [&](const User& actor, AuditBuilder& audit) -> Result<CaseRecord> {
-    audit.detail["event"] = "open";
-    audit.detail["workflow"] = request.workflow.substr(0, max_id_bytes);
-    audit.detail["from"] = nullptr;
+    audit.detail.text("event", "open");
+    audit.detail.text("workflow", request.workflow.substr(0, max_id_bytes));
+    audit.detail.null("from");
     if (!works_cases(actor.role)) return Status::refused("an admin does not open cases");
     const Workflow* workflow = workflows_.latest(request.workflow);
     if (workflow == nullptr) return Status::invalid_input("unknown workflow " + shown_name(request.workflow));
@@ -282,10 +284,10 @@ Result<CaseRecord> Engine::open_case(std::string_view as, const OpenCaseRequest&
     if (!id) return id.status();
     record.id = *id;
     audit.draft.case_id = record.id;
-    audit.detail["workflow_version"] = record.workflow_version;
-    audit.detail["to"] = record.state;
-    audit.detail["subject_sha256"] = sha256_hex(record.subject);
-    audit.detail["received_at"] = format_instant(received);
+    audit.detail.number("workflow_version", record.workflow_version);
+    audit.detail.text("to", record.state);
+    audit.detail.text("subject_sha256", sha256_hex(record.subject));
+    audit.detail.text("received_at", format_instant(received));
     return record;
   });
 }
@@ -294,13 +296,13 @@ Result<TaskReceipt> Engine::record_task(std::string_view as, const RecordTaskReq
   std::lock_guard lock(mutex_);
   return run_command<TaskReceipt>(*store_, *clock_, as, "record", request.case_id,
                                   [&](const User& actor, AuditBuilder& audit) -> Result<TaskReceipt> {
-    audit.detail["event"] = request.kind.substr(0, max_id_bytes);
-    audit.detail["payload_sha256"] = sha256_hex(request.payload_json);
+    audit.detail.text("event", request.kind.substr(0, max_id_bytes));
+    audit.detail.text("payload_sha256", sha256_hex(request.payload_json));
     if (!works_cases(actor.role)) return Status::refused("an admin does not record tasks");
     auto record = load_case(*store_, request.case_id);
     if (!record) return record.status();
-    audit.detail["from"] = record->state;
-    audit.detail["to"] = record->state;
+    audit.detail.text("from", record->state);
+    audit.detail.text("to", record->state);
     const TaskKindInfo* kind = find_task_kind(request.kind);
     if (kind == nullptr) return Status::invalid_input("unknown task kind " + shown_name(request.kind));
     if (kind->recorded_only_by && *kind->recorded_only_by != actor.role)
@@ -328,8 +330,8 @@ Result<TaskReceipt> Engine::record_task(std::string_view as, const RecordTaskReq
     task.recorded_at = now;
     auto id = store_->insert_task(task);
     if (!id) return id.status();
-    audit.detail["task_id"] = *id;
-    audit.detail["occurred_at"] = format_instant(occurred);
+    audit.detail.number("task_id", *id);
+    audit.detail.text("occurred_at", format_instant(occurred));
     return TaskReceipt{*id, record->id, task.kind, record->state, task.payload_json};
   });
 }
@@ -338,12 +340,12 @@ Result<FireResult> Engine::fire(std::string_view as, const FireRequest& request)
   std::lock_guard lock(mutex_);
   return run_command<FireResult>(*store_, *clock_, as, "fire", request.case_id,
                                  [&](const User& actor, AuditBuilder& audit) -> Result<FireResult> {
-    audit.detail["event"] = request.event.substr(0, max_id_bytes);
+    audit.detail.text("event", request.event.substr(0, max_id_bytes));
     if (!works_cases(actor.role)) return Status::refused("an admin does not fire events");
     auto record = load_case(*store_, request.case_id);
     if (!record) return record.status();
-    audit.detail["from"] = record->state;
-    audit.detail["to"] = record->state;
+    audit.detail.text("from", record->state);
+    audit.detail.text("to", record->state);
     if (request.expected_version && *request.expected_version != record->version)
       return Status::conflict(case_name(record->id) + " is at version " + std::to_string(record->version) +
                               ", not the expected " + std::to_string(*request.expected_version));
@@ -359,13 +361,13 @@ Result<FireResult> Engine::fire(std::string_view as, const FireRequest& request)
     result.version = record->version;
     if (request.override_gate) {
       if (auto s = check_text("override reason", request.reason, true); !s) return s;
-      audit.detail["reason"] = request.reason;
+      audit.detail.text("reason", request.reason);
       if (actor.role != Role::team_manager) {
         result.refusal = RefusalReason::role_not_allowed;
         result.message = "only a team_manager may override a gate; " + actor.id + " is " +
                          std::string(role_name(actor.role));
         audit.draft.outcome = "refused";
-        audit.detail["message"] = result.message;
+        audit.detail.text("message", result.message);
         return result;
       }
     }
@@ -407,9 +409,9 @@ Result<FireResult> Engine::fire(std::string_view as, const FireRequest& request)
       }
     }
     audit.draft.outcome = std::string(fire_outcome_name(result.outcome));
-    audit.detail["to"] = result.to;
-    audit.detail["missing"] = nlohmann::json(result.missing);
-    if (result.outcome == FireOutcome::refused) audit.detail["message"] = result.message;
+    audit.detail.text("to", result.to);
+    audit.detail.requirements("missing", result.missing);
+    if (result.outcome == FireOutcome::refused) audit.detail.text("message", result.message);
     return result;
   });
 }
@@ -418,7 +420,7 @@ Result<CaseStatus> Engine::status(std::string_view as, CaseId case_id) {
   std::lock_guard lock(mutex_);
   return run_command<CaseStatus>(*store_, *clock_, as, "view", case_id,
                                  [&](const User&, AuditBuilder& audit) -> Result<CaseStatus> {
-    audit.detail["view"] = "status";
+    audit.detail.text("view", "status");
     auto record = load_case(*store_, case_id);
     if (!record) return record.status();
     const Workflow* workflow = workflows_.find(record->workflow, record->workflow_version);
@@ -445,7 +447,7 @@ Result<std::vector<AuditEntry>> Engine::history(std::string_view as, CaseId case
   std::lock_guard lock(mutex_);
   return run_command<std::vector<AuditEntry>>(*store_, *clock_, as, "view", case_id,
                                               [&](const User&, AuditBuilder& audit) -> Result<std::vector<AuditEntry>> {
-    audit.detail["view"] = "history";
+    audit.detail.text("view", "history");
     auto record = load_case(*store_, case_id);
     if (!record) return record.status();
     return store_->audit_of_case(case_id);

@@ -1,6 +1,5 @@
 #include "casegate/time.hpp"
 
-#include <cstdio>
 
 namespace casegate {
 namespace {
@@ -81,15 +80,22 @@ Result<Instant> parse_instant(std::string_view text, std::string_view field) {
 }
 
 std::string format_instant(Instant instant) {
+  // By hand rather than snprintf: this runs several times per command.
   auto day_point = floor<days>(instant);
   year_month_day date{day_point};
-  hh_mm_ss<milliseconds> tod{instant - day_point};
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(date.year()),
-                unsigned(date.month()), unsigned(date.day()), int(tod.hours().count()),
-                int(tod.minutes().count()), int(tod.seconds().count()),
-                int(tod.subseconds().count()));
-  return buffer;
+  auto ms_of_day = (instant - day_point).count();
+  std::string text = "0000-00-00T00:00:00.000Z";
+  auto put = [&](std::size_t at, long long value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) text[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+  };
+  put(0, int(date.year()), 4);
+  put(5, unsigned(date.month()), 2);
+  put(8, unsigned(date.day()), 2);
+  put(11, ms_of_day / 3'600'000, 2);
+  put(14, ms_of_day / 60'000 % 60, 2);
+  put(17, ms_of_day / 1000 % 60, 2);
+  put(20, ms_of_day % 1000, 3);
+  return text;
 }
 
 Instant SystemClock::now() const { return floor<milliseconds>(system_clock::now()); }

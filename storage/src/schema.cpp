@@ -75,8 +75,9 @@ int latest_schema_version() { return migrations().back().version; }
 
 int schema_version(sqlite::Database& db) {
   sqlite::Statement query(db, "PRAGMA user_version");
-  query.step();
-  return static_cast<int>(query.integer(0));
+  auto use = query.start();
+  use.step();
+  return static_cast<int>(use.integer(0));
 }
 
 void migrate(sqlite::Database& db) {

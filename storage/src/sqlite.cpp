@@ -36,51 +36,53 @@ Statement::Statement(Database& db, const char* sql) : db_(db) {
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
-Statement& Statement::start() {
-  sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
+Statement::Use::~Use() {
+  if (statement_) sqlite3_reset(statement_->stmt_);
+}
+
+Statement::Use& Statement::Use::bind(int index, std::int64_t value) {
+  int rc = sqlite3_bind_int64(statement_->stmt_, index, value);
+  if (rc != SQLITE_OK) statement_->db_.fail(rc, "bind");
   return *this;
 }
 
-Statement& Statement::bind(int index, std::int64_t value) {
-  int rc = sqlite3_bind_int64(stmt_, index, value);
-  if (rc != SQLITE_OK) db_.fail(rc, "bind");
+Statement::Use& Statement::Use::bind(int index, std::string_view text) {
+  int rc = sqlite3_bind_text64(statement_->stmt_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+  if (rc != SQLITE_OK) statement_->db_.fail(rc, "bind");
   return *this;
 }
 
-Statement& Statement::bind(int index, std::string_view text) {
-  int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-  if (rc != SQLITE_OK) db_.fail(rc, "bind");
+Statement::Use& Statement::Use::bind_null(int index) {
+  int rc = sqlite3_bind_null(statement_->stmt_, index);
+  if (rc != SQLITE_OK) statement_->db_.fail(rc, "bind");
   return *this;
 }
 
-Statement& Statement::bind_null(int index) {
-  int rc = sqlite3_bind_null(stmt_, index);
-  if (rc != SQLITE_OK) db_.fail(rc, "bind");
-  return *this;
-}
-
-bool Statement::step() {
-  int rc = sqlite3_step(stmt_);
+bool Statement::Use::step() {
+  int rc = sqlite3_step(statement_->stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  sqlite3_reset(stmt_);
-  db_.fail(rc, "step");
+  sqlite3_reset(statement_->stmt_);
+  statement_->db_.fail(rc, "step");
 }
 
-void Statement::run() {
+void Statement::Use::run() {
   while (step()) {
   }
 }
 
-std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t Statement::Use::integer(int column) const { return sqlite3_column_int64(statement_->stmt_, column); }
 
-std::string Statement::text(int column) const {
-  auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-  int size = sqlite3_column_bytes(stmt_, column);
-  return data ? std::string(data, static_cast<std::size_t>(size)) : std::string();
+std::string_view Statement::Use::text_view(int column) const {
+  auto* data = reinterpret_cast<const char*>(sqlite3_column_text(statement_->stmt_, column));
+  int size = sqlite3_column_bytes(statement_->stmt_, column);
+  return data ? std::string_view(data, static_cast<std::size_t>(size)) : std::string_view();
 }
 
-bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+std::string Statement::Use::text(int column) const { return std::string(text_view(column)); }
+
+bool Statement::Use::is_null(int column) const {
+  return sqlite3_column_type(statement_->stmt_, column) == SQLITE_NULL;
+}
 
 }  // namespace casegate::sqlite

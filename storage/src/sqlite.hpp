@@ -45,22 +45,40 @@ class Statement {
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
-  // Resets the statement and clears its bindings, ready for a new use.
-  Statement& start();
-  Statement& bind(int index, std::int64_t value);
-  Statement& bind(int index, std::string_view text);
-  Statement& bind_null(int index);
-  Statement& bind(int index, const std::optional<std::int64_t>& value) {
-    return value ? bind(index, *value) : bind_null(index);
-  }
-  // true: a row is available; false: done.
-  bool step();
-  // Steps to completion, for statements that return no rows.
-  void run();
+  // One use of the statement: bind, step, read columns. Resetting it when the use ends matters:
+  // a statement left mid-rows keeps a read snapshot open, which stalls WAL checkpoints and makes
+  // the next BEGIN IMMEDIATE fail with SQLITE_BUSY_SNAPSHOT when another process wrote meanwhile.
+  class Use {
+   public:
+    explicit Use(Statement& statement) : statement_(&statement) {}
+    ~Use();
+    Use(Use&& other) noexcept : statement_(other.statement_) { other.statement_ = nullptr; }
+    Use(const Use&) = delete;
+    Use& operator=(const Use&) = delete;
+    Use& operator=(Use&&) = delete;
 
-  std::int64_t integer(int column) const;
-  std::string text(int column) const;
-  bool is_null(int column) const;
+    // Text is bound without a copy: it must live until this use ends.
+    Use& bind(int index, std::int64_t value);
+    Use& bind(int index, std::string_view text);
+    Use& bind_null(int index);
+    Use& bind(int index, const std::optional<std::int64_t>& value) {
+      return value ? bind(index, *value) : bind_null(index);
+    }
+    // true: a row is available; false: done.
+    bool step();
+    // Steps to completion, for statements that return no rows.
+    void run();
+
+    std::int64_t integer(int column) const;
+    std::string text(int column) const;
+    std::string_view text_view(int column) const;  // valid until the next step
+    bool is_null(int column) const;
+
+   private:
+    Statement* statement_;
+  };
+
+  Use start() { return Use(*this); }
 
  private:
   Database& db_;

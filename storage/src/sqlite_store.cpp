@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <map>
+
 #include "casegate/digest.hpp"
 #include "schema.hpp"
 #include "sqlite.hpp"
@@ -42,15 +44,15 @@ auto guarded(F&& body) -> decltype(body()) {
   }
 }
 
-Instant parse_stored_time(const std::string& text) {
+Instant parse_stored_time(std::string_view text) {
   auto parsed = parse_instant(text, "stored time");
   if (!parsed) throw std::runtime_error(parsed.status().message());
   return *parsed;
 }
 
-Role parse_stored_role(const std::string& text) {
+Role parse_stored_role(std::string_view text) {
   auto role = parse_role(text);
-  if (!role) throw std::runtime_error("stored role '" + text + "' is not a role");
+  if (!role) throw std::runtime_error("stored role '" + std::string(text) + "' is not a role");
   return *role;
 }
 
@@ -72,7 +74,9 @@ bool is_hash_text(const std::string& text) {
 class SqliteStore final : public CaseStore {
  public:
   SqliteStore(const std::string& path, const SqliteStoreOptions& options)
-      : db_(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI) {
+      // NOMUTEX: the Engine serialises every use of a store, so SQLite's own per-call locking is
+      // pure cost (about a tenth of a command's CPU time in memory).
+      : db_(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX) {
     sqlite3_db_config(db_.handle(), SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
     sqlite3_busy_timeout(db_.handle(), options.busy_timeout_ms);
     db_.execute("PRAGMA journal_mode=WAL");
@@ -101,20 +105,34 @@ class SqliteStore final : public CaseStore {
   }
   void rollback_command() noexcept override {
     if (!sqlite3_get_autocommit(db_.handle())) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    user_cache_.clear();  // it may hold a user written by the rolled-back command
   }
 
+  // Users are read by every command and change rarely: they are cached until another connection
+  // commits anything (PRAGMA data_version) or this one writes a user.
   Result<std::optional<User>> find_user(std::string_view id) override {
     return guarded([&]() -> Result<std::optional<User>> {
-      auto& q = find_user_->start().bind(1, id);
+      auto version = data_version_->start();
+      version.step();
+      std::int64_t now = version.integer(0);
+      if (now != cached_data_version_) {
+        user_cache_.clear();
+        cached_data_version_ = now;
+      }
+      if (auto hit = user_cache_.find(id); hit != user_cache_.end()) return std::optional<User>(hit->second);
+      auto q = find_user_->start();
+      q.bind(1, id);
       if (!q.step()) return std::optional<User>();
-      return std::optional<User>(read_user(q));
+      User user = read_user(q);
+      user_cache_.emplace(user.id, user);
+      return std::optional<User>(std::move(user));
     });
   }
 
   Result<std::vector<User>> list_users() override {
     return guarded([&]() -> Result<std::vector<User>> {
       std::vector<User> users;
-      auto& q = list_users_->start();
+      auto q = list_users_->start();
       while (q.step()) users.push_back(read_user(q));
       return users;
     });
@@ -125,6 +143,7 @@ class SqliteStore final : public CaseStore {
   }
 
   Status insert_user(const User& user) override {
+    user_cache_.clear();
     return guarded([&] {
       insert_user_->start()
           .bind(1, user.id)
@@ -138,6 +157,7 @@ class SqliteStore final : public CaseStore {
   }
 
   Status set_user_active(std::string_view id, bool active) override {
+    user_cache_.clear();
     return guarded([&] {
       set_user_active_->start().bind(1, std::int64_t{active}).bind(2, id).run();
       return Status::ok();
@@ -146,7 +166,8 @@ class SqliteStore final : public CaseStore {
 
   Result<std::optional<CaseRecord>> find_case(CaseId id) override {
     return guarded([&]() -> Result<std::optional<CaseRecord>> {
-      auto& q = find_case_->start().bind(1, id);
+      auto q = find_case_->start();
+      q.bind(1, id);
       if (!q.step()) return std::optional<CaseRecord>();
       CaseRecord r;
       r.id = q.integer(0);
@@ -158,9 +179,9 @@ class SqliteStore final : public CaseStore {
       r.stage = q.integer(6);
       r.version = q.integer(7);
       r.attributes_json = q.text(8);
-      r.received_at = parse_stored_time(q.text(9));
-      r.opened_at = parse_stored_time(q.text(10));
-      r.state_entered_at = parse_stored_time(q.text(11));
+      r.received_at = parse_stored_time(q.text_view(9));
+      r.opened_at = parse_stored_time(q.text_view(10));
+      r.state_entered_at = parse_stored_time(q.text_view(11));
       return std::optional<CaseRecord>(std::move(r));
     });
   }
@@ -194,7 +215,9 @@ class SqliteStore final : public CaseStore {
   Result<std::vector<TaskRecord>> tasks_of(CaseId id) override {
     return guarded([&]() -> Result<std::vector<TaskRecord>> {
       std::vector<TaskRecord> tasks;
-      auto& q = tasks_of_->start().bind(1, id);
+      tasks.reserve(16);
+      auto q = tasks_of_->start();
+      q.bind(1, id);
       while (q.step()) {
         TaskRecord t;
         t.id = q.integer(0);
@@ -202,11 +225,11 @@ class SqliteStore final : public CaseStore {
         t.kind = q.text(1);
         t.payload_json = q.text(2);
         t.actor = q.text(3);
-        t.role = parse_stored_role(q.text(4));
+        t.role = parse_stored_role(q.text_view(4));
         t.state = q.text(5);
         t.stage = q.integer(6);
-        t.occurred_at = parse_stored_time(q.text(7));
-        t.recorded_at = parse_stored_time(q.text(8));
+        t.occurred_at = parse_stored_time(q.text_view(7));
+        t.recorded_at = parse_stored_time(q.text_view(8));
         tasks.push_back(std::move(t));
       }
       return tasks;
@@ -234,7 +257,7 @@ class SqliteStore final : public CaseStore {
     return guarded([&]() -> Result<AuditEntry> {
       AuditEntry entry;
       entry.entry = draft;
-      auto& tip = audit_tip_->start();
+      auto tip = audit_tip_->start();
       if (tip.step()) {
         entry.seq = tip.integer(0) + 1;
         entry.prev_hash = tip.text(1);
@@ -262,7 +285,8 @@ class SqliteStore final : public CaseStore {
   Result<std::vector<AuditEntry>> audit_of_case(CaseId id) override {
     return guarded([&]() -> Result<std::vector<AuditEntry>> {
       std::vector<AuditEntry> entries;
-      auto& q = audit_of_case_->start().bind(1, id);
+      auto q = audit_of_case_->start();
+      q.bind(1, id);
       while (q.step()) entries.push_back(read_audit(q));
       return entries;
     });
@@ -274,44 +298,45 @@ class SqliteStore final : public CaseStore {
       db_.execute("BEGIN");
       ChainReport report;
       try {
-        std::string prev = genesis_hash;
-        std::int64_t expected_seq = 1;
-        auto& q = audit_all_->start();
-        while (q.step()) {
-          std::int64_t seq = q.integer(0);
-          auto fail = [&](std::int64_t at, std::string problem) {
-            report.ok = false;
-            report.first_bad_seq = at;
-            report.problem = std::move(problem);
-          };
-          if (seq != expected_seq) {
-            fail(expected_seq, "entry " + std::to_string(expected_seq) + " is missing (next entry is " +
-                                   std::to_string(seq) + ")");
-            break;
+        {
+          std::string prev = genesis_hash;
+          std::int64_t expected_seq = 1;
+          auto q = audit_all_->start();
+          while (q.step()) {
+            std::int64_t seq = q.integer(0);
+            auto fail = [&](std::int64_t at, std::string problem) {
+              report.ok = false;
+              report.first_bad_seq = at;
+              report.problem = std::move(problem);
+            };
+            if (seq != expected_seq) {
+              fail(expected_seq, "entry " + std::to_string(expected_seq) + " is missing (next entry is " +
+                                     std::to_string(seq) + ")");
+              break;
+            }
+            // The stored text is what was hashed: an entry whose time no longer reads back to the
+            // same text was edited.
+            std::string at_text = q.text(1);
+            auto at = parse_instant(at_text, "at");
+            if (!at || format_instant(*at) != at_text) {
+              fail(seq, "entry " + std::to_string(seq) + " was altered (its time is not as written)");
+              break;
+            }
+            AuditEntry entry = read_audit(q);
+            if (entry.prev_hash != prev) {
+              fail(seq, "entry " + std::to_string(seq) + " does not follow entry " + std::to_string(seq - 1) +
+                            " (prev_hash differs)");
+              break;
+            }
+            if (!is_hash_text(entry.hash) || audit_entry_hash(prev, seq, entry.entry) != entry.hash) {
+              fail(seq, "entry " + std::to_string(seq) + " was altered (hash does not match its content)");
+              break;
+            }
+            prev = entry.hash;
+            ++expected_seq;
+            ++report.entries_verified;
           }
-          // The stored text is what was hashed: an entry whose time no longer reads back to the
-          // same text was edited.
-          std::string at_text = q.text(1);
-          auto at = parse_instant(at_text, "at");
-          if (!at || format_instant(*at) != at_text) {
-            fail(seq, "entry " + std::to_string(seq) + " was altered (its time is not as written)");
-            break;
-          }
-          AuditEntry entry = read_audit(q);
-          if (entry.prev_hash != prev) {
-            fail(seq, "entry " + std::to_string(seq) + " does not follow entry " + std::to_string(seq - 1) +
-                          " (prev_hash differs)");
-            break;
-          }
-          if (!is_hash_text(entry.hash) || audit_entry_hash(prev, seq, entry.entry) != entry.hash) {
-            fail(seq, "entry " + std::to_string(seq) + " was altered (hash does not match its content)");
-            break;
-          }
-          prev = entry.hash;
-          ++expected_seq;
-          ++report.entries_verified;
-        }
-        audit_all_->start();
+        }  // the read statement is reset before the transaction ends
         db_.execute("COMMIT");
       } catch (...) {
         rollback_command();
@@ -324,6 +349,7 @@ class SqliteStore final : public CaseStore {
  private:
   void prepare() {
     auto make = [&](const char* sql) { return std::make_unique<Statement>(db_, sql); };
+    data_version_ = make("PRAGMA data_version");
     find_user_ = make("SELECT id, name, role, team, active FROM users WHERE id = ?1");
     list_users_ = make("SELECT id, name, role, team, active FROM users ORDER BY id");
     has_users_ = make("SELECT 1 FROM users LIMIT 1");
@@ -355,14 +381,14 @@ class SqliteStore final : public CaseStore {
     commit_ = make("COMMIT");
   }
 
-  static User read_user(const Statement& q) {
-    return User{q.text(0), q.text(1), parse_stored_role(q.text(2)), q.text(3), q.integer(4) != 0};
+  static User read_user(const Statement::Use& q) {
+    return User{q.text(0), q.text(1), parse_stored_role(q.text_view(2)), q.text(3), q.integer(4) != 0};
   }
 
-  static AuditEntry read_audit(const Statement& q) {
+  static AuditEntry read_audit(const Statement::Use& q) {
     AuditEntry e;
     e.seq = q.integer(0);
-    e.entry.at = parse_stored_time(q.text(1));
+    e.entry.at = parse_stored_time(q.text_view(1));
     if (!q.is_null(2)) e.entry.case_id = q.integer(2);
     e.entry.actor = q.text(3);
     e.entry.role = q.text(4);
@@ -377,7 +403,9 @@ class SqliteStore final : public CaseStore {
   Database db_;
   std::unique_ptr<Statement> find_user_, list_users_, has_users_, insert_user_, set_user_active_, find_case_,
       insert_case_, move_case_, tasks_of_, insert_task_, audit_tip_, insert_audit_, audit_of_case_, audit_all_,
-      begin_, commit_;
+      begin_, commit_, data_version_;
+  std::map<std::string, User, std::less<>> user_cache_;
+  std::int64_t cached_data_version_ = -1;
 };
 
 }  // namespace
@@ -395,7 +423,7 @@ std::string audit_canonical_form(std::int64_t seq, const AuditDraft& entry) {
 }
 
 std::string audit_entry_hash(const std::string& prev_hash_hex, std::int64_t seq, const AuditDraft& entry) {
-  return sha256_hex(hex_to_bytes(prev_hash_hex) + audit_canonical_form(seq, entry));
+  return sha256_hex({hex_to_bytes(prev_hash_hex), audit_canonical_form(seq, entry)});
 }
 
 Result<std::unique_ptr<CaseStore>> open_sqlite_store(const std::string& path, const SqliteStoreOptions& options) {

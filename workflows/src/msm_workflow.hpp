@@ -274,7 +274,7 @@ class MsmWorkflow final : public Workflow {
       decision.kind = DecisionKind::unknown_event;
       return decision;
     }
-    Backend fsm;
+    Backend& fsm = machine();
     restore(fsm, at->second);
     GateContext context{ledger, override_gate, {}, {}};
     fsm.context = &context;
@@ -282,8 +282,10 @@ class MsmWorkflow final : public Workflow {
     try {
       handled = dispatch->second(fsm);
     } catch (const std::exception& error) {
+      fsm = Backend();  // a machine interrupted mid-event is not reused
       return Status::internal("workflow " + name_ + " failed on " + std::string(event) + ": " + error.what());
     }
+    fsm.context = nullptr;
     switch (handled) {
       case boost::msm::back::HANDLED_TRUE:
         decision.kind = DecisionKind::accepted;
@@ -308,7 +310,7 @@ class MsmWorkflow final : public Workflow {
   Result<std::string> restore(std::string_view state) const override {
     auto at = id_by_name_.find(state);
     if (at == id_by_name_.end()) return unknown_state(state);
-    Backend fsm;
+    Backend& fsm = machine();
     restore(fsm, at->second);
     return name_by_id_.at(fsm.current_state()[0]);
   }
@@ -317,6 +319,13 @@ class MsmWorkflow final : public Workflow {
   Status unknown_state(std::string_view state) const {
     return Status::internal("state '" + std::string(state) + "' is not a state of " + name_ + " version " +
                             std::to_string(version_));
+  }
+
+  // One machine per thread, restored before each use: constructing an MSM back-end allocates
+  // (its event queue), and a decision is made on every command.
+  static Backend& machine() {
+    thread_local Backend fsm;
+    return fsm;
   }
 
   static void restore(Backend& fsm, int id) {

@@ -1,0 +1,149 @@
+// casegate-bench: workload W1 (shared/bench/W1.md) through the public engine API.
+//   casegate-bench w1 --cases N --sync FULL|NORMAL|OFF --db PATH|:memory: [--threads K] [--keep]
+// Each case: open, 7 records and fires with 2 refusals, 12 commands, each its own durable
+// command that re-reads the case and its tasks. Prints commands/s, seconds, peak RSS, and a
+// final line "RESULT {json}".
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <sys/resource.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "casegate/casegate.hpp"
+
+using namespace casegate;
+
+namespace {
+
+const char* const worker = "sw.jones";
+const char* const chair = "chair.patel";
+
+struct Step {
+  const char* as;
+  bool is_fire;
+  const char* name;  // event or task kind
+  const char* payload;
+  FireOutcome expected;
+};
+
+const Step w1_steps[] = {
+    {worker, false, "referral_decision", R"({"decision":"significant_harm","urgency":"within_24h"})", FireOutcome::accepted},
+    {worker, true, "refer_to_strategy", nullptr, FireOutcome::accepted},
+    {worker, true, "start_section_47", nullptr, FireOutcome::refused},
+    {worker, false, "strategy_meeting",
+     R"({"participants":[{"agency":"social_care","mode":"in_person"},{"agency":"police","mode":"phone"},{"agency":"health","mode":"written"}]})",
+     FireOutcome::accepted},
+    {worker, true, "start_section_47", nullptr, FireOutcome::accepted},
+    {worker, false, "assessment", R"({"type":"section_47","outcome":"concerns_substantiated"})", FireOutcome::accepted},
+    {worker, true, "convene_initial_conference", nullptr, FireOutcome::refused},
+    {worker, false, "voice_of_child",
+     R"({"child_seen":true,"seen_alone":true,"method":"direct","summary":"Child seen alone at school; said she feels scared when dad shouts and wants help."})",
+     FireOutcome::accepted},
+    {worker, true, "convene_initial_conference", nullptr, FireOutcome::accepted},
+    {chair, false, "conference_decision", R"({"outcome":"plan","category":"neglect"})", FireOutcome::accepted},
+    {worker, true, "start_plan", nullptr, FireOutcome::accepted},
+};
+
+[[noreturn]] void die(const std::string& what) {
+  std::cerr << "casegate-bench: " << what << "\n";
+  std::exit(2);
+}
+
+// One W1 case, start to finish; dies on any outcome W1 does not expect.
+void run_case(Engine& engine, int n) {
+  auto opened = engine.open_case(worker, OpenCaseRequest{"child_protection", "CHILD-" + std::to_string(n), "", std::nullopt, {}});
+  if (!opened) die(opened.status().to_string());
+  CaseId id = opened->id;
+  for (const Step& step : w1_steps) {
+    if (step.is_fire) {
+      auto result = engine.fire(step.as, FireRequest{id, step.name, false, "", std::nullopt});
+      if (!result) die(result.status().to_string());
+      if (result->outcome != step.expected) die("case " + std::to_string(id) + ": " + result->message);
+    } else {
+      auto receipt = engine.record_task(step.as, RecordTaskRequest{id, step.name, step.payload, std::nullopt});
+      if (!receipt) die(receipt.status().to_string());
+    }
+  }
+}
+
+long peak_rss_kb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"casegate-bench: reference workloads through the public API"};
+  app.require_subcommand(1);
+  int cases = 2000, threads = 1;
+  std::string sync = "FULL", db = "casegate-w1.db";
+  bool keep = false;
+  auto* w1 = app.add_subcommand("w1", "workload W1: one child-protection pathway per case, 12 commands each");
+  w1->add_option("--cases", cases, "number of cases (default 2000)")->check(CLI::Range(1, 10000000));
+  w1->add_option("--sync", sync, "FULL (default), NORMAL or OFF")->check(CLI::IsMember({"FULL", "NORMAL", "OFF"}));
+  w1->add_option("--db", db, "database file, or :memory: (default casegate-w1.db, recreated)");
+  w1->add_option("--threads", threads, "submitting threads sharing one engine (default 1)")->check(CLI::Range(1, 64));
+  w1->add_flag("--keep", keep, "keep the database file afterwards");
+  CLI11_PARSE(app, argc, argv);
+
+  if (db != ":memory:")
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+  EngineOptions options;
+  options.synchronous = sync == "FULL" ? Synchronous::full : sync == "NORMAL" ? Synchronous::normal : Synchronous::off;
+  auto opened = open_engine(db, options);
+  if (!opened) die(opened.status().to_string());
+  Engine& engine = **opened;
+  if (auto s = engine.init("admin", "Admin"); !s) die(s.to_string());
+  for (const User& u : {User{worker, "Sam Jones", Role::social_worker, "north", true},
+                        User{chair, "Priya Patel", Role::conference_chair, "", true}})
+    if (auto s = engine.add_user("admin", u); !s) die(s.to_string());
+
+  auto start = std::chrono::steady_clock::now();
+  std::atomic<int> next{0};
+  auto work = [&] {
+    for (int n = next++; n < cases; n = next++) run_case(engine, n);
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  // The end state W1 requires: every case in a plan, 12 entries per case, 2 refusals, chain intact.
+  auto report = engine.verify();
+  if (!report || !report->ok) die("audit chain does not verify");
+  const long commands = 12L * cases;
+  const long setup_entries = 3;
+  if (report->entries_verified != commands + setup_entries)
+    die("expected " + std::to_string(commands + setup_entries) + " audit entries, found " +
+        std::to_string(report->entries_verified));
+  long refusals = 0, in_plan = 0;
+  for (CaseId id = 1; id <= cases; ++id) {
+    auto history = engine.history("admin", id);
+    if (!history) die(history.status().to_string());
+    for (const auto& e : *history) refusals += e.entry.outcome == "refused";
+    auto status = engine.status("admin", id);
+    in_plan += status && status->record.state == "child_protection_plan";
+  }
+  if (refusals != 2L * cases) die("expected " + std::to_string(2L * cases) + " refusals, found " + std::to_string(refusals));
+  if (in_plan != cases) die(std::to_string(cases - in_plan) + " cases are not in child_protection_plan");
+
+  double rate = commands / seconds;
+  std::cout << "casegate W1: " << cases << " cases, " << commands << " commands, " << threads << " thread(s), db="
+            << db << " sync=" << sync << "\n"
+            << "  " << static_cast<long>(rate) << " commands/s, " << seconds << " s, peak RSS " << peak_rss_kb() / 1024.0
+            << " MB; end state verified\n";
+  nlohmann::json result{{"impl", "casegate"}, {"n", cases}, {"threads", threads}, {"db", db}, {"sync", sync},
+                        {"commands", commands}, {"seconds", seconds}, {"cmds_per_sec", static_cast<long>(rate)},
+                        {"peak_rss_kb", peak_rss_kb()}, {"verified", true}};
+  std::cout << "RESULT " << result.dump() << "\n";
+  if (!keep && db != ":memory:")
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+  return 0;
+}
