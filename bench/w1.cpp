@@ -134,10 +134,10 @@ int main(int argc, char** argv) {
   if (refusals != 2L * cases) die("expected " + std::to_string(2L * cases) + " refusals, found " + std::to_string(refusals));
   if (in_plan != cases) die(std::to_string(cases - in_plan) + " cases are not in child_protection_plan");
 
-  double rate = commands / seconds;
+  double rate = static_cast<double>(commands) / seconds;
   std::cout << "casegate W1: " << cases << " cases, " << commands << " commands, " << threads << " thread(s), db="
             << db << " sync=" << sync << "\n"
-            << "  " << static_cast<long>(rate) << " commands/s, " << seconds << " s, peak RSS " << peak_rss_kb() / 1024.0
+            << "  " << static_cast<long>(rate) << " commands/s, " << seconds << " s, peak RSS " << static_cast<double>(peak_rss_kb()) / 1024.0
             << " MB; end state verified\n";
   nlohmann::json result{{"impl", "casegate"}, {"n", cases}, {"threads", threads}, {"db", db}, {"sync", sync},
                         {"commands", commands}, {"seconds", seconds}, {"cmds_per_sec", static_cast<long>(rate)},

@@ -8,6 +8,7 @@
 #include "casegate/digest.hpp"
 #include "casegate/json.hpp"
 #include "casegate/task_kinds.hpp"
+#include "command_queue.hpp"
 #include "detail_json.hpp"
 #include "utf8.hpp"
 
@@ -110,6 +111,19 @@ Engine::Engine(std::unique_ptr<CaseStore> store, WorkflowRegistry workflows,
                std::shared_ptr<const Clock> clock)
     : store_(std::move(store)), workflows_(std::move(workflows)), clock_(std::move(clock)) {
   if (!clock_) clock_ = std::make_shared<SystemClock>();
+  queue_ = std::make_unique<CommandQueue>(*store_);
+}
+
+// Runs `body` (one whole command, transactions included) through the group-commit queue.
+template <class T, class Body>
+Result<T> Engine::serialised(bool exclusive, Body&& body) {
+  std::optional<Result<T>> result;
+  CommandQueue::Job job;
+  job.run = [&] { result.emplace(body()); };
+  job.fail = [&](const Status& status) { result.emplace(status); };
+  job.exclusive = exclusive;
+  queue_->submit(job);
+  return std::move(*result);
 }
 
 Engine::~Engine() = default;
@@ -178,285 +192,295 @@ Result<User> Engine::acting_user(std::string_view as) {
 Status Engine::init(const std::string& admin_id, const std::string& admin_name) {
   if (auto s = check_identifier("admin id", admin_id); !s) return s;
   if (auto s = check_text("admin name", admin_name, false); !s) return s;
-  std::lock_guard lock(mutex_);
-  if (auto s = store_->begin_command(); !s) return s;
-  auto any = store_->has_users();
-  Status status = any.status();
-  if (any && *any) status = Status::refused("the database is already initialised; an admin adds users");
-  User admin{admin_id, admin_name.empty() ? admin_id : admin_name, Role::admin, "", true};
-  if (status) status = store_->insert_user(admin);
-  if (status) {
-    DetailJson detail;
-    detail.text("user", admin.id);
-    detail.text("role", "admin");
-    status = store_->append_audit(
-                       AuditDraft{clock_->now(), std::nullopt, admin.id, "admin", "init", "accepted", detail.str()})
-                 .status();
-  }
-  if (status) status = store_->commit_command();
-  if (!status) store_->rollback_command();
-  return status;
+  auto result = serialised<bool>(false, [&]() -> Result<bool> {
+    if (auto s = store_->begin_command(); !s) return s;
+    auto any = store_->has_users();
+    Status status = any.status();
+    if (any && *any) status = Status::refused("the database is already initialised; an admin adds users");
+    User admin{admin_id, admin_name.empty() ? admin_id : admin_name, Role::admin, "", true};
+    if (status) status = store_->insert_user(admin);
+    if (status) {
+      DetailJson detail;
+      detail.text("user", admin.id);
+      detail.text("role", "admin");
+      status = store_->append_audit(
+                         AuditDraft{clock_->now(), std::nullopt, admin.id, "admin", "init", "accepted", detail.str()})
+                   .status();
+    }
+    if (status) status = store_->commit_command();
+    if (!status) store_->rollback_command();
+    if (!status) return status;
+    return true;
+  });
+  return result ? Status::ok() : result.status();
 }
 
 Status Engine::add_user(std::string_view as, const User& user) {
-  std::lock_guard lock(mutex_);
-  auto result = run_command<bool>(*store_, *clock_, as, "user_add", std::nullopt,
-                                  [&](const User& actor, AuditBuilder& audit) -> Result<bool> {
-    audit.detail.text("user", user.id.substr(0, max_id_bytes));
-    audit.detail.text("role", role_name(user.role));
-    if (actor.role != Role::admin) return Status::refused("only an admin adds users; " + actor.id + " is " + std::string(role_name(actor.role)));
-    if (auto s = check_identifier("user id", user.id); !s) return s;
-    if (auto s = check_text("user name", user.name, false); !s) return s;
-    if (auto s = check_text("team", user.team, false); !s) return s;
-    auto existing = store_->find_user(user.id);
-    if (!existing) return existing.status();
-    if (existing->has_value()) return Status::invalid_input("user " + shown_name(user.id) + " already exists");
-    User stored = user;
-    if (stored.name.empty()) stored.name = stored.id;
-    stored.active = true;
-    audit.detail.text("team", stored.team);
-    if (auto s = store_->insert_user(stored); !s) return s;
-    return true;
+  auto result = serialised<bool>(false, [&] {
+    return run_command<bool>(*store_, *clock_, as, "user_add", std::nullopt,
+                                    [&](const User& actor, AuditBuilder& audit) -> Result<bool> {
+      audit.detail.text("user", user.id.substr(0, max_id_bytes));
+      audit.detail.text("role", role_name(user.role));
+      if (actor.role != Role::admin) return Status::refused("only an admin adds users; " + actor.id + " is " + std::string(role_name(actor.role)));
+      if (auto s = check_identifier("user id", user.id); !s) return s;
+      if (auto s = check_text("user name", user.name, false); !s) return s;
+      if (auto s = check_text("team", user.team, false); !s) return s;
+      auto existing = store_->find_user(user.id);
+      if (!existing) return existing.status();
+      if (existing->has_value()) return Status::invalid_input("user " + shown_name(user.id) + " already exists");
+      User stored = user;
+      if (stored.name.empty()) stored.name = stored.id;
+      stored.active = true;
+      audit.detail.text("team", stored.team);
+      if (auto s = store_->insert_user(stored); !s) return s;
+      return true;
+    });
   });
   return result ? Status::ok() : result.status();
 }
 
 Status Engine::set_user_active(std::string_view as, std::string_view user_id, bool active) {
-  std::lock_guard lock(mutex_);
-  auto result = run_command<bool>(*store_, *clock_, as, "user_update", std::nullopt,
-                                  [&](const User& actor, AuditBuilder& audit) -> Result<bool> {
-    audit.detail.text("user", std::string(user_id.substr(0, max_id_bytes)));
-    audit.detail.flag("active", active);
-    if (actor.role != Role::admin) return Status::refused("only an admin changes users; " + actor.id + " is " + std::string(role_name(actor.role)));
-    if (actor.id == user_id && !active) return Status::refused("an admin cannot deactivate themself");
-    auto existing = store_->find_user(user_id);
-    if (!existing) return existing.status();
-    if (!existing->has_value()) return Status::not_found("user " + shown_name(user_id) + " does not exist");
-    if (auto s = store_->set_user_active(user_id, active); !s) return s;
-    return true;
+  auto result = serialised<bool>(false, [&] {
+    return run_command<bool>(*store_, *clock_, as, "user_update", std::nullopt,
+                                    [&](const User& actor, AuditBuilder& audit) -> Result<bool> {
+      audit.detail.text("user", std::string(user_id.substr(0, max_id_bytes)));
+      audit.detail.flag("active", active);
+      if (actor.role != Role::admin) return Status::refused("only an admin changes users; " + actor.id + " is " + std::string(role_name(actor.role)));
+      if (actor.id == user_id && !active) return Status::refused("an admin cannot deactivate themself");
+      auto existing = store_->find_user(user_id);
+      if (!existing) return existing.status();
+      if (!existing->has_value()) return Status::not_found("user " + shown_name(user_id) + " does not exist");
+      if (auto s = store_->set_user_active(user_id, active); !s) return s;
+      return true;
+    });
   });
   return result ? Status::ok() : result.status();
 }
 
 Result<std::vector<User>> Engine::list_users(std::string_view as) {
-  std::lock_guard lock(mutex_);
-  if (auto s = store_->begin_command(); !s) return s;
-  auto actor = acting_user(as);
-  Result<std::vector<User>> result = actor ? store_->list_users() : Result<std::vector<User>>(actor.status());
-  if (actor && !actor->active) result = Status::refused("user " + shown_name(as) + " is inactive");
-  store_->rollback_command();  // read only
-  return result;
-}
-
-Result<CaseRecord> Engine::open_case(std::string_view as, const OpenCaseRequest& request) {
-  std::lock_guard lock(mutex_);
-  return run_command<CaseRecord>(*store_, *clock_, as, "open", std::nullopt,
-                                 [&](const User& actor, AuditBuilder& audit) -> Result<CaseRecord> {
-    audit.detail.text("event", "open");
-    audit.detail.text("workflow", request.workflow.substr(0, max_id_bytes));
-    audit.detail.null("from");
-    if (!works_cases(actor.role)) return Status::refused("an admin does not open cases");
-    const Workflow* workflow = workflows_.latest(request.workflow);
-    if (workflow == nullptr) return Status::invalid_input("unknown workflow " + shown_name(request.workflow));
-    if (auto s = check_text("subject", request.subject, true); !s) return s;
-    if (auto s = check_text("team", request.team, false); !s) return s;
-    Instant now = clock_->now();
-    Instant received = request.received_at.value_or(now);
-    if (received > now + allowed_clock_skew)
-      return Status::invalid_input("received_at " + format_instant(received) + " is in the future");
-    nlohmann::json attributes = nlohmann::json::object();
-    for (const auto& [key, value] : request.attributes) {
-      if (auto s = check_identifier("attribute name", key); !s) return s;
-      if (auto s = check_text("attribute " + key, value, false); !s) return s;
-      attributes[key] = value;
-    }
-    CaseRecord record;
-    record.workflow = workflow->name();
-    record.workflow_version = workflow->version();
-    record.subject = request.subject;
-    record.team = request.team.empty() ? actor.team : request.team;
-    record.state = workflow->initial_state();
-    record.attributes_json = attributes.dump();
-    record.received_at = received;
-    record.opened_at = now;
-    record.state_entered_at = now;
-    auto id = store_->insert_case(record);
-    if (!id) return id.status();
-    record.id = *id;
-    audit.draft.case_id = record.id;
-    audit.detail.number("workflow_version", record.workflow_version);
-    audit.detail.text("to", record.state);
-    audit.detail.text("subject_sha256", sha256_hex(record.subject));
-    audit.detail.text("received_at", format_instant(received));
-    return record;
-  });
-}
-
-Result<TaskReceipt> Engine::record_task(std::string_view as, const RecordTaskRequest& request) {
-  std::lock_guard lock(mutex_);
-  return run_command<TaskReceipt>(*store_, *clock_, as, "record", request.case_id,
-                                  [&](const User& actor, AuditBuilder& audit) -> Result<TaskReceipt> {
-    audit.detail.text("event", request.kind.substr(0, max_id_bytes));
-    audit.detail.text("payload_sha256", sha256_hex(request.payload_json));
-    if (!works_cases(actor.role)) return Status::refused("an admin does not record tasks");
-    auto record = load_case(*store_, request.case_id);
-    if (!record) return record.status();
-    audit.detail.text("from", record->state);
-    audit.detail.text("to", record->state);
-    const TaskKindInfo* kind = find_task_kind(request.kind);
-    if (kind == nullptr) return Status::invalid_input("unknown task kind " + shown_name(request.kind));
-    if (kind->recorded_only_by && *kind->recorded_only_by != actor.role)
-      return Status::refused(std::string(kind->name) + " is recorded only by a " +
-                             std::string(role_name(*kind->recorded_only_by)) + "; " + actor.id + " is " +
-                             std::string(role_name(actor.role)));
-    auto payload = validate_payload(request.kind, request.payload_json);
-    if (!payload) return payload.status();
-    Instant now = clock_->now();
-    Instant occurred = request.occurred_at.value_or(now);
-    if (occurred > now + allowed_clock_skew)
-      return Status::invalid_input("occurred_at " + format_instant(occurred) + " is in the future");
-    if (occurred < record->received_at)
-      return Status::invalid_input("occurred_at " + format_instant(occurred) + " is before " +
-                                   case_name(record->id) + " was received (" + format_instant(record->received_at) + ")");
-    TaskRecord task;
-    task.case_id = record->id;
-    task.kind = request.kind;
-    task.payload_json = *payload;
-    task.actor = actor.id;
-    task.role = actor.role;
-    task.state = record->state;
-    task.stage = record->stage;
-    task.occurred_at = occurred;
-    task.recorded_at = now;
-    auto id = store_->insert_task(task);
-    if (!id) return id.status();
-    audit.detail.number("task_id", *id);
-    audit.detail.text("occurred_at", format_instant(occurred));
-    return TaskReceipt{*id, record->id, task.kind, record->state, task.payload_json};
-  });
-}
-
-Result<FireResult> Engine::fire(std::string_view as, const FireRequest& request) {
-  std::lock_guard lock(mutex_);
-  return run_command<FireResult>(*store_, *clock_, as, "fire", request.case_id,
-                                 [&](const User& actor, AuditBuilder& audit) -> Result<FireResult> {
-    audit.detail.text("event", request.event.substr(0, max_id_bytes));
-    if (!works_cases(actor.role)) return Status::refused("an admin does not fire events");
-    auto record = load_case(*store_, request.case_id);
-    if (!record) return record.status();
-    audit.detail.text("from", record->state);
-    audit.detail.text("to", record->state);
-    if (request.expected_version && *request.expected_version != record->version)
-      return Status::conflict(case_name(record->id) + " is at version " + std::to_string(record->version) +
-                              ", not the expected " + std::to_string(*request.expected_version));
-    const Workflow* workflow = workflows_.find(record->workflow, record->workflow_version);
-    if (workflow == nullptr)
-      return Status::internal(case_name(record->id) + " uses workflow " + record->workflow + " version " +
-                              std::to_string(record->workflow_version) + ", which is not registered");
-    FireResult result;
-    result.case_id = record->id;
-    result.event = request.event;
-    result.from = record->state;
-    result.to = record->state;
-    result.version = record->version;
-    if (request.override_gate) {
-      if (auto s = check_text("override reason", request.reason, true); !s) return s;
-      audit.detail.text("reason", request.reason);
-      if (actor.role != Role::team_manager) {
-        result.refusal = RefusalReason::role_not_allowed;
-        result.message = "only a team_manager may override a gate; " + actor.id + " is " +
-                         std::string(role_name(actor.role));
-        audit.draft.outcome = "refused";
-        audit.detail.text("message", result.message);
-        return result;
-      }
-    }
-    auto tasks = store_->tasks_of(record->id);
-    if (!tasks) return tasks.status();
-    std::vector<TaskFact> ledger;
-    ledger.reserve(tasks->size());
-    for (const auto& t : *tasks) ledger.push_back({t.kind, t.role, t.stage == record->stage, t.payload_json});
-    auto decision = workflow->decide(record->state, request.event, ledger, request.override_gate);
-    if (!decision) return decision.status();
-    switch (decision->kind) {
-      case DecisionKind::unknown_event:
-        return Status::invalid_input("unknown event " + shown_name(request.event) + " for workflow " + workflow->name());
-      case DecisionKind::not_valid_in_state:
-        result.refusal = RefusalReason::not_valid_in_state;
-        result.message = request.event + " is not valid in state " + record->state + "; valid: " +
-                         (decision->valid_events.empty() ? "none (final state)" : join(decision->valid_events));
-        break;
-      case DecisionKind::gated:
-        result.refusal = RefusalReason::gate_unmet;
-        result.missing = decision->missing;
-        result.message = request.event + " refused: missing " + describe_all(result.missing);
-        break;
-      case DecisionKind::accepted: {
-        Instant now = clock_->now();
-        if (auto s = store_->move_case(record->id, record->version, decision->to, now); !s) return s;
-        result.to = decision->to;
-        result.version = record->version + 1;
-        result.missing = decision->missing;
-        if (result.missing.empty()) {
-          result.outcome = FireOutcome::accepted;
-          result.message = request.event + ": " + result.from + " -> " + result.to;
-        } else {
-          result.outcome = FireOutcome::override;
-          result.message = request.event + " overridden by " + actor.id + ": " + result.from + " -> " + result.to +
-                           " without " + describe_all(result.missing);
-        }
-        break;
-      }
-    }
-    audit.draft.outcome = std::string(fire_outcome_name(result.outcome));
-    audit.detail.text("to", result.to);
-    audit.detail.requirements("missing", result.missing);
-    if (result.outcome == FireOutcome::refused) audit.detail.text("message", result.message);
+  return serialised<std::vector<User>>(false, [&]() -> Result<std::vector<User>> {
+    if (auto s = store_->begin_command(); !s) return s;
+    auto actor = acting_user(as);
+    Result<std::vector<User>> result = actor ? store_->list_users() : Result<std::vector<User>>(actor.status());
+    if (actor && !actor->active) result = Status::refused("user " + shown_name(as) + " is inactive");
+    store_->rollback_command();  // read only
     return result;
   });
 }
 
-Result<CaseStatus> Engine::status(std::string_view as, CaseId case_id) {
-  std::lock_guard lock(mutex_);
-  return run_command<CaseStatus>(*store_, *clock_, as, "view", case_id,
-                                 [&](const User&, AuditBuilder& audit) -> Result<CaseStatus> {
-    audit.detail.text("view", "status");
-    auto record = load_case(*store_, case_id);
-    if (!record) return record.status();
-    const Workflow* workflow = workflows_.find(record->workflow, record->workflow_version);
-    if (workflow == nullptr) return Status::internal(case_name(case_id) + " uses an unregistered workflow version");
-    auto tasks = store_->tasks_of(case_id);
-    if (!tasks) return tasks.status();
-    std::vector<TaskFact> ledger;
-    for (const auto& t : *tasks) ledger.push_back({t.kind, t.role, t.stage == record->stage, t.payload_json});
-    CaseStatus status;
-    for (const auto& event : workflow->events_from(record->state)) {
-      auto decision = workflow->decide(record->state, event, ledger, false);
+Result<CaseRecord> Engine::open_case(std::string_view as, const OpenCaseRequest& request) {
+  return serialised<CaseRecord>(false, [&] {
+    return run_command<CaseRecord>(*store_, *clock_, as, "open", std::nullopt,
+                                   [&](const User& actor, AuditBuilder& audit) -> Result<CaseRecord> {
+      audit.detail.text("event", "open");
+      audit.detail.text("workflow", request.workflow.substr(0, max_id_bytes));
+      audit.detail.null("from");
+      if (!works_cases(actor.role)) return Status::refused("an admin does not open cases");
+      const Workflow* workflow = workflows_.latest(request.workflow);
+      if (workflow == nullptr) return Status::invalid_input("unknown workflow " + shown_name(request.workflow));
+      if (auto s = check_text("subject", request.subject, true); !s) return s;
+      if (auto s = check_text("team", request.team, false); !s) return s;
+      Instant now = clock_->now();
+      Instant received = request.received_at.value_or(now);
+      if (received > now + allowed_clock_skew)
+        return Status::invalid_input("received_at " + format_instant(received) + " is in the future");
+      nlohmann::json attributes = nlohmann::json::object();
+      for (const auto& [key, value] : request.attributes) {
+        if (auto s = check_identifier("attribute name", key); !s) return s;
+        if (auto s = check_text("attribute " + key, value, false); !s) return s;
+        attributes[key] = value;
+      }
+      CaseRecord record;
+      record.workflow = workflow->name();
+      record.workflow_version = workflow->version();
+      record.subject = request.subject;
+      record.team = request.team.empty() ? actor.team : request.team;
+      record.state = workflow->initial_state();
+      record.attributes_json = attributes.dump();
+      record.received_at = received;
+      record.opened_at = now;
+      record.state_entered_at = now;
+      auto id = store_->insert_case(record);
+      if (!id) return id.status();
+      record.id = *id;
+      audit.draft.case_id = record.id;
+      audit.detail.number("workflow_version", record.workflow_version);
+      audit.detail.text("to", record.state);
+      audit.detail.text("subject_sha256", sha256_hex(record.subject));
+      audit.detail.text("received_at", format_instant(received));
+      return record;
+    });
+  });
+}
+
+Result<TaskReceipt> Engine::record_task(std::string_view as, const RecordTaskRequest& request) {
+  return serialised<TaskReceipt>(false, [&] {
+    return run_command<TaskReceipt>(*store_, *clock_, as, "record", request.case_id,
+                                    [&](const User& actor, AuditBuilder& audit) -> Result<TaskReceipt> {
+      audit.detail.text("event", request.kind.substr(0, max_id_bytes));
+      audit.detail.text("payload_sha256", sha256_hex(request.payload_json));
+      if (!works_cases(actor.role)) return Status::refused("an admin does not record tasks");
+      auto record = load_case(*store_, request.case_id);
+      if (!record) return record.status();
+      audit.detail.text("from", record->state);
+      audit.detail.text("to", record->state);
+      const TaskKindInfo* kind = find_task_kind(request.kind);
+      if (kind == nullptr) return Status::invalid_input("unknown task kind " + shown_name(request.kind));
+      if (kind->recorded_only_by && *kind->recorded_only_by != actor.role)
+        return Status::refused(std::string(kind->name) + " is recorded only by a " +
+                               std::string(role_name(*kind->recorded_only_by)) + "; " + actor.id + " is " +
+                               std::string(role_name(actor.role)));
+      auto payload = validate_payload(request.kind, request.payload_json);
+      if (!payload) return payload.status();
+      Instant now = clock_->now();
+      Instant occurred = request.occurred_at.value_or(now);
+      if (occurred > now + allowed_clock_skew)
+        return Status::invalid_input("occurred_at " + format_instant(occurred) + " is in the future");
+      if (occurred < record->received_at)
+        return Status::invalid_input("occurred_at " + format_instant(occurred) + " is before " +
+                                     case_name(record->id) + " was received (" + format_instant(record->received_at) + ")");
+      TaskRecord task;
+      task.case_id = record->id;
+      task.kind = request.kind;
+      task.payload_json = *payload;
+      task.actor = actor.id;
+      task.role = actor.role;
+      task.state = record->state;
+      task.stage = record->stage;
+      task.occurred_at = occurred;
+      task.recorded_at = now;
+      auto id = store_->insert_task(task);
+      if (!id) return id.status();
+      audit.detail.number("task_id", *id);
+      audit.detail.text("occurred_at", format_instant(occurred));
+      return TaskReceipt{*id, record->id, task.kind, record->state, task.payload_json};
+    });
+  });
+}
+
+Result<FireResult> Engine::fire(std::string_view as, const FireRequest& request) {
+  return serialised<FireResult>(false, [&] {
+    return run_command<FireResult>(*store_, *clock_, as, "fire", request.case_id,
+                                   [&](const User& actor, AuditBuilder& audit) -> Result<FireResult> {
+      audit.detail.text("event", request.event.substr(0, max_id_bytes));
+      if (!works_cases(actor.role)) return Status::refused("an admin does not fire events");
+      auto record = load_case(*store_, request.case_id);
+      if (!record) return record.status();
+      audit.detail.text("from", record->state);
+      audit.detail.text("to", record->state);
+      if (request.expected_version && *request.expected_version != record->version)
+        return Status::conflict(case_name(record->id) + " is at version " + std::to_string(record->version) +
+                                ", not the expected " + std::to_string(*request.expected_version));
+      const Workflow* workflow = workflows_.find(record->workflow, record->workflow_version);
+      if (workflow == nullptr)
+        return Status::internal(case_name(record->id) + " uses workflow " + record->workflow + " version " +
+                                std::to_string(record->workflow_version) + ", which is not registered");
+      FireResult result;
+      result.case_id = record->id;
+      result.event = request.event;
+      result.from = record->state;
+      result.to = record->state;
+      result.version = record->version;
+      if (request.override_gate) {
+        if (auto s = check_text("override reason", request.reason, true); !s) return s;
+        audit.detail.text("reason", request.reason);
+        if (actor.role != Role::team_manager) {
+          result.refusal = RefusalReason::role_not_allowed;
+          result.message = "only a team_manager may override a gate; " + actor.id + " is " +
+                           std::string(role_name(actor.role));
+          audit.draft.outcome = "refused";
+          audit.detail.text("message", result.message);
+          return result;
+        }
+      }
+      auto tasks = store_->tasks_of(record->id);
+      if (!tasks) return tasks.status();
+      std::vector<TaskFact> ledger;
+      ledger.reserve(tasks->size());
+      for (const auto& t : *tasks) ledger.push_back({t.kind, t.role, t.stage == record->stage, t.payload_json});
+      auto decision = workflow->decide(record->state, request.event, ledger, request.override_gate);
       if (!decision) return decision.status();
-      status.events.push_back(EventReadiness{event, decision->to, decision->kind == DecisionKind::accepted,
-                                             decision->missing});
-    }
-    for (const auto& s : workflow->states())
-      if (s.name == record->state) status.final = s.final;
-    status.record = std::move(*record);
-    return status;
+      switch (decision->kind) {
+        case DecisionKind::unknown_event:
+          return Status::invalid_input("unknown event " + shown_name(request.event) + " for workflow " + workflow->name());
+        case DecisionKind::not_valid_in_state:
+          result.refusal = RefusalReason::not_valid_in_state;
+          result.message = request.event + " is not valid in state " + record->state + "; valid: " +
+                           (decision->valid_events.empty() ? "none (final state)" : join(decision->valid_events));
+          break;
+        case DecisionKind::gated:
+          result.refusal = RefusalReason::gate_unmet;
+          result.missing = decision->missing;
+          result.message = request.event + " refused: missing " + describe_all(result.missing);
+          break;
+        case DecisionKind::accepted: {
+          Instant now = clock_->now();
+          if (auto s = store_->move_case(record->id, record->version, decision->to, now); !s) return s;
+          result.to = decision->to;
+          result.version = record->version + 1;
+          result.missing = decision->missing;
+          if (result.missing.empty()) {
+            result.outcome = FireOutcome::accepted;
+            result.message = request.event + ": " + result.from + " -> " + result.to;
+          } else {
+            result.outcome = FireOutcome::override;
+            result.message = request.event + " overridden by " + actor.id + ": " + result.from + " -> " + result.to +
+                             " without " + describe_all(result.missing);
+          }
+          break;
+        }
+      }
+      audit.draft.outcome = std::string(fire_outcome_name(result.outcome));
+      audit.detail.text("to", result.to);
+      audit.detail.requirements("missing", result.missing);
+      if (result.outcome == FireOutcome::refused) audit.detail.text("message", result.message);
+      return result;
+    });
+  });
+}
+
+Result<CaseStatus> Engine::status(std::string_view as, CaseId case_id) {
+  return serialised<CaseStatus>(false, [&] {
+    return run_command<CaseStatus>(*store_, *clock_, as, "view", case_id,
+                                   [&](const User&, AuditBuilder& audit) -> Result<CaseStatus> {
+      audit.detail.text("view", "status");
+      auto record = load_case(*store_, case_id);
+      if (!record) return record.status();
+      const Workflow* workflow = workflows_.find(record->workflow, record->workflow_version);
+      if (workflow == nullptr) return Status::internal(case_name(case_id) + " uses an unregistered workflow version");
+      auto tasks = store_->tasks_of(case_id);
+      if (!tasks) return tasks.status();
+      std::vector<TaskFact> ledger;
+      for (const auto& t : *tasks) ledger.push_back({t.kind, t.role, t.stage == record->stage, t.payload_json});
+      CaseStatus status;
+      for (const auto& event : workflow->events_from(record->state)) {
+        auto decision = workflow->decide(record->state, event, ledger, false);
+        if (!decision) return decision.status();
+        status.events.push_back(EventReadiness{event, decision->to, decision->kind == DecisionKind::accepted,
+                                               decision->missing});
+      }
+      for (const auto& s : workflow->states())
+        if (s.name == record->state) status.final = s.final;
+      status.record = std::move(*record);
+      return status;
+    });
   });
 }
 
 Result<std::vector<AuditEntry>> Engine::history(std::string_view as, CaseId case_id) {
-  std::lock_guard lock(mutex_);
-  return run_command<std::vector<AuditEntry>>(*store_, *clock_, as, "view", case_id,
-                                              [&](const User&, AuditBuilder& audit) -> Result<std::vector<AuditEntry>> {
-    audit.detail.text("view", "history");
-    auto record = load_case(*store_, case_id);
-    if (!record) return record.status();
-    return store_->audit_of_case(case_id);
+  return serialised<std::vector<AuditEntry>>(false, [&] {
+    return run_command<std::vector<AuditEntry>>(*store_, *clock_, as, "view", case_id,
+                                                [&](const User&, AuditBuilder& audit) -> Result<std::vector<AuditEntry>> {
+      audit.detail.text("view", "history");
+      auto record = load_case(*store_, case_id);
+      if (!record) return record.status();
+      return store_->audit_of_case(case_id);
+    });
   });
 }
 
 Result<ChainReport> Engine::verify() {
-  std::lock_guard lock(mutex_);
-  return store_->verify_chain();
+  return serialised<ChainReport>(true, [&] { return store_->verify_chain(); });
 }
 
 }  // namespace casegate

@@ -133,8 +133,9 @@ Status check_field(const std::string& where, const FieldRule& rule, const json& 
     case FieldType::participants: {
       if (!value.is_array() || value.empty())
         return Status::invalid_input(where + ": expected a non-empty list of {\"agency\", \"mode\"}");
+      std::string at;
       for (std::size_t i = 0; i < value.size(); ++i) {
-        std::string at = where + "[" + std::to_string(i) + "]";
+        at.assign(where).append("[").append(std::to_string(i)).append("]");
         const json& item = value[i];
         if (!item.is_object()) return Status::invalid_input(at + ": expected {\"agency\", \"mode\"}, got " + shown(item));
         for (const auto& [key, _] : item.items())
@@ -210,9 +211,10 @@ Result<std::string> validate_payload(std::string_view kind, std::string_view pay
     for (const auto& rule : rules->fields) known = known || rule.name == key;
     if (!known) return Status::invalid_input(k + ": unknown field '" + key.substr(0, 60) + "'");
   }
+  std::string where;  // "kind.field", reused: it is only read when something is wrong
   auto check_all = [&](const std::vector<FieldRule>& fields) -> Status {
     for (const auto& rule : fields) {
-      std::string where = k + "." + std::string(rule.name);
+      where.assign(k).append(".").append(rule.name);
       auto it = payload.find(rule.name);
       if (it == payload.end()) {
         if (rule.required) return Status::invalid_input(where + ": required");

@@ -93,32 +93,63 @@ class SqliteStore final : public CaseStore {
 
   Status begin_command() override {
     return guarded([&] {
+      if (in_batch_) {
+        savepoint_->start().run();
+        return Status::ok();
+      }
       begin_->start().run();
+      check_other_writers();
       return Status::ok();
     });
   }
   Status commit_command() override {
     return guarded([&] {
-      commit_->start().run();
+      try {
+        (in_batch_ ? release_ : commit_)->start().run();
+      } catch (...) {
+        forget_cached();
+        throw;
+      }
       return Status::ok();
     });
   }
   void rollback_command() noexcept override {
+    forget_cached();  // they may hold what the rolled-back command wrote
+    if (in_batch_) {
+      sqlite3_exec(db_.handle(), "ROLLBACK TO command; RELEASE command", nullptr, nullptr, nullptr);
+      return;
+    }
     if (!sqlite3_get_autocommit(db_.handle())) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-    user_cache_.clear();  // it may hold a user written by the rolled-back command
   }
 
-  // Users are read by every command and change rarely: they are cached until another connection
-  // commits anything (PRAGMA data_version) or this one writes a user.
+  Status begin_batch() override {
+    return guarded([&] {
+      begin_->start().run();
+      check_other_writers();
+      in_batch_ = true;
+      return Status::ok();
+    });
+  }
+  Status commit_batch() override {
+    in_batch_ = false;
+    return guarded([&] {
+      try {
+        commit_->start().run();
+      } catch (...) {
+        forget_cached();
+        throw;
+      }
+      return Status::ok();
+    });
+  }
+  void rollback_batch() noexcept override {
+    in_batch_ = false;
+    forget_cached();
+    if (!sqlite3_get_autocommit(db_.handle())) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
   Result<std::optional<User>> find_user(std::string_view id) override {
     return guarded([&]() -> Result<std::optional<User>> {
-      auto version = data_version_->start();
-      version.step();
-      std::int64_t now = version.integer(0);
-      if (now != cached_data_version_) {
-        user_cache_.clear();
-        cached_data_version_ = now;
-      }
       if (auto hit = user_cache_.find(id); hit != user_cache_.end()) return std::optional<User>(hit->second);
       auto q = find_user_->start();
       q.bind(1, id);
@@ -143,7 +174,6 @@ class SqliteStore final : public CaseStore {
   }
 
   Status insert_user(const User& user) override {
-    user_cache_.clear();
     return guarded([&] {
       insert_user_->start()
           .bind(1, user.id)
@@ -157,7 +187,7 @@ class SqliteStore final : public CaseStore {
   }
 
   Status set_user_active(std::string_view id, bool active) override {
-    user_cache_.clear();
+    user_cache_.erase(std::string(id));
     return guarded([&] {
       set_user_active_->start().bind(1, std::int64_t{active}).bind(2, id).run();
       return Status::ok();
@@ -257,14 +287,12 @@ class SqliteStore final : public CaseStore {
     return guarded([&]() -> Result<AuditEntry> {
       AuditEntry entry;
       entry.entry = draft;
-      auto tip = audit_tip_->start();
-      if (tip.step()) {
-        entry.seq = tip.integer(0) + 1;
-        entry.prev_hash = tip.text(1);
-      } else {
-        entry.seq = 1;
-        entry.prev_hash = genesis_hash;
+      if (!cached_tip_) {
+        auto tip = audit_tip_->start();
+        cached_tip_ = tip.step() ? std::pair{tip.integer(0), tip.text(1)} : std::pair{std::int64_t{0}, genesis_hash};
       }
+      entry.seq = cached_tip_->first + 1;
+      entry.prev_hash = cached_tip_->second;
       entry.hash = audit_entry_hash(entry.prev_hash, entry.seq, draft);
       insert_audit_->start()
           .bind(1, entry.seq)
@@ -278,6 +306,7 @@ class SqliteStore final : public CaseStore {
           .bind(9, entry.prev_hash)
           .bind(10, entry.hash)
           .run();
+      cached_tip_ = {entry.seq, entry.hash};
       return entry;
     });
   }
@@ -379,6 +408,8 @@ class SqliteStore final : public CaseStore {
     audit_all_ = make((std::string(audit_columns) + "ORDER BY seq").c_str());
     begin_ = make("BEGIN IMMEDIATE");
     commit_ = make("COMMIT");
+    savepoint_ = make("SAVEPOINT command");
+    release_ = make("RELEASE command");
   }
 
   static User read_user(const Statement::Use& q) {
@@ -403,8 +434,28 @@ class SqliteStore final : public CaseStore {
   Database db_;
   std::unique_ptr<Statement> find_user_, list_users_, has_users_, insert_user_, set_user_active_, find_case_,
       insert_case_, move_case_, tasks_of_, insert_task_, audit_tip_, insert_audit_, audit_of_case_, audit_all_,
-      begin_, commit_, data_version_;
+      begin_, commit_, savepoint_, release_, data_version_;
+  bool in_batch_ = false;
+  // Users and the audit chain's tip are read by every command and cached between commands.
+  // Called with the write lock just taken: nobody else can write until we commit, so if no other
+  // connection has committed since our last command (PRAGMA data_version), the caches hold.
+  void check_other_writers() {
+    auto version = data_version_->start();
+    version.step();
+    std::int64_t now = version.integer(0);
+    if (now != cached_data_version_) {
+      forget_cached();
+      cached_data_version_ = now;
+    }
+  }
+
+  void forget_cached() noexcept {
+    user_cache_.clear();
+    cached_tip_.reset();
+  }
+
   std::map<std::string, User, std::less<>> user_cache_;
+  std::optional<std::pair<std::int64_t, std::string>> cached_tip_;  // seq and hash of the newest entry
   std::int64_t cached_data_version_ = -1;
 };
 

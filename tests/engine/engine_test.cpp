@@ -273,6 +273,9 @@ class FailingStore final : public CaseStore {
   Status begin_command() override { return inner_->begin_command(); }
   Status commit_command() override { return inner_->commit_command(); }
   void rollback_command() noexcept override { inner_->rollback_command(); }
+  Status begin_batch() override { return inner_->begin_batch(); }
+  Status commit_batch() override { return inner_->commit_batch(); }
+  void rollback_batch() noexcept override { inner_->rollback_batch(); }
   Result<std::optional<User>> find_user(std::string_view id) override { return inner_->find_user(id); }
   Result<std::vector<User>> list_users() override { return inner_->list_users(); }
   Result<bool> has_users() override { return inner_->has_users(); }

@@ -17,11 +17,17 @@ class CaseStore {
   virtual ~CaseStore() = default;
 
   // Starts a write transaction that waits for other writers up to the busy timeout
-  // (conflict when it cannot). REQUIRES: no command open.
+  // (conflict when it cannot). Inside a batch, starts a savepoint instead.
+  // REQUIRES: no command open.
   virtual Status begin_command() = 0;
   virtual Status commit_command() = 0;
-  // Never fails; safe to call when no command is open.
+  // Undoes the open command (only it, inside a batch). Never fails; safe with none open.
   virtual void rollback_command() noexcept = 0;
+
+  // A batch: one transaction holding several commands, committed together (group commit).
+  virtual Status begin_batch() = 0;
+  virtual Status commit_batch() = 0;
+  virtual void rollback_batch() noexcept = 0;
 
   virtual Result<std::optional<User>> find_user(std::string_view id) = 0;
   virtual Result<std::vector<User>> list_users() = 0;

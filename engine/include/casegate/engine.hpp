@@ -1,6 +1,8 @@
 #pragma once
 // The Engine: every command a case system needs, each one audited and each one a single
-// transaction. Thread-safe: commands from several threads are serialised.
+// transaction. Thread-safe: commands submitted from several threads at once are committed
+// together (group commit), each isolated from the others, and each call returns only once its
+// own command is durable.
 //
 // Every command names the acting user (`as`). Unknown users get not_found, inactive ones
 // refused; both before anything is read. A command that fails after the user is known is
@@ -9,7 +11,6 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,8 @@
 #include "casegate/workflow.hpp"
 
 namespace casegate {
+
+class CommandQueue;
 
 struct OpenCaseRequest {
   std::string workflow;  // newest registered version is used
@@ -116,11 +119,14 @@ class Engine {
   const Clock& clock() const { return *clock_; }
 
  private:
+  template <class T, class Body>
+  Result<T> serialised(bool exclusive, Body&& body);
   Result<User> acting_user(std::string_view as);
+
   std::unique_ptr<CaseStore> store_;
   WorkflowRegistry workflows_;
   std::shared_ptr<const Clock> clock_;
-  std::mutex mutex_;
+  std::unique_ptr<CommandQueue> queue_;
 };
 
 }  // namespace casegate
