@@ -21,6 +21,7 @@ using std::chrono::minutes;
 constexpr minutes allowed_clock_skew{5};
 constexpr std::size_t max_text_bytes = 4000;
 constexpr std::size_t max_id_bytes = 64;
+constexpr std::size_t max_attributes = 64;
 
 // A name from the input, safe to put in a one-line message: truncated, control bytes escaped.
 std::string shown_name(std::string_view text) {
@@ -284,7 +285,10 @@ Result<CaseRecord> Engine::open_case(std::string_view as, const OpenCaseRequest&
       Instant received = request.received_at.value_or(now);
       if (received > now + allowed_clock_skew)
         return Status::invalid_input("received_at " + format_instant(received) + " is in the future");
-      nlohmann::json attributes = nlohmann::json::object();
+      if (request.attributes.size() > max_attributes)
+      return Status::invalid_input(std::to_string(request.attributes.size()) + " attributes given; at most " +
+                                   std::to_string(max_attributes) + " are kept on a case");
+    nlohmann::json attributes = nlohmann::json::object();
       for (const auto& [key, value] : request.attributes) {
         if (auto s = check_identifier("attribute name", key); !s) return s;
         if (auto s = check_text("attribute " + key, value, false); !s) return s;

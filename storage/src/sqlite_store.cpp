@@ -24,6 +24,8 @@ Status to_status(const SqliteError& error) {
       return Status::conflict("database is busy: " + std::string(error.what()));
     case SQLITE_FULL:
       return Status::internal("disk full: " + std::string(error.what()));
+    case SQLITE_IOERR:
+      return Status::internal("cannot write the database file (disk full or I/O error): " + std::string(error.what()));
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       return Status::integrity("database file is damaged: " + std::string(error.what()));

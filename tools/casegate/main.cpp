@@ -303,8 +303,12 @@ int main(int argc, char** argv) {
     auto left = app.remaining();
     if (!left.empty() && app.get_subcommands().empty())
       std::cerr << "casegate: unknown command '" << left.front() << "' (see casegate --help)\n";
-    else
-      std::cerr << "casegate: " << e.what() << " (see casegate --help)\n";
+    else {
+      std::string what = e.what();  // CLI11 lists every unexpected argument: keep it to one short line
+      for (char& c : what) if (c == '\n') c = ' ';
+      if (what.size() > 200) what = what.substr(0, 200) + "...";
+      std::cerr << "casegate: " << what << " (see casegate --help)\n";
+    }
     return 2;
   }
   return code;

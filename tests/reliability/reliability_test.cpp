@@ -1,0 +1,243 @@
+// Crash safety and multi-process concurrency, run against real files and real processes.
+// CASEGATE_LONG builds the long variant (more kills, more processes' work).
+#include <catch2/catch.hpp>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "casegate/casegate.hpp"
+
+using namespace casegate;
+
+namespace {
+
+#ifdef CASEGATE_LONG
+constexpr int kill_rounds = 200;
+constexpr int concurrent_cases = 40;
+#else
+constexpr int kill_rounds = 25;
+constexpr int concurrent_cases = 8;
+#endif
+
+struct TempDir {
+  std::filesystem::path path;
+  explicit TempDir(const std::string& name) {
+    path = std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+struct RawDb {
+  sqlite3* db = nullptr;
+  explicit RawDb(const std::string& path) { REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK); }
+  ~RawDb() { sqlite3_close(db); }
+  std::string text(const std::string& sql) {
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+    std::string value;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+      value = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return value;
+  }
+  std::int64_t number(const std::string& sql) { return std::stoll(text(sql)); }
+};
+
+// Runs `argv` with stdout into a pipe; returns the pid and the read end.
+std::pair<pid_t, int> spawn(std::vector<std::string> args) {
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    dup2(fds[1], 1);
+    close(fds[0]);
+    close(fds[1]);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  return {pid, fds[0]};
+}
+
+std::string read_all(int fd) {
+  std::string out;
+  char buffer[4096];
+  for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) out.append(buffer, static_cast<std::size_t>(n));
+  close(fd);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("commands acknowledged before a SIGKILL are all there, and none is half-applied", "[reliability][crash]") {
+  TempDir dir("casegate-crash");
+  std::string db = (dir.path / "crash.db").string();
+  std::mt19937 random(20261126);
+  std::uniform_int_distribution<int> delay_ms(5, 120);
+  long acknowledged = 0;
+  for (int round = 0; round < kill_rounds; ++round) {
+    auto [pid, out] = spawn({CASEGATE_CRASH_WORKER, db});
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    INFO("round " << round);
+    REQUIRE(WIFSIGNALED(status));
+    std::istringstream acks(read_all(out));
+
+    RawDb raw(db);
+    REQUIRE(raw.text("PRAGMA integrity_check") == "ok");
+    std::string kind;
+    while (acks >> kind) {
+      std::int64_t case_id = 0, value = 0;
+      acks >> case_id;
+      if (kind != "open") acks >> value;
+      ++acknowledged;
+      std::string where = std::to_string(case_id);
+      if (kind == "open") CHECK(raw.number("SELECT count(*) FROM cases WHERE id=" + where) == 1);
+      if (kind == "record") CHECK(raw.number("SELECT count(*) FROM tasks WHERE id=" + std::to_string(value)) == 1);
+      if (kind == "fire") CHECK(raw.number("SELECT version FROM cases WHERE id=" + where) >= value);
+    }
+    // Nothing half-applied: every row has its audit entry and every accepted fire its version.
+    CHECK(raw.number("SELECT count(*) FROM tasks WHERE id NOT IN (SELECT json_extract(detail,'$.task_id') FROM "
+                     "audit_log WHERE action='record' AND outcome='accepted')") == 0);
+    CHECK(raw.number("SELECT count(*) FROM cases WHERE id NOT IN (SELECT case_id FROM audit_log WHERE action='open')") == 0);
+    CHECK(raw.number("SELECT count(*) FROM cases c WHERE version - 1 != (SELECT count(*) FROM audit_log a WHERE "
+                     "a.case_id=c.id AND a.action='fire' AND a.outcome='accepted')") == 0);
+    auto store = open_engine(db);
+    REQUIRE(store.is_ok());
+    auto report = (*store)->verify();
+    REQUIRE(report.is_ok());
+    CHECK(report->ok);
+  }
+  std::cout << "crash: " << kill_rounds << " SIGKILLs survived, " << acknowledged
+            << " acknowledged commands all found, chain and integrity_check ok\n";
+  CHECK(acknowledged > kill_rounds);  // the worker did get work done between kills
+}
+
+TEST_CASE("processes racing on the same cases lose no update, and every stale version is refused", "[reliability][concurrency]") {
+  TempDir dir("casegate-race");
+  std::string db = (dir.path / "race.db").string();
+  auto cli = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {CASEGATE_BIN, "--db", db, "--busy-timeout-ms", "20000"});
+    auto [pid, out] = spawn(args);
+    std::string printed = read_all(out);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return std::pair{WEXITSTATUS(status), printed};
+  };
+  REQUIRE(cli({"init"}).first == 0);
+  REQUIRE(cli({"--as", "admin", "user", "add", "sw", "--role", "social_worker"}).first == 0);
+  for (int n = 0; n < concurrent_cases; ++n) REQUIRE(cli({"--as", "sw", "open", "child_protection", "--subject", "R"}).first == 0);
+
+  // Four processes at once: each records a referral decision on every case, reads it, and tries
+  // to move it on as of version 1. One wins per case; the others must be refused as stale.
+  constexpr int processes = 4;
+  std::vector<pid_t> racers;
+  for (int p = 0; p < processes; ++p) {
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      int wins = 0, stale = 0, other = 0;
+      for (int n = 1; n <= concurrent_cases; ++n) {
+        std::string id = std::to_string(n);
+        if (cli({"--as", "sw", "record", id, "referral_decision", "--data", R"({"decision":"significant_harm"})"}).first != 0) ++other;
+        if (cli({"--as", "sw", "status", id}).first != 0) ++other;
+        int code = cli({"--as", "sw", "fire", id, "refer_to_strategy", "--expect-version", "1"}).first;
+        (code == 0 ? wins : code == 5 ? stale : other)++;
+      }
+      _exit(other == 0 ? 0 : 10);
+    }
+    racers.push_back(pid);
+  }
+  for (pid_t pid : racers) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  RawDb raw(db);
+  CHECK(raw.number("SELECT count(*) FROM tasks") == processes * concurrent_cases);  // no record lost
+  CHECK(raw.number("SELECT count(*) FROM cases WHERE state='strategy_discussion' AND version=2") == concurrent_cases);
+  CHECK(raw.number("SELECT count(*) FROM audit_log WHERE action='fire' AND outcome='accepted'") == concurrent_cases);
+  CHECK(raw.number("SELECT count(*) FROM audit_log WHERE action='fire' AND outcome='conflict'") ==
+        (processes - 1) * concurrent_cases);
+  CHECK(raw.number("SELECT max(seq) - count(*) FROM audit_log") == 0);  // no gaps
+  auto verified = cli({"verify"});
+  CHECK(verified.first == 0);
+  std::cout << "concurrency: " << processes << " processes, " << concurrent_cases << " cases, "
+            << (processes - 1) * concurrent_cases << " stale fires refused with exit 5, "
+            << raw.number("SELECT count(*) FROM audit_log") << " audit entries without a gap\n";
+}
+
+TEST_CASE("a full disk fails the command cleanly, and the engine works again once space returns", "[reliability][disk_full]") {
+  TempDir dir("casegate-full");
+  std::string db = (dir.path / "full.db").string();
+  // In a child process: RLIMIT_FSIZE stands in for a full disk without touching the machine.
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    auto fail = [](int code, const std::string& why) {
+      std::cerr << "disk full child: " << why << "\n";
+      _exit(code);
+    };
+    signal(SIGXFSZ, SIG_IGN);  // a write past the limit then fails with EFBIG instead of killing us
+    auto engine = std::move(open_engine(db).value());
+    engine->init("admin", "");
+    engine->add_user("admin", User{"sw", "", Role::social_worker, "", true});
+    rlimit limit{};
+    getrlimit(RLIMIT_FSIZE, &limit);
+    rlimit tight = limit;
+    tight.rlim_cur = static_cast<rlim_t>(std::filesystem::file_size(db + "-wal") + 64 * 1024);
+    if (setrlimit(RLIMIT_FSIZE, &tight) != 0) fail(20, "setrlimit");
+    std::string big_note(30000, 'n');
+    Status failure;
+    CaseId last_ok = 0;
+    for (int n = 0; n < 10000 && failure; ++n) {
+      auto opened = engine->open_case("sw", OpenCaseRequest{"child_protection", "FULL-" + std::to_string(n), "", std::nullopt, {}});
+      if (!opened) { failure = opened.status(); break; }
+      auto recorded = engine->record_task("sw", RecordTaskRequest{opened->id, "referral_decision",
+                                                                 R"({"decision":"child_in_need","notes":")" + big_note + "\"}", std::nullopt});
+      if (!recorded) { failure = recorded.status(); break; }
+      last_ok = opened->id;
+    }
+    if (failure.is_ok()) fail(21, "the limit was never reached");
+    if (failure.code() != Code::internal) fail(22, "unexpected code: " + failure.to_string());
+    if (failure.message().find('\n') != std::string::npos || failure.message().empty()) fail(23, "message not one line");
+    std::cerr << "disk full child: the command failed with: " << failure.to_string() << "\n";
+    // Space returns.
+    if (setrlimit(RLIMIT_FSIZE, &limit) != 0) fail(24, "setrlimit back");
+    auto after = engine->open_case("sw", OpenCaseRequest{"child_protection", "AFTER", "", std::nullopt, {}});
+    if (!after) fail(25, "after: " + after.status().to_string());
+    auto status = engine->status("sw", last_ok);
+    if (!status || status->record.state != "referral") fail(26, "last good case lost");
+    auto report = engine->verify();
+    if (!report || !report->ok) fail(27, "chain does not verify");
+    _exit(0);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  RawDb raw(db);
+  CHECK(raw.text("PRAGMA integrity_check") == "ok");
+  // Every case that exists was opened and audited; none is missing its record half.
+  CHECK(raw.number("SELECT count(*) FROM cases WHERE id NOT IN (SELECT case_id FROM audit_log WHERE action='open')") == 0);
+  CHECK(raw.number("SELECT count(*) FROM tasks WHERE id NOT IN (SELECT json_extract(detail,'$.task_id') FROM "
+                   "audit_log WHERE action='record' AND outcome='accepted')") == 0);
+}
