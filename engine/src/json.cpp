@@ -88,6 +88,7 @@ void to_json(json& out, const AuditEntry& entry) {
 void to_json(json& out, const ChainReport& report) {
   out = json{{"ok", report.ok},
              {"entries_verified", report.entries_verified},
+             {"head", json{{"seq", report.head.seq}, {"hash", report.head.hash}}},
              {"first_bad_seq", report.ok ? json(nullptr) : json(report.first_bad_seq)},
              {"problem", report.ok ? json(nullptr) : json(report.problem)}};
 }

@@ -328,6 +328,7 @@ class SqliteStore final : public CaseStore {
       // One read transaction: the chain is checked as of one moment, writers carry on.
       db_.execute("BEGIN");
       ChainReport report;
+      report.head = {0, genesis_hash};
       try {
         {
           std::string prev = genesis_hash;
@@ -366,6 +367,7 @@ class SqliteStore final : public CaseStore {
             prev = entry.hash;
             ++expected_seq;
             ++report.entries_verified;
+            report.head = {seq, entry.hash};
           }
         }  // the read statement is reset before the transaction ends
         db_.execute("COMMIT");
@@ -374,6 +376,15 @@ class SqliteStore final : public CaseStore {
         throw;
       }
       return report;
+    });
+  }
+
+  Result<std::optional<std::string>> audit_hash_at(std::int64_t seq) override {
+    return guarded([&]() -> Result<std::optional<std::string>> {
+      auto q = audit_hash_at_->start();
+      q.bind(1, seq);
+      if (!q.step()) return std::optional<std::string>();
+      return std::optional<std::string>(q.text(0));
     });
   }
 
@@ -401,6 +412,7 @@ class SqliteStore final : public CaseStore {
     insert_task_ = make(
         "INSERT INTO tasks (case_id, kind, payload, actor, role, state, stage, occurred_at, recorded_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    audit_hash_at_ = make("SELECT hash FROM audit_log WHERE seq = ?1");
     audit_tip_ = make("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
     insert_audit_ = make(
         "INSERT INTO audit_log (seq, at, case_id, actor, role, action, outcome, detail, prev_hash, hash) "
@@ -436,7 +448,7 @@ class SqliteStore final : public CaseStore {
   Database db_;
   std::unique_ptr<Statement> find_user_, list_users_, has_users_, insert_user_, set_user_active_, find_case_,
       insert_case_, move_case_, tasks_of_, insert_task_, audit_tip_, insert_audit_, audit_of_case_, audit_all_,
-      begin_, commit_, savepoint_, release_, data_version_;
+      begin_, commit_, savepoint_, release_, data_version_, audit_hash_at_;
   bool in_batch_ = false;
   // Users and the audit chain's tip are read by every command and cached between commands.
   // Called with the write lock just taken: nobody else can write until we commit, so if no other

@@ -286,3 +286,29 @@ TEST_CASE("cli: the demo walks a case to a plan and verifies the chain", "[cli][
   CHECK_THAT(demo.out, Catch::Contains("audit chain verified: 20 entries"));
   CHECK(std::filesystem::exists(casegate.dir() / "casegate-demo.db"));
 }
+
+TEST_CASE("cli: a signed checkpoint finds a truncated log that verify alone cannot", "[cli][checkpoint]") {
+  Cli casegate;
+  casegate.set_up_team();
+  REQUIRE(casegate({"--as", "sw.jones", "open", "child_protection", "--subject", "C"}).exit_code == 0);
+  Run keygen = casegate({"keygen", "--out", "audit-key.pem"});
+  REQUIRE(keygen.exit_code == 0);
+  CHECK(keygen.out.size() == 65);
+  CHECK((std::filesystem::status(casegate.dir() / "audit-key.pem").permissions() & std::filesystem::perms::group_read) ==
+        std::filesystem::perms::none);
+  Run checkpoint = casegate({"checkpoint", "--key", "audit-key.pem", "--out", "head.json"});
+  REQUIRE(checkpoint.exit_code == 0);
+  CHECK(casegate({"checkpoint", "--key", "audit-key.pem", "--out", "head.json"}).exit_code == 2);  // never overwrites
+  Run matches = casegate({"verify", "--checkpoint", "head.json", "--public-key", keygen.out.substr(0, 64)});
+  CHECK(matches.exit_code == 0);
+  CHECK_THAT(matches.out, Catch::Contains("entry 5 matches the checkpoint"));
+
+  std::string db = (casegate.dir() / "cli.db").string();
+  REQUIRE(std::system(("sqlite3 '" + db + "' 'DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 3;'").c_str()) == 0);
+  CHECK(casegate({"verify"}).exit_code == 0);
+  Run truncated = casegate({"verify", "--checkpoint", "head.json"});
+  CHECK(truncated.exit_code == 6);
+  CHECK(truncated.err == "casegate: audit chain does not verify at entry 4: the log ends at entry 3 but the checkpoint of " +
+                             json::parse(slurp(casegate.dir() / "head.json"))["at"].get<std::string>() +
+                             " holds entry 5: entries were removed\n");
+}

@@ -297,6 +297,7 @@ class FailingStore final : public CaseStore {
   }
   Result<std::vector<AuditEntry>> audit_of_case(CaseId id) override { return inner_->audit_of_case(id); }
   Result<ChainReport> verify_chain() override { return inner_->verify_chain(); }
+  Result<std::optional<std::string>> audit_hash_at(std::int64_t seq) override { return inner_->audit_hash_at(seq); }
 
  private:
   std::unique_ptr<CaseStore> inner_;

@@ -3,7 +3,14 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -31,6 +38,25 @@ Result<CaseId> parse_case_id(const std::string& text) {
   if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
     return Status::invalid_input("case id '" + text.substr(0, 40) + "' is not a positive whole number");
   return static_cast<CaseId>(std::stoll(text));
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::not_found("cannot read '" + path + "'");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  if (buffer.str().size() > 1024 * 1024) return Status::invalid_input("'" + path + "' is larger than 1 MiB");
+  return buffer.str();
+}
+
+// Refuses to overwrite: a checkpoint or key is never clobbered by accident.
+Status write_file(const std::string& path, const std::string& text, bool secret) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, secret ? 0600 : 0644);
+  if (fd < 0) return Status::invalid_input("cannot create '" + path + "': " + std::strerror(errno));
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ok = ::fsync(fd) == 0 && ok;
+  ::close(fd);
+  return ok ? Status::ok() : Status::internal("cannot write '" + path + "'");
 }
 
 }  // namespace
@@ -238,19 +264,59 @@ int main(int argc, char** argv) {
     else cli::print_history(std::cout, *result);
   });
 
-  // verify
+  // verify, checkpoint, keygen
+  std::string checkpoint_file, public_key, key_file, out_file;
   auto* verify = app.add_subcommand("verify", "recompute the audit hash chain; exit 6 if it does not verify");
+  verify->add_option("--checkpoint", checkpoint_file, "also check against a signed checkpoint (finds truncation, rewriting)");
+  verify->add_option("--public-key", public_key, "require the checkpoint to be signed by this key (64 hex digits)");
   verify->callback([&] {
+    std::optional<Checkpoint> checkpoint;
+    if (!checkpoint_file.empty()) {
+      auto text = read_file(checkpoint_file);
+      if (!text) return void(code = cli::report(text.status()));
+      auto parsed = parse_checkpoint_json(*text);
+      if (!parsed) return void(code = cli::report(parsed.status()));
+      checkpoint = *parsed;
+    }
     if (!ready(false)) return;
-    auto report = engine->verify();
+    auto report = engine->verify(checkpoint ? &*checkpoint : nullptr, public_key);
     if (!report) return finish(report.status());
     if (g.json) std::cout << json(*report).dump() << "\n";
     if (report->ok) {
-      if (!g.json) std::cout << "audit chain verified: " << report->entries_verified << " entries\n";
+      if (!g.json) {
+        std::cout << "audit chain verified: " << report->entries_verified << " entries";
+        if (checkpoint) std::cout << "; entry " << checkpoint->head.seq << " matches the checkpoint of " << format_instant(checkpoint->at);
+        std::cout << "\n";
+      }
     } else {
       code = cli::report(Status::integrity("audit chain does not verify at entry " +
                                            std::to_string(report->first_bad_seq) + ": " + report->problem));
     }
+  });
+
+  auto* checkpoint = app.add_subcommand("checkpoint", "verify the chain and sign its newest entry (keep the file elsewhere)");
+  checkpoint->add_option("--key", key_file, "Ed25519 private key, PEM (casegate keygen, or openssl genpkey -algorithm ed25519)")
+      ->required();
+  checkpoint->add_option("--out", out_file, "write the checkpoint here (default: stdout)");
+  checkpoint->callback([&] {
+    auto key = read_file(key_file);
+    if (!key) return void(code = cli::report(key.status()));
+    if (!ready(false)) return;
+    auto signed_checkpoint = engine->checkpoint(*key);
+    if (!signed_checkpoint) return finish(signed_checkpoint.status());
+    std::string text = checkpoint_json(*signed_checkpoint) + "\n";
+    if (out_file.empty()) return void(std::cout << text);
+    if (auto written = write_file(out_file, text, false); !written) return finish(written);
+    std::cerr << "checkpoint of entry " << signed_checkpoint->head.seq << " written to " << out_file << "\n";
+  });
+
+  auto* keygen = app.add_subcommand("keygen", "create an Ed25519 key for checkpoints; prints its public key");
+  keygen->add_option("--out", out_file, "private key file to create (mode 0600)")->required();
+  keygen->callback([&] {
+    auto pair = generate_ed25519_key();
+    if (!pair) return finish(pair.status());
+    if (auto written = write_file(out_file, pair->private_key_pem, true); !written) return finish(written);
+    std::cout << pair->public_key << "\n";
   });
 
   // workflow

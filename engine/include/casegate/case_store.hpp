@@ -52,6 +52,8 @@ class CaseStore {
   virtual Result<std::vector<AuditEntry>> audit_of_case(CaseId id) = 0;
   // Recomputes the whole chain from the first entry.
   virtual Result<ChainReport> verify_chain() = 0;
+  // The stored hash of entry `seq`, or nullopt when there is no such entry.
+  virtual Result<std::optional<std::string>> audit_hash_at(std::int64_t seq) = 0;
 };
 
 }  // namespace casegate

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "casegate/case_store.hpp"
+#include "casegate/checkpoint.hpp"
 #include "casegate/records.hpp"
 #include "casegate/status.hpp"
 #include "casegate/time.hpp"
@@ -112,8 +113,13 @@ class Engine {
   Result<CaseStatus> status(std::string_view as, CaseId case_id);
   Result<std::vector<AuditEntry>> history(std::string_view as, CaseId case_id);
 
-  // Recomputes the audit chain. Not a view of any case, so not audited.
-  Result<ChainReport> verify();
+  // Recomputes the audit chain. Not a view of any case, so not audited. With a checkpoint, also
+  // checks its signature (by `pinned_public_key` when not empty) and that the log still holds
+  // the checkpointed entry unchanged: what finds a truncated or rewritten log.
+  Result<ChainReport> verify(const Checkpoint* checkpoint = nullptr, std::string_view pinned_public_key = {});
+  // Verifies the chain, then signs its newest entry with an Ed25519 private key (PEM text).
+  // integrity when the chain does not verify: a broken chain is never checkpointed.
+  Result<Checkpoint> checkpoint(std::string_view private_key_pem);
 
   const WorkflowRegistry& workflows() const { return workflows_; }
   const Clock& clock() const { return *clock_; }

@@ -25,7 +25,7 @@ void to_json(nlohmann::json& out, const TaskReceipt& receipt);
 void to_json(nlohmann::json& out, const CaseStatus& status);
 // {"seq", "at", "case", "actor", "role", "action", "outcome", "detail" (object), "prev_hash", "hash"}
 void to_json(nlohmann::json& out, const AuditEntry& entry);
-// {"ok", "entries_verified", "first_bad_seq", "problem"}
+// {"ok", "entries_verified", "head": {"seq", "hash"}, "first_bad_seq", "problem"}
 void to_json(nlohmann::json& out, const ChainReport& report);
 // {"from", "event", "to", "gate": [requirements]}
 void to_json(nlohmann::json& out, const TransitionInfo& transition);

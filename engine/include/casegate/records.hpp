@@ -66,9 +66,15 @@ struct AuditEntry {
   std::string hash;
 };
 
+struct ChainHead {
+  std::int64_t seq = 0;  // 0: the log is empty
+  std::string hash;      // that entry's hash, 64 hex digits
+};
+
 struct ChainReport {
   bool ok = true;
   std::int64_t entries_verified = 0;  // entries checked before the first failure (all when ok)
+  ChainHead head;                     // the last entry that verified
   std::int64_t first_bad_seq = 0;     // when !ok: the first entry that does not verify
   std::string problem;                // when !ok: what is wrong with it
 };
