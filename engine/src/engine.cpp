@@ -23,24 +23,8 @@ constexpr std::size_t max_text_bytes = 4000;
 constexpr std::size_t max_id_bytes = 64;
 constexpr std::size_t max_attributes = 64;
 
-// A name from the input, safe to put in a one-line message: truncated, control bytes escaped.
-std::string shown_name(std::string_view text) {
-  std::string out = "'";
-  std::size_t shown = std::min<std::size_t>(text.size(), 60);
-  for (std::size_t i = 0; i < shown; ++i) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7F || c >= 0x80) {
-      static constexpr char hex[] = "0123456789abcdef";
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 0x0F];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  if (text.size() > shown) out += "...";
-  return out + "'";
-}
+// A name from the input, quoted and safe to put in a one-line message.
+std::string shown_name(std::string_view text) { return "'" + printable(text) + "'"; }
 
 Status check_identifier(std::string_view what, std::string_view id) {
   if (id.empty()) return Status::invalid_input(std::string(what) + " must not be empty");

@@ -85,11 +85,7 @@ bool contains(const std::vector<std::string_view>& items, std::string_view value
   return false;
 }
 
-std::string shown(const json& value) {
-  std::string text = value.dump();
-  if (text.size() > 40) text = text.substr(0, 37) + "...";
-  return text;
-}
+std::string shown(const json& value) { return printable(value.dump(), 40); }
 
 bool is_iso_date(const std::string& text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
@@ -105,7 +101,7 @@ Status check_choice(const std::string& where, const json& value,
                     const std::vector<std::string_view>& choices) {
   if (!value.is_string()) return Status::invalid_input(where + ": expected one of " + join(choices) + ", got " + shown(value));
   if (!contains(choices, value.get_ref<const std::string&>()))
-    return Status::invalid_input(where + ": '" + value.get<std::string>() + "' is not one of " + join(choices));
+    return Status::invalid_input(where + ": '" + printable(value.get_ref<const std::string&>()) + "' is not one of " + join(choices));
   return Status::ok();
 }
 
@@ -139,7 +135,7 @@ Status check_field(const std::string& where, const FieldRule& rule, const json& 
         const json& item = value[i];
         if (!item.is_object()) return Status::invalid_input(at + ": expected {\"agency\", \"mode\"}, got " + shown(item));
         for (const auto& [key, _] : item.items())
-          if (key != "agency" && key != "mode") return Status::invalid_input(at + ": unknown field '" + key + "'");
+          if (key != "agency" && key != "mode") return Status::invalid_input(at + ": unknown field '" + printable(key) + "'");
         if (!item.contains("agency")) return Status::invalid_input(at + ".agency: required");
         if (!item.contains("mode")) return Status::invalid_input(at + ".mode: required");
         if (auto s = check_choice(at + ".agency", item["agency"], agencies); !s) return s;
@@ -196,7 +192,7 @@ Result<std::string> validate_payload(std::string_view kind, std::string_view pay
   const KindRules* rules = nullptr;
   for (const auto& candidate : catalogue())
     if (candidate.kind == kind) rules = &candidate;
-  if (rules == nullptr) return Status::invalid_input("unknown task kind '" + std::string(kind.substr(0, 60)) + "'");
+  if (rules == nullptr) return Status::invalid_input("unknown task kind '" + printable(kind) + "'");
   std::string k(kind);
   if (payload_json.size() > max_payload_bytes)
     return Status::invalid_input(k + ": payload is " + std::to_string(payload_json.size()) +
@@ -209,7 +205,7 @@ Result<std::string> validate_payload(std::string_view kind, std::string_view pay
   for (const auto& [key, _] : payload.items()) {
     bool known = key == notes_field.name;
     for (const auto& rule : rules->fields) known = known || rule.name == key;
-    if (!known) return Status::invalid_input(k + ": unknown field '" + key.substr(0, 60) + "'");
+    if (!known) return Status::invalid_input(k + ": unknown field '" + printable(key) + "'");
   }
   std::string where;  // "kind.field", reused: it is only read when something is wrong
   auto check_all = [&](const std::vector<FieldRule>& fields) -> Status {

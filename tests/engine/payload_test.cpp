@@ -96,3 +96,23 @@ TEST_CASE("hostile payload bytes are refused before they are parsed", "[payload]
   // Text that is SQL is only text.
   CHECK(rejection("evidence", R"({"description":"'); DROP TABLE cases; --"})") == "accepted");
 }
+
+TEST_CASE("names echoed from a payload stay on one line and valid UTF-8", "[payload]") {
+  // Found by the payload fuzzer: a field name holding a newline was echoed into the message.
+  CHECK(rejection("core_group", R"({"a\nb":1})") == "core_group: unknown field 'a\\x0ab'");
+  CHECK(rejection("referral_decision", R"({"decision":"x\u0000y"})") ==
+        "referral_decision.decision: 'x\\x00y' is not one of significant_harm, child_in_need, no_further_action");
+  std::string long_welsh;
+  for (int i = 0; i < 50; ++i) long_welsh += "ŵ";
+  CHECK(rejection("evidence", R"({"description":1,")" + long_welsh + R"(":2})") ==
+        "evidence: unknown field '" + long_welsh + "'");
+  CHECK(rejection("core_group", R"({"attendees":["é)" + std::string(70, 'x') + R"("]})") ==
+        "core_group.attendees[0]: 'é" + std::string(59, 'x') + "...' is not one of social_care, police, health, "
+        "education, gp, referrer, other");
+}
+
+TEST_CASE("a participant's unknown field is echoed on one line", "[payload]") {
+  // Found by the payload fuzzer, after the fix above: the same echo one level down.
+  CHECK(rejection("strategy_meeting", R"({"participants":[{"agency":"police","mode":"phone","a\nb":1}]})") ==
+        "strategy_meeting.participants[0]: unknown field 'a\\x0ab'");
+}

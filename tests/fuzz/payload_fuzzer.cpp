@@ -1,0 +1,25 @@
+// libFuzzer target: payload validation. The first byte picks the task kind, the rest is the
+// payload. Checks, beyond "no crash, no sanitizer report": an accepted payload is stored in a
+// form that validates again to itself, and a refusal is one non-empty line.
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "casegate/task_kinds.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace casegate;
+  if (size == 0) return 0;
+  std::string_view kind = task_kinds[data[0] % task_kinds.size()].name;
+  std::string_view payload(reinterpret_cast<const char*>(data + 1), size - 1);
+  auto result = validate_payload(kind, payload);
+  if (result) {
+    auto again = validate_payload(kind, *result);
+    if (!again || *again != *result) std::abort();
+  } else {
+    const std::string& message = result.status().message();
+    if (message.empty() || message.find('\n') != std::string::npos || result.status().code() != Code::invalid_input)
+      std::abort();
+  }
+  return 0;
+}
