@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <functional>
 
 #include "casegate/digest.hpp"
@@ -167,6 +168,66 @@ Result<CaseRecord> load_case(CaseStore& store, CaseId id) {
 
 }  // namespace
 
+Result<std::shared_ptr<const Calendar>> Engine::current_calendar() {
+  auto data = store_->calendar();
+  if (!data) return data.status();
+  if (!calendar_ || calendar_->version() != data->version || calendar_->jurisdiction() != data->jurisdiction)
+    calendar_ = std::make_shared<const Calendar>(data->jurisdiction, data->changes, data->version);
+  return calendar_;
+}
+
+Result<Settings> Engine::current_settings() {
+  auto stored = store_->settings();
+  if (!stored) return stored.status();
+  std::map<std::string, std::int64_t, std::less<>> values;
+  for (const auto& [key, value] : *stored)
+    if (Settings::find(key)) values[key] = std::stoll(value);  // validated when set
+  return Settings(std::move(values));
+}
+
+Status Engine::update_clocks(const Workflow& workflow, CaseId id) {
+  auto record = load_case(*store_, id);
+  if (!record) return record.status();
+  auto tasks = store_->tasks_of(id);
+  if (!tasks) return tasks.status();
+  auto stages = store_->stages_of(id);
+  if (!stages) return stages.status();
+  auto stored = store_->clocks_of(id);
+  if (!stored) return stored.status();
+  auto calendar = current_calendar();
+  if (!calendar) return calendar.status();
+  auto settings = current_settings();
+  if (!settings) return settings.status();
+  ClockContext context{*record, *tasks, *stages, **calendar, *settings};
+  bool finished = false;
+  for (const auto& s : workflow.states())
+    if (s.name == record->state) finished = s.final;
+  for (const ClockInstance& instance : workflow.clocks(context)) {
+    auto same = std::find_if(stored->begin(), stored->end(), [&](const ClockRecord& c) {
+      return c.clock == instance.clock && c.cycle == instance.cycle;
+    });
+    if (same == stored->end()) {
+      ClockRecord clock{id, instance.clock, instance.cycle, instance.started_at, instance.due_at,
+                        format_date(london_date(instance.due_at)), (*calendar)->version(), instance.met_at,
+                        finished && !instance.met_at, record->team};
+      if (auto s = store_->save_clock(clock); !s) return s;
+      continue;
+    }
+    // A deadline once set keeps its due time; what changes is whether it was met.
+    if (!same->met_at && instance.met_at && !same->stopped) {
+      same->met_at = instance.met_at;
+      if (auto s = store_->save_clock(*same); !s) return s;
+    }
+  }
+  if (finished)
+    for (ClockRecord& clock : *stored)
+      if (!clock.met_at && !clock.stopped) {
+        clock.stopped = true;
+        if (auto s = store_->save_clock(clock); !s) return s;
+      }
+  return Status::ok();
+}
+
 Result<User> Engine::acting_user(std::string_view as) {
   auto found = store_->find_user(as);
   if (!found) return found.status();
@@ -291,6 +352,7 @@ Result<CaseRecord> Engine::open_case(std::string_view as, const OpenCaseRequest&
       auto id = store_->insert_case(record);
       if (!id) return id.status();
       record.id = *id;
+      if (auto s = update_clocks(*workflow, record.id); !s) return s;
       audit.draft.case_id = record.id;
       audit.detail.number("workflow_version", record.workflow_version);
       audit.detail.text("to", record.state);
@@ -339,6 +401,9 @@ Result<TaskReceipt> Engine::record_task(std::string_view as, const RecordTaskReq
       task.recorded_at = now;
       auto id = store_->insert_task(task);
       if (!id) return id.status();
+      const Workflow* workflow = workflows_.find(record->workflow, record->workflow_version);
+      if (workflow == nullptr) return Status::internal(case_name(record->id) + " uses an unregistered workflow version");
+      if (auto s = update_clocks(*workflow, record->id); !s) return s;
       audit.detail.number("task_id", *id);
       audit.detail.text("occurred_at", format_instant(occurred));
       return TaskReceipt{*id, record->id, task.kind, record->state, task.payload_json};
@@ -404,6 +469,7 @@ Result<FireResult> Engine::fire(std::string_view as, const FireRequest& request)
         case DecisionKind::accepted: {
           Instant now = clock_->now();
           if (auto s = store_->move_case(record->id, record->version, decision->to, now); !s) return s;
+          if (auto s = update_clocks(*workflow, record->id); !s) return s;
           result.to = decision->to;
           result.version = record->version + 1;
           result.missing = decision->missing;
@@ -427,7 +493,7 @@ Result<FireResult> Engine::fire(std::string_view as, const FireRequest& request)
   });
 }
 
-Result<CaseStatus> Engine::status(std::string_view as, CaseId case_id) {
+Result<CaseStatus> Engine::status(std::string_view as, CaseId case_id, std::optional<Instant> as_of) {
   return serialised<CaseStatus>(false, [&] {
     return run_command<CaseStatus>(*store_, *clock_, as, "view", case_id,
                                    [&](const User&, AuditBuilder& audit) -> Result<CaseStatus> {
@@ -449,6 +515,18 @@ Result<CaseStatus> Engine::status(std::string_view as, CaseId case_id) {
       }
       for (const auto& s : workflow->states())
         if (s.name == record->state) status.final = s.final;
+      status.as_of = as_of.value_or(clock_->now());
+      auto clocks = store_->clocks_of(case_id);
+      if (!clocks) return clocks.status();
+      for (ClockRecord& clock : *clocks) {
+        ClockView view{clock, clock.state(status.as_of), {}};
+        for (const auto& t : *tasks)  // the latest reason given for this clock wins
+          if (t.kind == "delay_reason") {
+            auto payload = nlohmann::json::parse(t.payload_json, nullptr, false);
+            if (payload.is_object() && payload.value("clock", "") == clock.clock) view.delay_reason = payload.value("reason", "");
+          }
+        status.clocks.push_back(std::move(view));
+      }
       status.record = std::move(*record);
       return status;
     });
@@ -500,6 +578,176 @@ Result<Checkpoint> Engine::checkpoint(std::string_view private_key_pem) {
     return Status::integrity("audit chain does not verify at entry " + std::to_string(report->first_bad_seq) + ": " +
                              report->problem + "; not checkpointed");
   return sign_checkpoint(report->head, clock_->now(), private_key_pem);
+}
+
+}  // namespace casegate
+
+namespace casegate {
+namespace {
+
+bool may_oversee(Role role) { return role != Role::social_worker; }
+bool may_configure(Role role) { return role == Role::team_manager || role == Role::admin; }
+
+}  // namespace
+
+Status Engine::set_setting(std::string_view as, std::string_view key, std::string_view value) {
+  auto result = serialised<bool>(false, [&] {
+    return run_command<bool>(*store_, *clock_, as, "settings", std::nullopt, [&](const User& actor, AuditBuilder& audit) -> Result<bool> {
+      audit.detail.text("key", key.substr(0, max_id_bytes));
+      audit.detail.text("value", value.substr(0, max_id_bytes));
+      if (!may_configure(actor.role)) return Status::refused("only a team_manager or an admin changes settings");
+      if (key == "calendar.jurisdiction") {
+        if (!parse_jurisdiction(value))
+          return Status::invalid_input("calendar.jurisdiction: " + shown_name(value) +
+                                       " is not england_and_wales, scotland or northern_ireland");
+        if (auto s = store_->set_setting(key, value); !s) return s;
+        if (auto s = store_->add_calendar_change("jurisdiction", std::nullopt, value); !s) return s;
+        return true;
+      }
+      const Settings::Definition* definition = Settings::find(key);
+      if (definition == nullptr) return Status::invalid_input("unknown setting " + shown_name(key));
+      std::int64_t number = 0;
+      auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+      if (error != std::errc() || end != value.data() + value.size())
+        return Status::invalid_input(definition->key + ": " + shown_name(value) + " is not a whole number");
+      if (number < definition->min || number > definition->max)
+        return Status::invalid_input(definition->key + ": " + std::to_string(number) + " is outside " +
+                                     std::to_string(definition->min) + ".." + std::to_string(definition->max));
+      if (auto s = store_->set_setting(key, std::to_string(number)); !s) return s;
+      return true;
+    });
+  });
+  return result ? Status::ok() : result.status();
+}
+
+Result<std::vector<SettingView>> Engine::settings(std::string_view as) {
+  return serialised<std::vector<SettingView>>(false, [&]() -> Result<std::vector<SettingView>> {
+    if (auto s = store_->begin_command(); !s) return s;
+    auto actor = acting_user(as);
+    auto stored = store_->settings();
+    store_->rollback_command();  // read only
+    if (!actor) return actor.status();
+    if (!stored) return stored.status();
+    std::vector<SettingView> list;
+    auto jurisdiction = stored->find("calendar.jurisdiction");
+    list.push_back({"calendar.jurisdiction", jurisdiction == stored->end() ? "england_and_wales" : jurisdiction->second,
+                    jurisdiction == stored->end(), "bank holidays by the rules of this jurisdiction"});
+    for (const auto& d : Settings::definitions()) {
+      auto it = stored->find(d.key);
+      list.push_back({d.key, it == stored->end() ? std::to_string(d.default_value) : it->second, it == stored->end(), d.meaning});
+    }
+    return list;
+  });
+}
+
+Status Engine::change_calendar(std::string_view as, std::string_view kind, Date date, std::string_view reason) {
+  auto result = serialised<bool>(false, [&] {
+    return run_command<bool>(*store_, *clock_, as, "calendar", std::nullopt, [&](const User& actor, AuditBuilder& audit) -> Result<bool> {
+      audit.detail.text("change", kind.substr(0, max_id_bytes));
+      audit.detail.text("date", format_date(date));
+      audit.detail.text("reason", reason.substr(0, max_text_bytes));
+      if (!may_configure(actor.role)) return Status::refused("only a team_manager or an admin changes the calendar");
+      if (kind != "closure" && kind != "working")
+        return Status::invalid_input("calendar change " + shown_name(kind) + " is not closure or working");
+      if (!date.ok()) return Status::invalid_input("not a date");
+      if (auto s = check_text("reason", reason, true); !s) return s;
+      if (auto s = store_->add_calendar_change(kind, date, reason); !s) return s;
+      return true;
+    });
+  });
+  return result ? Status::ok() : result.status();
+}
+
+Result<std::shared_ptr<const Calendar>> Engine::calendar(std::string_view as) {
+  return serialised<std::shared_ptr<const Calendar>>(false, [&]() -> Result<std::shared_ptr<const Calendar>> {
+    if (auto s = store_->begin_command(); !s) return s;
+    auto actor = acting_user(as);
+    auto calendar = actor ? current_calendar() : Result<std::shared_ptr<const Calendar>>(actor.status());
+    store_->rollback_command();
+    return calendar;
+  });
+}
+
+// A report: run as a command so that it is audited as a view, read only.
+template <class T, class Body>
+Result<T> run_report(Engine& engine, CaseStore& store, const Clock& clock, std::string_view as, std::string_view report,
+                     Body&& body) {
+  (void)engine;
+  return run_command<T>(store, clock, as, "view", std::nullopt, [&](const User& actor, AuditBuilder& audit) -> Result<T> {
+    audit.detail.text("report", report);
+    if (!may_oversee(actor.role)) return Status::refused("oversight reports are for managers, chairs and auditors");
+    return body(audit);
+  });
+}
+
+Result<OverdueReport> Engine::overdue(std::string_view as, std::optional<Instant> as_of, std::string_view team,
+                                      std::int64_t limit) {
+  return serialised<OverdueReport>(false, [&] {
+    return run_report<OverdueReport>(*this, *store_, *clock_, as, "overdue", [&](AuditBuilder& audit) -> Result<OverdueReport> {
+      Instant when = as_of.value_or(clock_->now());
+      audit.detail.text("as_of", format_instant(when));
+      if (!team.empty()) audit.detail.text("team", team.substr(0, max_text_bytes));
+      if (limit < 1 || limit > 100000) return Status::invalid_input("limit must be 1..100000");
+      return store_->overdue_clocks(when, team, limit);
+    });
+  });
+}
+
+Result<TimelinessReport> Engine::timeliness(std::string_view as, Date from, Date to, std::optional<Instant> as_of,
+                                            bool by_team) {
+  return serialised<TimelinessReport>(false, [&] {
+    return run_report<TimelinessReport>(*this, *store_, *clock_, as, "timeliness", [&](AuditBuilder& audit) -> Result<TimelinessReport> {
+      audit.detail.text("from", format_date(from));
+      audit.detail.text("to", format_date(to));
+      if (std::chrono::sys_days{to} < std::chrono::sys_days{from}) return Status::invalid_input("--to is before --from");
+      return store_->timeliness(from, to, as_of.value_or(clock_->now()), by_team);
+    });
+  });
+}
+
+Result<std::vector<AuditEntry>> Engine::exceptions(std::string_view as, std::string_view outcome, Instant from, Instant to) {
+  return serialised<std::vector<AuditEntry>>(false, [&] {
+    return run_report<std::vector<AuditEntry>>(*this, *store_, *clock_, as, outcome == "override" ? "overrides" : "refusals",
+                                               [&](AuditBuilder& audit) -> Result<std::vector<AuditEntry>> {
+      audit.detail.text("from", format_instant(from));
+      audit.detail.text("to", format_instant(to));
+      if (outcome != "refused" && outcome != "override") return Status::invalid_input("outcome must be refused or override");
+      return store_->audit_with_outcome(outcome, from, to);
+    });
+  });
+}
+
+Result<std::vector<VoiceRow>> Engine::voice(std::string_view as, Instant from, Instant to, std::string_view team) {
+  return serialised<std::vector<VoiceRow>>(false, [&] {
+    return run_report<std::vector<VoiceRow>>(*this, *store_, *clock_, as, "voice", [&](AuditBuilder& audit) -> Result<std::vector<VoiceRow>> {
+      audit.detail.text("from", format_instant(from));
+      audit.detail.text("to", format_instant(to));
+      return store_->voice(from, to, team);
+    });
+  });
+}
+
+Result<std::vector<StrategyMeetingRow>> Engine::strategy_meetings(std::string_view as, Instant from, Instant to,
+                                                                  std::string_view team) {
+  return serialised<std::vector<StrategyMeetingRow>>(false, [&] {
+    return run_report<std::vector<StrategyMeetingRow>>(*this, *store_, *clock_, as, "strategy_meetings",
+                                                       [&](AuditBuilder& audit) -> Result<std::vector<StrategyMeetingRow>> {
+      audit.detail.text("from", format_instant(from));
+      audit.detail.text("to", format_instant(to));
+      return store_->strategy_meetings(from, to, team);
+    });
+  });
+}
+
+Status Engine::export_table(std::string_view as, std::string_view table, const std::function<void(const ExportTable&)>& chunk) {
+  auto result = serialised<bool>(false, [&] {
+    return run_report<bool>(*this, *store_, *clock_, as, "export", [&](AuditBuilder& audit) -> Result<bool> {
+      audit.detail.text("table", table.substr(0, max_id_bytes));
+      if (auto s = store_->export_table(table, chunk); !s) return s;
+      return true;
+    });
+  });
+  return result ? Status::ok() : result.status();
 }
 
 }  // namespace casegate

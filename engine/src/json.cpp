@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 namespace casegate {
 
 using nlohmann::json;
@@ -68,7 +70,9 @@ void to_json(json& out, const CaseStatus& status) {
              {"state", status.record.state},
              {"version", status.record.version},
              {"final", status.final},
-             {"events", events}};
+             {"as_of", format_instant(status.as_of)},
+             {"events", events},
+             {"clocks", status.clocks}};
 }
 
 void to_json(json& out, const AuditEntry& entry) {
@@ -98,6 +102,85 @@ void to_json(json& out, const TransitionInfo& transition) {
              {"event", transition.event},
              {"to", transition.to},
              {"gate", transition.gate}};
+}
+
+namespace {
+json optional_time(const std::optional<Instant>& at) { return at ? json(format_instant(*at)) : json(nullptr); }
+template <class T>
+json optional_value(const std::optional<T>& value) { return value ? json(*value) : json(nullptr); }
+}  // namespace
+
+void to_json(json& out, const ClockView& clock) {
+  const ClockRecord& c = clock.record;
+  out = json{{"clock", c.clock},
+             {"cycle", c.cycle},
+             {"started_at", format_instant(c.started_at)},
+             {"due_at", format_instant(c.due_at)},
+             {"due_date", c.due_date},
+             {"state", clock_state_name(clock.state)},
+             {"met_at", optional_time(c.met_at)},
+             {"delay_reason", clock.delay_reason.empty() ? json(nullptr) : json(clock.delay_reason)},
+             {"calendar_version", c.calendar_version}};
+}
+
+void to_json(json& out, const OverdueReport& report) {
+  json clocks = json::array();
+  for (const auto& o : report.clocks)
+    clocks.push_back(json{{"case", o.clock.case_id},       {"subject", o.subject},
+                          {"workflow", o.workflow},         {"state", o.state},
+                          {"clock", o.clock.clock},         {"cycle", o.clock.cycle},
+                          {"due_at", format_instant(o.clock.due_at)}, {"due_date", o.clock.due_date},
+                          {"days_overdue", std::round(o.days_overdue * 10) / 10}, {"team", o.clock.team}});
+  out = json{{"as_of", format_instant(report.as_of)},
+             {"team", report.team.empty() ? json(nullptr) : json(report.team)},
+             {"total", report.total},
+             {"clocks", clocks}};
+}
+
+void to_json(json& out, const TimelinessReport& report) {
+  json rows = json::array();
+  for (const auto& r : report.rows)
+    rows.push_back(json{{"clock", r.clock},
+                        {"team", report.by == "team" ? json(r.team) : json(nullptr)},
+                        {"met_on_time", r.met_on_time},
+                        {"met_late", r.met_late},
+                        {"overdue", r.overdue},
+                        {"running", r.running},
+                        {"percent_on_time", r.percent_on_time ? json(std::round(*r.percent_on_time * 10) / 10) : json(nullptr)}});
+  out = json{{"from", format_date(report.from)}, {"to", format_date(report.to)}, {"as_of", format_instant(report.as_of)},
+             {"by", report.by}, {"rows", rows}};
+}
+
+void to_json(json& out, const VoiceRow& r) {
+  out = json{{"case", r.case_id},
+             {"team", r.team},
+             {"stage", r.stage},
+             {"state", r.state},
+             {"stage_entered_at", format_instant(r.stage_entered_at)},
+             {"captured", r.captured},
+             {"first_captured_at", optional_time(r.first_captured_at)},
+             {"days_after_stage_began", r.days_after_stage_began ? json(std::round(*r.days_after_stage_began * 10) / 10) : json(nullptr)},
+             {"child_seen", optional_value(r.child_seen)},
+             {"seen_alone", optional_value(r.seen_alone)},
+             {"method", r.method.empty() ? json(nullptr) : json(r.method)},
+             {"advocate", r.advocate.empty() ? json(nullptr) : json(r.advocate)}};
+}
+
+void to_json(json& out, const StrategyMeetingRow& r) {
+  json participants = json::array();
+  for (const auto& [agency, mode] : r.participants) participants.push_back(json{{"agency", agency}, {"mode", mode}});
+  out = json{{"task_id", r.task_id},
+             {"case", r.case_id},
+             {"team", r.team},
+             {"occurred_at", format_instant(r.occurred_at)},
+             {"due_at", optional_time(r.due_at)},
+             {"allowed_hours", optional_value(r.allowed_hours)},
+             {"timeliness", r.timeliness},
+             {"participants", participants}};
+}
+
+void to_json(json& out, const SettingView& setting) {
+  out = json{{"key", setting.key}, {"value", setting.value}, {"default", setting.is_default}, {"meaning", setting.meaning}};
 }
 
 }  // namespace casegate

@@ -67,6 +67,51 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
        R"sql(
 CREATE INDEX audit_log_by_case ON audit_log(case_id, seq);
 )sql"},
+      {3, "clocks, the stages a case went through, deployment settings and calendar changes; "
+          "an index of refusals and overrides for oversight",
+       R"sql(
+CREATE TABLE case_stages (
+  case_id    INTEGER NOT NULL REFERENCES cases(id),
+  stage      INTEGER NOT NULL,
+  state      TEXT NOT NULL,
+  entered_at TEXT NOT NULL,
+  PRIMARY KEY (case_id, stage)
+) STRICT, WITHOUT ROWID;
+-- Earlier stages of existing cases are not known: only their current one is kept.
+INSERT INTO case_stages (case_id, stage, state, entered_at) SELECT id, stage, state, state_entered_at FROM cases;
+
+CREATE TABLE clocks (
+  case_id          INTEGER NOT NULL REFERENCES cases(id),
+  clock            TEXT NOT NULL,
+  cycle            INTEGER NOT NULL,
+  started_at       TEXT NOT NULL,
+  due_at           TEXT NOT NULL,
+  due_date         TEXT NOT NULL,
+  calendar_version INTEGER NOT NULL,
+  met_at           TEXT,
+  stopped          INTEGER NOT NULL DEFAULT 0,
+  team             TEXT NOT NULL,
+  PRIMARY KEY (case_id, clock, cycle)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX clocks_open_by_due ON clocks(due_at) WHERE met_at IS NULL AND stopped = 0;
+CREATE INDEX clocks_open_by_team ON clocks(team, due_at) WHERE met_at IS NULL AND stopped = 0;
+CREATE INDEX clocks_by_due_date ON clocks(due_date, clock, team, met_at, due_at, stopped);
+
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE calendar_changes (
+  id    INTEGER PRIMARY KEY,
+  kind  TEXT NOT NULL,   -- closure, working, jurisdiction
+  date  TEXT,
+  value TEXT NOT NULL    -- the reason, or the jurisdiction
+) STRICT;
+
+CREATE INDEX audit_log_exceptions ON audit_log(at) WHERE outcome IN ('refused', 'override');
+CREATE INDEX tasks_by_kind_time ON tasks(kind, occurred_at);
+)sql"},
   };
   return all;
 }

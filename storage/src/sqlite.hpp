@@ -79,6 +79,7 @@ class Statement {
   };
 
   Use start() { return Use(*this); }
+  sqlite3_stmt* handle() const { return stmt_; }
 
  private:
   Database& db_;

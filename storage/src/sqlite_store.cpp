@@ -1,5 +1,6 @@
 #include "casegate/sqlite_store.hpp"
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <map>
@@ -231,7 +232,9 @@ class SqliteStore final : public CaseStore {
           .bind(8, format_instant(r.opened_at))
           .bind(9, format_instant(r.state_entered_at))
           .run();
-      return sqlite3_last_insert_rowid(db_.handle());
+      CaseId id = sqlite3_last_insert_rowid(db_.handle());
+      insert_stage_->start().bind(1, id).bind(2, std::int64_t{1}).bind(3, r.state).bind(4, format_instant(r.state_entered_at)).run();
+      return id;
     });
   }
 
@@ -240,6 +243,8 @@ class SqliteStore final : public CaseStore {
       move_case_->start().bind(1, state).bind(2, format_instant(entered_at)).bind(3, id).bind(4, expected_version).run();
       if (sqlite3_changes(db_.handle()) != 1)
         return Status::conflict("case " + std::to_string(id) + " changed while the command ran");
+      // The version moved from expected_version; stages follow versions (both count states entered).
+      insert_stage_->start().bind(1, id).bind(2, expected_version + 1).bind(3, state).bind(4, format_instant(entered_at)).run();
       return Status::ok();
     });
   }
@@ -388,7 +393,257 @@ class SqliteStore final : public CaseStore {
     });
   }
 
+  Result<std::vector<StageRecord>> stages_of(CaseId id) override {
+    return guarded([&]() -> Result<std::vector<StageRecord>> {
+      std::vector<StageRecord> stages;
+      auto q = stages_of_->start();
+      q.bind(1, id);
+      while (q.step()) stages.push_back({q.integer(0), q.text(1), parse_stored_time(q.text_view(2))});
+      return stages;
+    });
+  }
+
+  Result<std::vector<ClockRecord>> clocks_of(CaseId id) override {
+    return guarded([&]() -> Result<std::vector<ClockRecord>> {
+      std::vector<ClockRecord> clocks;
+      auto q = clocks_of_->start();
+      q.bind(1, id);
+      while (q.step()) clocks.push_back(read_clock(q, 0));
+      return clocks;
+    });
+  }
+
+  Status save_clock(const ClockRecord& c) override {
+    return guarded([&] {
+      std::optional<std::string> met = c.met_at ? std::optional<std::string>(format_instant(*c.met_at)) : std::nullopt;
+      std::string started = format_instant(c.started_at), due = format_instant(c.due_at);
+      auto q = save_clock_->start();
+      q.bind(1, c.case_id).bind(2, c.clock).bind(3, c.cycle).bind(4, started).bind(5, due).bind(6, c.due_date)
+          .bind(7, c.calendar_version).bind(9, std::int64_t{c.stopped}).bind(10, c.team);
+      if (met) q.bind(8, *met);
+      else q.bind_null(8);
+      q.run();
+      return Status::ok();
+    });
+  }
+
+  Result<std::map<std::string, std::string, std::less<>>> settings() override {
+    return guarded([&]() -> Result<std::map<std::string, std::string, std::less<>>> {
+      if (!settings_cache_) {
+        std::map<std::string, std::string, std::less<>> values;
+        auto q = settings_->start();
+        while (q.step()) values.emplace(q.text(0), q.text(1));
+        settings_cache_ = std::move(values);
+      }
+      return *settings_cache_;
+    });
+  }
+
+  Status set_setting(std::string_view key, std::string_view value) override {
+    settings_cache_.reset();
+    return guarded([&] {
+      set_setting_->start().bind(1, key).bind(2, value).run();
+      return Status::ok();
+    });
+  }
+
+  Result<CalendarData> calendar() override {
+    return guarded([&]() -> Result<CalendarData> {
+      if (!calendar_cache_) {
+        CalendarData data;
+        auto q = calendar_changes_->start();
+        while (q.step()) {
+          data.version = q.integer(0);
+          std::string kind = q.text(1), value = q.text(3);
+          if (kind == "jurisdiction") {
+            if (auto j = parse_jurisdiction(value)) data.jurisdiction = *j;
+            continue;
+          }
+          auto date = parse_date(q.text_view(2));
+          if (!date) throw std::runtime_error("stored calendar change has a bad date");
+          data.changes.push_back({*date, kind == "working", value});
+        }
+        calendar_cache_ = std::move(data);
+      }
+      return *calendar_cache_;
+    });
+  }
+
+  Status add_calendar_change(std::string_view kind, std::optional<Date> date, std::string_view value) override {
+    calendar_cache_.reset();
+    return guarded([&] {
+      std::string day = date ? format_date(*date) : std::string();
+      auto q = add_calendar_change_->start();
+      q.bind(1, kind).bind(3, value);
+      if (date) q.bind(2, day);
+      else q.bind_null(2);
+      q.run();
+      return Status::ok();
+    });
+  }
+
+  Result<OverdueReport> overdue_clocks(Instant as_of, std::string_view team, std::int64_t limit) override {
+    return guarded([&]() -> Result<OverdueReport> {
+      OverdueReport report;
+      report.as_of = as_of;
+      report.team = std::string(team);
+      std::string cutoff = format_instant(as_of);
+      {
+        auto q = (team.empty() ? overdue_count_ : overdue_count_team_)->start();
+        q.bind(1, cutoff);
+        if (!team.empty()) q.bind(2, team);
+        q.step();
+        report.total = q.integer(0);
+      }
+      auto q = (team.empty() ? overdue_ : overdue_team_)->start();
+      q.bind(1, cutoff).bind(3, limit);
+      if (!team.empty()) q.bind(2, team);
+      else q.bind_null(2);
+      while (q.step()) {
+        OverdueClock row;
+        row.clock = read_clock(q, 0);
+        row.subject = q.text(10);
+        row.workflow = q.text(11);
+        row.state = q.text(12);
+        row.days_overdue = std::chrono::duration<double, std::ratio<86400>>(as_of - row.clock.due_at).count();
+        report.clocks.push_back(std::move(row));
+      }
+      return report;
+    });
+  }
+
+  Result<TimelinessReport> timeliness(Date from, Date to, Instant as_of, bool by_team) override {
+    return guarded([&]() -> Result<TimelinessReport> {
+      TimelinessReport report{from, to, as_of, by_team ? "team" : "clock", {}};
+      std::string first = format_date(from), last = format_date(to), cutoff = format_instant(as_of);
+      auto q = (by_team ? timeliness_by_team_ : timeliness_)->start();
+      q.bind(1, first).bind(2, last).bind(3, cutoff);
+      while (q.step()) {
+        TimelinessRow row{q.text(0), q.text(1), q.integer(2), q.integer(3), q.integer(4), q.integer(5), std::nullopt};
+        std::int64_t judged = row.met_on_time + row.met_late + row.overdue;
+        if (judged > 0) row.percent_on_time = 100.0 * static_cast<double>(row.met_on_time) / static_cast<double>(judged);
+        report.rows.push_back(std::move(row));
+      }
+      return report;
+    });
+  }
+
+  Result<std::vector<AuditEntry>> audit_with_outcome(std::string_view outcome, Instant from, Instant to) override {
+    return guarded([&]() -> Result<std::vector<AuditEntry>> {
+      std::vector<AuditEntry> entries;
+      std::string first = format_instant(from), last = format_instant(to);
+      auto q = (outcome == "override" ? overrides_ : refusals_)->start();
+      q.bind(1, first).bind(2, last);
+      while (q.step()) entries.push_back(read_audit(q));
+      return entries;
+    });
+  }
+
+  Result<std::vector<VoiceRow>> voice(Instant from, Instant to, std::string_view team) override {
+    return guarded([&]() -> Result<std::vector<VoiceRow>> {
+      std::vector<VoiceRow> rows;
+      std::string first = format_instant(from), last = format_instant(to);
+      auto q = voice_->start();
+      q.bind(1, first).bind(2, last).bind(3, team);
+      while (q.step()) {
+        VoiceRow row;
+        row.case_id = q.integer(0);
+        row.team = q.text(1);
+        row.stage = q.integer(2);
+        row.state = q.text(3);
+        row.stage_entered_at = parse_stored_time(q.text_view(4));
+        row.captured = !q.is_null(5);
+        if (row.captured) {
+          row.first_captured_at = parse_stored_time(q.text_view(5));
+          row.days_after_stage_began =
+              std::chrono::duration<double, std::ratio<86400>>(*row.first_captured_at - row.stage_entered_at).count();
+          auto payload = nlohmann::json::parse(q.text_view(6), nullptr, false);
+          if (payload.is_object()) {
+            if (payload.contains("child_seen")) row.child_seen = payload["child_seen"].get<bool>();
+            if (payload.contains("seen_alone")) row.seen_alone = payload["seen_alone"].get<bool>();
+            row.method = payload.value("method", "");
+            row.advocate = payload.value("advocate", "");
+          }
+        }
+        rows.push_back(std::move(row));
+      }
+      return rows;
+    });
+  }
+
+  Result<std::vector<StrategyMeetingRow>> strategy_meetings(Instant from, Instant to, std::string_view team) override {
+    return guarded([&]() -> Result<std::vector<StrategyMeetingRow>> {
+      std::vector<StrategyMeetingRow> rows;
+      std::string first = format_instant(from), last = format_instant(to);
+      auto q = strategy_meetings_->start();
+      q.bind(1, first).bind(2, last).bind(3, team);
+      while (q.step()) {
+        StrategyMeetingRow row;
+        row.task_id = q.integer(0);
+        row.case_id = q.integer(1);
+        row.team = q.text(2);
+        row.occurred_at = parse_stored_time(q.text_view(3));
+        auto payload = nlohmann::json::parse(q.text_view(4), nullptr, false);
+        if (payload.is_object() && payload.contains("participants"))
+          for (const auto& p : payload["participants"]) row.participants.emplace_back(p.value("agency", ""), p.value("mode", ""));
+        if (q.is_null(5)) {
+          row.timeliness = "no clock";
+        } else {
+          Instant started = parse_stored_time(q.text_view(5));
+          row.due_at = parse_stored_time(q.text_view(6));
+          row.allowed_hours = std::chrono::duration_cast<std::chrono::hours>(*row.due_at - started).count();
+          row.timeliness = row.occurred_at <= *row.due_at ? "within" : "late";
+        }
+        rows.push_back(std::move(row));
+      }
+      return rows;
+    });
+  }
+
+  Status export_table(std::string_view table, const std::function<void(const ExportTable&)>& chunk) override {
+    Statement* statement = table == "cases" ? export_cases_.get()
+                           : table == "tasks" ? export_tasks_.get()
+                           : table == "audit" ? export_audit_.get()
+                           : table == "clocks" ? export_clocks_.get() : nullptr;
+    if (statement == nullptr)
+      return Status::invalid_input("no table '" + std::string(table.substr(0, 40)) + "' to export: cases, tasks, audit or clocks");
+    return guarded([&] {
+      ExportTable out;
+      auto q = statement->start();
+      int columns = sqlite3_column_count(statement_handle(*statement));
+      for (int c = 0; c < columns; ++c) out.columns.emplace_back(sqlite3_column_name(statement_handle(*statement), c));
+      while (q.step()) {
+        std::vector<std::optional<std::string>> row;
+        for (int c = 0; c < columns; ++c) row.push_back(q.is_null(c) ? std::nullopt : std::optional<std::string>(q.text(c)));
+        out.rows.push_back(std::move(row));
+        if (out.rows.size() == 10000) {  // bounded memory for large tables
+          chunk(out);
+          out.rows.clear();
+        }
+      }
+      if (!out.rows.empty() || out.columns.empty()) chunk(out);
+      return Status::ok();
+    });
+  }
+
  private:
+  static sqlite3_stmt* statement_handle(Statement& statement) { return statement.handle(); }
+
+  static ClockRecord read_clock(const Statement::Use& q, int at) {
+    ClockRecord c;
+    c.case_id = q.integer(at);
+    c.clock = q.text(at + 1);
+    c.cycle = q.integer(at + 2);
+    c.started_at = parse_stored_time(q.text_view(at + 3));
+    c.due_at = parse_stored_time(q.text_view(at + 4));
+    c.due_date = q.text(at + 5);
+    c.calendar_version = q.integer(at + 6);
+    if (!q.is_null(at + 7)) c.met_at = parse_stored_time(q.text_view(at + 7));
+    c.stopped = q.integer(at + 8) != 0;
+    c.team = q.text(at + 9);
+    return c;
+  }
+
   void prepare() {
     auto make = [&](const char* sql) { return std::make_unique<Statement>(db_, sql); };
     data_version_ = make("PRAGMA data_version");
@@ -420,6 +675,58 @@ class SqliteStore final : public CaseStore {
     const char* audit_columns = "SELECT seq, at, case_id, actor, role, action, outcome, detail, prev_hash, hash FROM audit_log ";
     audit_of_case_ = make((std::string(audit_columns) + "WHERE case_id = ?1 ORDER BY seq").c_str());
     audit_all_ = make((std::string(audit_columns) + "ORDER BY seq").c_str());
+    insert_stage_ = make("INSERT INTO case_stages (case_id, stage, state, entered_at) VALUES (?1, ?2, ?3, ?4)");
+    stages_of_ = make("SELECT stage, state, entered_at FROM case_stages WHERE case_id = ?1 ORDER BY stage");
+    const std::string clock_columns =
+        "k.case_id, k.clock, k.cycle, k.started_at, k.due_at, k.due_date, k.calendar_version, k.met_at, k.stopped, k.team";
+    clocks_of_ = make(("SELECT " + clock_columns + " FROM clocks k WHERE k.case_id = ?1 ORDER BY k.started_at, k.clock, k.cycle").c_str());
+    save_clock_ = make(
+        "INSERT INTO clocks (case_id, clock, cycle, started_at, due_at, due_date, calendar_version, met_at, stopped, team) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+        "ON CONFLICT (case_id, clock, cycle) DO UPDATE SET met_at = excluded.met_at, stopped = excluded.stopped");
+    settings_ = make("SELECT key, value FROM settings");
+    set_setting_ = make("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    calendar_changes_ = make("SELECT id, kind, date, value FROM calendar_changes ORDER BY id");
+    add_calendar_change_ = make("INSERT INTO calendar_changes (kind, date, value) VALUES (?1, ?2, ?3)");
+    const std::string open_overdue = " FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.met_at IS NULL AND k.stopped = 0 AND k.due_at < ?1";
+    overdue_count_ = make("SELECT count(*) FROM clocks k WHERE k.met_at IS NULL AND k.stopped = 0 AND k.due_at < ?1");
+    overdue_count_team_ = make("SELECT count(*) FROM clocks k WHERE k.met_at IS NULL AND k.stopped = 0 AND k.due_at < ?1 AND k.team = ?2");
+    overdue_ = make(("SELECT " + clock_columns + ", c.subject, c.workflow, c.state" + open_overdue +
+                     " AND ?2 IS NULL ORDER BY k.due_at LIMIT ?3").c_str());
+    overdue_team_ = make(("SELECT " + clock_columns + ", c.subject, c.workflow, c.state" + open_overdue +
+                          " AND k.team = ?2 ORDER BY k.due_at LIMIT ?3").c_str());
+    const std::string counts =
+        "sum(met_at IS NOT NULL AND met_at <= due_at), sum(met_at IS NOT NULL AND met_at > due_at), "
+        "sum(met_at IS NULL AND stopped = 0 AND due_at < ?3), sum(met_at IS NULL AND stopped = 0 AND due_at >= ?3) "
+        "FROM clocks WHERE due_date BETWEEN ?1 AND ?2";
+    timeliness_ = make(("SELECT clock, '', " + counts + " GROUP BY clock ORDER BY clock").c_str());
+    timeliness_by_team_ = make(("SELECT clock, team, " + counts + " GROUP BY clock, team ORDER BY clock, team").c_str());
+    const std::string audit_select = "SELECT seq, at, case_id, actor, role, action, outcome, detail, prev_hash, hash FROM audit_log ";
+    refusals_ = make((audit_select + "WHERE outcome IN ('refused', 'override') AND outcome = 'refused' AND action = 'fire' "
+                                     "AND at BETWEEN ?1 AND ?2 ORDER BY at, seq").c_str());
+    overrides_ = make((audit_select + "WHERE outcome IN ('refused', 'override') AND outcome = 'override' "
+                                      "AND at BETWEEN ?1 AND ?2 ORDER BY at, seq").c_str());
+    voice_ = make(
+        "SELECT s.case_id, c.team, s.stage, s.state, s.entered_at, v.occurred_at, v.payload "
+        "FROM case_stages s JOIN cases c ON c.id = s.case_id "
+        "LEFT JOIN tasks v ON v.id = (SELECT min(t.id) FROM tasks t WHERE t.case_id = s.case_id AND t.stage = s.stage "
+        "                              AND t.kind = 'voice_of_child') "
+        "WHERE s.entered_at BETWEEN ?1 AND ?2 AND (?3 = '' OR c.team = ?3) ORDER BY s.entered_at, s.case_id");
+    strategy_meetings_ = make(
+        "SELECT t.id, t.case_id, c.team, t.occurred_at, t.payload, k.started_at, k.due_at "
+        "FROM tasks t JOIN cases c ON c.id = t.case_id "
+        "LEFT JOIN clocks k ON k.case_id = t.case_id AND k.clock = 'strategy_discussion' AND k.cycle = 1 "
+        "WHERE t.kind = 'strategy_meeting' AND t.occurred_at BETWEEN ?1 AND ?2 AND (?3 = '' OR c.team = ?3) "
+        "ORDER BY t.occurred_at, t.id");
+    export_cases_ = make(
+        "SELECT id, workflow, workflow_version, subject, team, state, stage, version, attributes, received_at, "
+        "opened_at, state_entered_at FROM cases ORDER BY id");
+    export_tasks_ = make(
+        "SELECT id, case_id, kind, payload, actor, role, state, stage, occurred_at, recorded_at FROM tasks ORDER BY id");
+    export_audit_ = make((audit_select + "ORDER BY seq").c_str());
+    export_clocks_ = make(
+        "SELECT case_id, clock, cycle, started_at, due_at, due_date, calendar_version, met_at, stopped, team FROM clocks "
+        "ORDER BY case_id, started_at, clock, cycle");
     begin_ = make("BEGIN IMMEDIATE");
     commit_ = make("COMMIT");
     savepoint_ = make("SAVEPOINT command");
@@ -448,7 +755,12 @@ class SqliteStore final : public CaseStore {
   Database db_;
   std::unique_ptr<Statement> find_user_, list_users_, has_users_, insert_user_, set_user_active_, find_case_,
       insert_case_, move_case_, tasks_of_, insert_task_, audit_tip_, insert_audit_, audit_of_case_, audit_all_,
-      begin_, commit_, savepoint_, release_, data_version_, audit_hash_at_;
+      begin_, commit_, savepoint_, release_, data_version_, audit_hash_at_, insert_stage_, stages_of_, clocks_of_,
+      save_clock_, settings_, set_setting_, calendar_changes_, add_calendar_change_, overdue_count_,
+      overdue_count_team_, overdue_, overdue_team_, timeliness_, timeliness_by_team_, refusals_, overrides_, voice_,
+      strategy_meetings_, export_cases_, export_tasks_, export_audit_, export_clocks_;
+  std::optional<std::map<std::string, std::string, std::less<>>> settings_cache_;
+  std::optional<CalendarData> calendar_cache_;
   bool in_batch_ = false;
   // Users and the audit chain's tip are read by every command and cached between commands.
   // Called with the write lock just taken: nobody else can write until we commit, so if no other
@@ -466,6 +778,8 @@ class SqliteStore final : public CaseStore {
   void forget_cached() noexcept {
     user_cache_.clear();
     cached_tip_.reset();
+    settings_cache_.reset();
+    calendar_cache_.reset();
   }
 
   std::map<std::string, User, std::less<>> user_cache_;

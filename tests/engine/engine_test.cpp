@@ -5,6 +5,7 @@
 #include "casegate/seed_workflows.hpp"
 #include "casegate/sqlite_store.hpp"
 #include "fixture.hpp"
+#include "forwarding_store.hpp"
 
 using namespace casegate;
 using namespace casegate::testing;
@@ -265,42 +266,18 @@ namespace {
 
 // Wraps the real store and fails the next audit append once, as if the disk filled between the
 // case update and the audit entry.
-class FailingStore final : public CaseStore {
+class FailingStore final : public ForwardingStore {
  public:
-  explicit FailingStore(std::unique_ptr<CaseStore> inner) : inner_(std::move(inner)) {}
+  using ForwardingStore::ForwardingStore;
   bool fail_next_append = false;
 
-  Status begin_command() override { return inner_->begin_command(); }
-  Status commit_command() override { return inner_->commit_command(); }
-  void rollback_command() noexcept override { inner_->rollback_command(); }
-  Status begin_batch() override { return inner_->begin_batch(); }
-  Status commit_batch() override { return inner_->commit_batch(); }
-  void rollback_batch() noexcept override { inner_->rollback_batch(); }
-  Result<std::optional<User>> find_user(std::string_view id) override { return inner_->find_user(id); }
-  Result<std::vector<User>> list_users() override { return inner_->list_users(); }
-  Result<bool> has_users() override { return inner_->has_users(); }
-  Status insert_user(const User& user) override { return inner_->insert_user(user); }
-  Status set_user_active(std::string_view id, bool active) override { return inner_->set_user_active(id, active); }
-  Result<std::optional<CaseRecord>> find_case(CaseId id) override { return inner_->find_case(id); }
-  Result<CaseId> insert_case(const CaseRecord& record) override { return inner_->insert_case(record); }
-  Status move_case(CaseId id, std::int64_t v, std::string_view state, Instant at) override {
-    return inner_->move_case(id, v, state, at);
-  }
-  Result<std::vector<TaskRecord>> tasks_of(CaseId id) override { return inner_->tasks_of(id); }
-  Result<std::int64_t> insert_task(const TaskRecord& task) override { return inner_->insert_task(task); }
   Result<AuditEntry> append_audit(const AuditDraft& draft) override {
     if (fail_next_append) {
       fail_next_append = false;
       return Status::internal("disk full (injected)");
     }
-    return inner_->append_audit(draft);
+    return ForwardingStore::append_audit(draft);
   }
-  Result<std::vector<AuditEntry>> audit_of_case(CaseId id) override { return inner_->audit_of_case(id); }
-  Result<ChainReport> verify_chain() override { return inner_->verify_chain(); }
-  Result<std::optional<std::string>> audit_hash_at(std::int64_t seq) override { return inner_->audit_hash_at(seq); }
-
- private:
-  std::unique_ptr<CaseStore> inner_;
 };
 
 }  // namespace

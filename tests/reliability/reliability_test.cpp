@@ -200,6 +200,8 @@ TEST_CASE("a full disk fails the command cleanly, and the engine works again onc
     auto engine = std::move(open_engine(db).value());
     engine->init("admin", "");
     engine->add_user("admin", User{"sw", "", Role::social_worker, "", true});
+    auto before = engine->open_case("sw", OpenCaseRequest{"child_protection", "BEFORE", "", std::nullopt, {}});
+    if (!before) fail(19, "before: " + before.status().to_string());
     rlimit limit{};
     getrlimit(RLIMIT_FSIZE, &limit);
     rlimit tight = limit;
@@ -207,7 +209,7 @@ TEST_CASE("a full disk fails the command cleanly, and the engine works again onc
     if (setrlimit(RLIMIT_FSIZE, &tight) != 0) fail(20, "setrlimit");
     std::string big_note(30000, 'n');
     Status failure;
-    CaseId last_ok = 0;
+    CaseId last_ok = before->id;
     for (int n = 0; n < 10000 && failure; ++n) {
       auto opened = engine->open_case("sw", OpenCaseRequest{"child_protection", "FULL-" + std::to_string(n), "", std::nullopt, {}});
       if (!opened) { failure = opened.status(); break; }

@@ -1,6 +1,10 @@
 #pragma once
 // The casegate command: thin glue between arguments and the public API.
+#include <CLI/CLI.hpp>
+
+#include <functional>
 #include <iosfwd>
+#include <vector>
 #include <memory>
 #include <string>
 
@@ -33,5 +37,22 @@ void print_history(std::ostream& out, const std::vector<AuditEntry>& entries);
 void print_workflow(std::ostream& out, const Workflow& workflow);
 
 int run_demo(const Globals& globals, const std::string& db_path);
+
+// What a subcommand's callback needs: the parsed globals, the engine once opened, the exit code.
+struct Session {
+  Globals& globals;
+  int& code;
+  std::unique_ptr<Engine>& engine;
+  std::function<bool(bool needs_user)> ready;  // opens the engine; false (code set) on failure
+  void finish(const Status& status) { code = status ? 0 : report(status); }
+};
+
+// Parses an ISO 8601 instant, or a date meaning the start (or, with `end`, the end) of that London day.
+Result<Instant> parse_bound(const std::string& text, const char* field, bool end);
+
+// RFC 4180: fields quoted when they hold a comma, a quote or a line break.
+void write_csv_row(std::ostream& out, const std::vector<std::string>& fields);
+
+void add_time_and_oversight_commands(CLI::App& app, Session& session);
 
 }  // namespace casegate::cli

@@ -79,14 +79,48 @@ void print_status(std::ostream& out, const CaseStatus& status) {
   out << "  version: " << r.version << "\n";
   if (status.events.empty()) {
     out << "  no events: the case is finished\n";
-    return;
+  } else {
+    out << "  events:\n";
+    for (const auto& e : status.events) {
+      out << "    " << std::left << std::setw(28) << e.event << "-> " << std::setw(24) << e.to
+          << (e.ready ? "ready" : "missing:") << "\n";
+      print_missing(out, e.missing, "        ");
+    }
   }
-  out << "  events:\n";
-  for (const auto& e : status.events) {
-    out << "    " << std::left << std::setw(28) << e.event << "-> " << std::setw(24) << e.to
-        << (e.ready ? "ready" : "missing:") << "\n";
-    print_missing(out, e.missing, "        ");
+  if (status.clocks.empty()) return;
+  out << "  clocks (as of " << format_instant(status.as_of) << "):\n";
+  for (const auto& c : status.clocks) {
+    out << "    " << std::left << std::setw(22) << (c.record.clock + (c.record.cycle > 1 ? " #" + std::to_string(c.record.cycle) : ""))
+        << std::setw(9) << clock_state_name(c.state) << "due " << format_instant(c.record.due_at) << " ("
+        << c.record.due_date << ")";
+    if (c.record.met_at) out << ", met " << format_instant(*c.record.met_at);
+    if (!c.delay_reason.empty()) out << ", delay: " << c.delay_reason;
+    out << "\n";
   }
+}
+
+Result<Instant> parse_bound(const std::string& text, const char* field, bool end) {
+  if (text.size() == 10) {
+    auto date = parse_date(text, field);
+    if (!date) return date.status();
+    return end ? london_end_of_day(*date) : london_start_of_day(*date);
+  }
+  return parse_instant(text, field);
+}
+
+void write_csv_row(std::ostream& out, const std::vector<std::string>& fields) {
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i) out << ',';
+    const std::string& f = fields[i];
+    if (f.find_first_of(",\"\r\n") == std::string::npos) {
+      out << f;
+      continue;
+    }
+    out << '"';
+    for (char c : f) out << (c == '"' ? "\"\"" : std::string(1, c));
+    out << '"';
+  }
+  out << "\r\n";
 }
 
 void print_history(std::ostream& out, const std::vector<AuditEntry>& entries) {

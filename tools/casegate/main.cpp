@@ -103,6 +103,8 @@ int main(int argc, char** argv) {
     return true;
   };
   auto finish = [&](const Status& status) { code = status ? 0 : cli::report(status); };
+  cli::Session session{g, code, engine, ready};
+  cli::add_time_and_oversight_commands(app, session);
 
   // init
   std::string admin_id = "admin", admin_name;
@@ -241,13 +243,17 @@ int main(int argc, char** argv) {
   });
 
   // status, history
-  auto* status = app.add_subcommand("status", "a case's state and what each event still needs (audited as a view)");
+  std::string status_as_of;
+  auto* status = app.add_subcommand("status", "a case's state, what each event still needs, and its clocks (audited as a view)");
   status->add_option("CASE", case_text, "case id")->required();
+  status->add_option("--as-of", status_as_of, "judge clocks as of this time (ISO 8601; default now)");
   status->callback([&] {
     auto id = parse_case_id(case_text);
     if (!id) return void(code = cli::report(id.status()));
+    auto as_of = optional_instant(status_as_of, "--as-of");
+    if (!as_of) return void(code = cli::report(as_of.status()));
     if (!ready(true)) return;
-    auto result = engine->status(g.as, *id);
+    auto result = engine->status(g.as, *id, *as_of);
     if (!result) return finish(result.status());
     if (g.json) std::cout << json(*result).dump() << "\n";
     else cli::print_status(std::cout, *result);

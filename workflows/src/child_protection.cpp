@@ -58,6 +58,85 @@ struct child_protection_v1 : machine<child_protection_v1> {
       gated<review_conference,     continue_plan,               child_protection_plan,  conference_outcome<"continue">>,
       gated<review_conference,     end_plan,                    child_in_need,          conference_outcome<"end">>,
       gated<child_in_need,         close_case,                  closed,                 child_voice_captured, manager_oversight>>;
+
+  static std::vector<ClockDefinition> clock_definitions() {
+    return {
+        {"referral_decision", "received_at", "referral_decision.working_days (1) working days", "referral_decision"},
+        {"strategy_discussion", "occurred_at of the referral_decision with decision=significant_harm",
+         "strategy_discussion.hours (24) hours; strategy_discussion.immediate_hours (4) when its urgency is immediate",
+         "strategy_meeting"},
+        {"assessment", "received_at, once a referral decision calls for one (significant_harm or child_in_need)",
+         "assessment.working_days (45) working days", "assessment"},
+        {"initial_conference", "occurred_at of the strategy_meeting that started section 47",
+         "initial_conference.working_days (15) working days", "conference_decision recorded in initial_conference"},
+        {"core_group", "occurred_at of the initial conference's decision with outcome=plan",
+         "core_group.working_days (10) working days", "core_group"},
+        {"review_conference", "the initial conference's plan decision, then each review's continue decision",
+         "review_conference.first_months (3) calendar months, then review_conference.later_months (6)",
+         "conference_decision recorded in review_conference"},
+    };
+  }
+
+  static std::vector<ClockInstance> clocks(const ClockContext& c) {
+    std::vector<ClockInstance> out;
+    auto met = [](const TaskRecord* task) { return task ? std::optional<Instant>(task->occurred_at) : std::nullopt; };
+    const Instant received = c.record.received_at;
+
+    const TaskRecord* decision = c.first("referral_decision");
+    out.push_back({"referral_decision", 1, received,
+                   c.working_days_after(received, c.settings.get("referral_decision.working_days")), met(decision)});
+
+    const TaskRecord* harm = c.first("referral_decision", 0, [](const TaskRecord& t) {
+      return payload_text(t, "decision") == "significant_harm";
+    });
+    if (harm) {
+      bool immediate = payload_text(*harm, "urgency") == "immediate";
+      auto hours = c.settings.get(immediate ? "strategy_discussion.immediate_hours" : "strategy_discussion.hours");
+      out.push_back({"strategy_discussion", 1, harm->occurred_at, harm->occurred_at + std::chrono::hours(hours),
+                     met(c.first("strategy_meeting", harm->id))});
+    }
+
+    const TaskRecord* needs_assessment = c.first("referral_decision", 0, [](const TaskRecord& t) {
+      auto d = payload_text(t, "decision");
+      return d == "significant_harm" || d == "child_in_need";
+    });
+    if (needs_assessment)
+      out.push_back({"assessment", 1, received, c.working_days_after(received, c.settings.get("assessment.working_days")),
+                     met(c.first("assessment"))});
+
+    // The strategy meeting that started section 47: the last one of the stage the enquiry followed.
+    if (const StageRecord* enquiry = c.first_stage("section_47_enquiry")) {
+      const TaskRecord* meeting = nullptr;
+      for (const auto& t : c.tasks)
+        if (t.kind == "strategy_meeting" && t.stage == enquiry->stage - 1) meeting = &t;
+      if (meeting)
+        out.push_back({"initial_conference", 1, meeting->occurred_at,
+                       c.working_days_after(meeting->occurred_at, c.settings.get("initial_conference.working_days")),
+                       met(c.first("conference_decision", 0, [](const TaskRecord& t) { return t.state == "initial_conference"; }))});
+    }
+
+    const TaskRecord* plan = c.first("conference_decision", 0, [](const TaskRecord& t) {
+      return t.state == "initial_conference" && payload_text(t, "outcome") == "plan";
+    });
+    if (plan) {
+      out.push_back({"core_group", 1, plan->occurred_at,
+                     c.working_days_after(plan->occurred_at, c.settings.get("core_group.working_days")),
+                     met(c.first("core_group", plan->id))});
+      // Reviews repeat: each continue decision starts the next review's clock.
+      const TaskRecord* anchor = plan;
+      auto months = c.settings.get("review_conference.first_months");
+      for (std::int64_t cycle = 1; anchor != nullptr; ++cycle) {
+        const TaskRecord* review = c.first("conference_decision", anchor->id, [](const TaskRecord& t) {
+          return t.state == "review_conference";
+        });
+        out.push_back({"review_conference", cycle, anchor->occurred_at, c.months_after(anchor->occurred_at, months),
+                       met(review)});
+        anchor = review && payload_text(*review, "outcome") == "continue" ? review : nullptr;
+        months = c.settings.get("review_conference.later_months");
+      }
+    }
+    return out;
+  }
 };
 
 }  // namespace

@@ -192,6 +192,14 @@ struct machine : boost::msm::front::state_machine_def<Derived> {
   }
 };
 
+// A text field of a task's payload, or "" (clocks read decisions: outcome, urgency).
+inline std::string payload_text(const TaskRecord& task, std::string_view field) {
+  auto payload = nlohmann::json::parse(task.payload_json, nullptr, false);
+  if (!payload.is_object()) return {};
+  auto it = payload.find(field);
+  return it != payload.end() && it->is_string() ? it->template get<std::string>() : std::string();
+}
+
 // ---- the adapter ----------------------------------------------------------------------------
 
 namespace detail {
@@ -236,7 +244,8 @@ class MsmWorkflow final : public Workflow {
   static constexpr int regions = Backend::nr_regions::value;
   static_assert(regions == 1, "casegate workflows have a single region (no orthogonal regions)");
 
-  MsmWorkflow(std::string name, int version) : name_(std::move(name)), version_(version) {
+  MsmWorkflow(std::string name, int version)
+      : name_(std::move(name)), version_(version), clock_definitions_(Front::clock_definitions()) {
     using StateSet = typename boost::msm::back::generate_state_set<Stt>::type;
     boost::mpl::for_each<StateSet, detail::type_tag<boost::mpl::placeholders::_1>>([this](auto tag) {
       using S = typename decltype(tag)::held;
@@ -263,6 +272,8 @@ class MsmWorkflow final : public Workflow {
   int version() const override { return version_; }
   const std::vector<StateInfo>& states() const override { return states_; }
   const std::vector<TransitionInfo>& transitions() const override { return transitions_; }
+  const std::vector<ClockDefinition>& clock_definitions() const override { return clock_definitions_; }
+  std::vector<ClockInstance> clocks(const ClockContext& context) const override { return Front::clocks(context); }
 
   Result<Decision> decide(std::string_view state, std::string_view event, std::span<const TaskFact> ledger,
                           bool override_gate) const override {
@@ -337,6 +348,7 @@ class MsmWorkflow final : public Workflow {
   int version_;
   std::vector<StateInfo> states_;
   std::vector<TransitionInfo> transitions_;
+  std::vector<ClockDefinition> clock_definitions_;
   std::map<std::string, int, std::less<>> id_by_name_;
   std::map<int, std::string> name_by_id_;
   std::map<std::string, boost::msm::back::HandledEnum (*)(Backend&), std::less<>> dispatch_;

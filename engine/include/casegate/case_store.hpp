@@ -7,6 +7,12 @@
 #include <string_view>
 #include <vector>
 
+#include <functional>
+#include <map>
+
+#include "casegate/calendar.hpp"
+#include "casegate/clocks.hpp"
+#include "casegate/oversight.hpp"
 #include "casegate/records.hpp"
 #include "casegate/status.hpp"
 
@@ -46,6 +52,36 @@ class CaseStore {
   virtual Result<std::vector<TaskRecord>> tasks_of(CaseId id) = 0;
   // Assigns and returns the id; `task.id` is ignored.
   virtual Result<std::int64_t> insert_task(const TaskRecord& task) = 0;
+
+  // The states the case entered, oldest first. insert_case and move_case record them.
+  virtual Result<std::vector<StageRecord>> stages_of(CaseId id) = 0;
+
+  virtual Result<std::vector<ClockRecord>> clocks_of(CaseId id) = 0;
+  // Inserts the clock; for one already stored, updates only met_at and stopped (a deadline,
+  // once set, keeps its due time and calendar version).
+  virtual Status save_clock(const ClockRecord& clock) = 0;
+
+  // Deployment settings and the calendar (jurisdiction, local changes, version).
+  virtual Result<std::map<std::string, std::string, std::less<>>> settings() = 0;
+  virtual Status set_setting(std::string_view key, std::string_view value) = 0;
+  struct CalendarData {
+    Jurisdiction jurisdiction = Jurisdiction::england_and_wales;
+    std::vector<CalendarChange> changes;
+    std::int64_t version = 0;
+  };
+  virtual Result<CalendarData> calendar() = 0;
+  // kind: "closure", "working" (with a date and a reason) or "jurisdiction" (value: its name).
+  virtual Status add_calendar_change(std::string_view kind, std::optional<Date> date, std::string_view value) = 0;
+
+  // Oversight reads.
+  virtual Result<OverdueReport> overdue_clocks(Instant as_of, std::string_view team, std::int64_t limit) = 0;
+  virtual Result<TimelinessReport> timeliness(Date from, Date to, Instant as_of, bool by_team) = 0;
+  // Fire entries with this outcome ("refused" or "override") between two times, oldest first.
+  virtual Result<std::vector<AuditEntry>> audit_with_outcome(std::string_view outcome, Instant from, Instant to) = 0;
+  virtual Result<std::vector<VoiceRow>> voice(Instant from, Instant to, std::string_view team) = 0;
+  virtual Result<std::vector<StrategyMeetingRow>> strategy_meetings(Instant from, Instant to, std::string_view team) = 0;
+  // table: "cases", "tasks", "audit" or "clocks"; invalid_input otherwise.
+  virtual Status export_table(std::string_view table, const std::function<void(const ExportTable&)>& chunk) = 0;
 
   // Appends one entry to the hash chain and returns it as stored.
   virtual Result<AuditEntry> append_audit(const AuditDraft& draft) = 0;

@@ -9,6 +9,7 @@
 // still audited (outcome refused, invalid or conflict) in a transaction of its own.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -17,7 +18,10 @@
 #include <vector>
 
 #include "casegate/case_store.hpp"
+#include "casegate/calendar.hpp"
 #include "casegate/checkpoint.hpp"
+#include "casegate/clocks.hpp"
+#include "casegate/oversight.hpp"
 #include "casegate/records.hpp"
 #include "casegate/status.hpp"
 #include "casegate/time.hpp"
@@ -82,10 +86,25 @@ struct EventReadiness {
   std::vector<Requirement> missing;
 };
 
+struct ClockView {
+  ClockRecord record;
+  ClockState state = ClockState::running;  // as of CaseStatus::as_of
+  std::string delay_reason;                // the latest delay_reason recorded for this clock
+};
+
 struct CaseStatus {
   CaseRecord record;
   std::vector<EventReadiness> events;  // every event valid in the current state
   bool final = false;
+  Instant as_of;
+  std::vector<ClockView> clocks;  // in the order they started
+};
+
+struct SettingView {
+  std::string key;
+  std::string value;
+  bool is_default = true;
+  std::string meaning;
 };
 
 class Engine {
@@ -109,9 +128,32 @@ class Engine {
   // A refusal by gate, state or role is a FireResult with outcome refused, not an error.
   Result<FireResult> fire(std::string_view as, const FireRequest& request);
 
-  // Views, audited as such: who looked at this child's record.
-  Result<CaseStatus> status(std::string_view as, CaseId case_id);
+  // Views, audited as such: who looked at this child's record. Clocks are judged as of `as_of`
+  // (default: now).
+  Result<CaseStatus> status(std::string_view as, CaseId case_id, std::optional<Instant> as_of = std::nullopt);
   Result<std::vector<AuditEntry>> history(std::string_view as, CaseId case_id);
+
+  // Deployment settings (durations of clocks; calendar.jurisdiction). team_manager or admin;
+  // audited. Changing a duration affects clocks that start afterwards.
+  Status set_setting(std::string_view as, std::string_view key, std::string_view value);
+  Result<std::vector<SettingView>> settings(std::string_view as);
+  // A local closure day (kind "closure") or a day worked despite the rules ("working"), with a
+  // reason. team_manager or admin; audited; the calendar's version moves on.
+  Status change_calendar(std::string_view as, std::string_view kind, Date date, std::string_view reason);
+  Result<std::shared_ptr<const Calendar>> calendar(std::string_view as);
+
+  // Oversight, for anyone but a social worker; each report is audited as a view.
+  Result<OverdueReport> overdue(std::string_view as, std::optional<Instant> as_of, std::string_view team,
+                                std::int64_t limit = 500);
+  Result<TimelinessReport> timeliness(std::string_view as, Date from, Date to, std::optional<Instant> as_of,
+                                      bool by_team);
+  // outcome: "refused" or "override"; fire commands between two times.
+  Result<std::vector<AuditEntry>> exceptions(std::string_view as, std::string_view outcome, Instant from, Instant to);
+  Result<std::vector<VoiceRow>> voice(std::string_view as, Instant from, Instant to, std::string_view team);
+  Result<std::vector<StrategyMeetingRow>> strategy_meetings(std::string_view as, Instant from, Instant to,
+                                                            std::string_view team);
+  // table: cases, tasks, audit or clocks; rows arrive in chunks.
+  Status export_table(std::string_view as, std::string_view table, const std::function<void(const ExportTable&)>& chunk);
 
   // Recomputes the audit chain. Not a view of any case, so not audited. With a checkpoint, also
   // checks its signature (by `pinned_public_key` when not empty) and that the log still holds
@@ -128,11 +170,17 @@ class Engine {
   template <class T, class Body>
   Result<T> serialised(bool exclusive, Body&& body);
   Result<User> acting_user(std::string_view as);
+  // Recomputes the case's clocks inside the running command: new clocks are stored with their
+  // due time, met ones get met_at, and a finished case's unmet clocks stop.
+  Status update_clocks(const Workflow& workflow, CaseId id);
+  Result<std::shared_ptr<const Calendar>> current_calendar();
+  Result<Settings> current_settings();
 
   std::unique_ptr<CaseStore> store_;
   WorkflowRegistry workflows_;
   std::shared_ptr<const Clock> clock_;
   std::unique_ptr<CommandQueue> queue_;
+  std::shared_ptr<const Calendar> calendar_;  // rebuilt when the stored calendar's version moves
 };
 
 }  // namespace casegate

@@ -29,5 +29,21 @@ void to_json(nlohmann::json& out, const AuditEntry& entry);
 void to_json(nlohmann::json& out, const ChainReport& report);
 // {"from", "event", "to", "gate": [requirements]}
 void to_json(nlohmann::json& out, const TransitionInfo& transition);
+// {"clock", "cycle", "started_at", "due_at" (UTC), "due_date" (London), "state", "met_at", "delay_reason",
+//  "calendar_version"}
+void to_json(nlohmann::json& out, const ClockView& clock);
+// {"as_of", "team", "total", "clocks": [{"case", "subject", "workflow", "state", "clock", "cycle", "due_at",
+//  "due_date", "days_overdue", "team"}]}
+void to_json(nlohmann::json& out, const OverdueReport& report);
+// {"from", "to", "as_of", "by", "rows": [{"clock", "team", "met_on_time", "met_late", "overdue", "running",
+//  "percent_on_time"}]}
+void to_json(nlohmann::json& out, const TimelinessReport& report);
+// {"case", "team", "stage", "state", "stage_entered_at", "captured", "first_captured_at",
+//  "days_after_stage_began", "child_seen", "seen_alone", "method", "advocate"}
+void to_json(nlohmann::json& out, const VoiceRow& row);
+// {"task_id", "case", "team", "occurred_at", "due_at", "allowed_hours", "timeliness", "participants": [{"agency", "mode"}]}
+void to_json(nlohmann::json& out, const StrategyMeetingRow& row);
+// {"key", "value", "default", "meaning"}
+void to_json(nlohmann::json& out, const SettingView& setting);
 
 }  // namespace casegate

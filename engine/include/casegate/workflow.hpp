@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "casegate/clocks.hpp"
 #include "casegate/roles.hpp"
 #include "casegate/status.hpp"
 
@@ -34,6 +35,13 @@ struct Requirement {
 // "strategy_meeting with participants include social_care, police, health (recorded by
 // team_manager) in any stage": one phrase for messages and tables.
 std::string describe(const Requirement& requirement);
+
+struct ClockDefinition {
+  std::string name;
+  std::string anchor;
+  std::string due;
+  std::string met_by;
+};
 
 struct StateInfo {
   std::string name;
@@ -92,6 +100,11 @@ class Workflow {
   // reported in `missing`. Errors only when `state` is not a state of this workflow.
   virtual Result<Decision> decide(std::string_view state, std::string_view event,
                                   std::span<const TaskFact> ledger, bool override_gate) const = 0;
+
+  // The workflow's clocks, described for people (name, anchor, due, met by).
+  virtual const std::vector<ClockDefinition>& clock_definitions() const = 0;
+  // Every clock the case has started so far, with its due time and, once met, when.
+  virtual std::vector<ClockInstance> clocks(const ClockContext& context) const = 0;
 };
 
 // Workflows by name and version. The newest version opens new cases; stored cases keep theirs.

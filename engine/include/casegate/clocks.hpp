@@ -1,0 +1,95 @@
+#pragma once
+// Statutory clocks: a deadline that starts at an anchor (case received, a task's occurred_at, a
+// decision), runs for a duration (hours, working days, calendar months) and is met by a task.
+// Workflows compute their clocks from a case's facts (Workflow::clocks); the engine stores each
+// clock the first time it starts, with the calendar version used, and keeps its due time.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "casegate/calendar.hpp"
+#include "casegate/records.hpp"
+
+namespace casegate {
+
+// A state the case entered: stage n began at entered_at.
+struct StageRecord {
+  std::int64_t stage = 0;
+  std::string state;
+  Instant entered_at;
+};
+
+// Deployment settings with their defaults, e.g. "strategy_discussion.hours" = 24.
+class Settings {
+ public:
+  struct Definition {
+    std::string key;
+    std::int64_t default_value;
+    std::int64_t min, max;
+    std::string meaning;
+  };
+  static const std::vector<Definition>& definitions();
+  static const Definition* find(std::string_view key);
+
+  explicit Settings(std::map<std::string, std::int64_t, std::less<>> overrides = {});
+  // REQUIRES: `key` is defined.
+  std::int64_t get(std::string_view key) const;
+
+ private:
+  std::map<std::string, std::int64_t, std::less<>> values_;
+};
+
+// What a workflow reads to compute a case's clocks.
+struct ClockContext {
+  const CaseRecord& record;
+  std::span<const TaskRecord> tasks;  // in recording order
+  std::span<const StageRecord> stages;
+  const Calendar& calendar;
+  const Settings& settings;
+
+  // The end of the nth working day after `anchor`'s London date.
+  Instant working_days_after(Instant anchor, std::int64_t n) const;
+  // The end of the London day `n` calendar months after `anchor`'s London date (clamped).
+  Instant months_after(Instant anchor, std::int64_t n) const;
+  // The first task of `kind` after task `after_id` (0: any) satisfying `matches`, or null.
+  const TaskRecord* first(std::string_view kind, std::int64_t after_id = 0,
+                          const std::function<bool(const TaskRecord&)>& matches = {}) const;
+  // The stage entered `state` first / last, or null.
+  const StageRecord* first_stage(std::string_view state) const;
+};
+
+// One clock of one case (cycle counts repeats, e.g. review conferences).
+struct ClockInstance {
+  std::string clock;
+  std::int64_t cycle = 1;
+  Instant started_at;
+  Instant due_at;
+  std::optional<Instant> met_at;
+};
+
+enum class ClockState { running, met, overdue, stopped };
+std::string_view clock_state_name(ClockState state);
+
+// A clock as stored and reported.
+struct ClockRecord {
+  CaseId case_id = 0;
+  std::string clock;
+  std::int64_t cycle = 1;
+  Instant started_at;
+  Instant due_at;
+  std::string due_date;  // London date of due_at, YYYY-MM-DD
+  std::int64_t calendar_version = 0;
+  std::optional<Instant> met_at;
+  bool stopped = false;  // the case was finished before the clock was met
+  std::string team;
+
+  // Met (on time or late), stopped, or else running or overdue as of `as_of`.
+  ClockState state(Instant as_of) const;
+};
+
+}  // namespace casegate
