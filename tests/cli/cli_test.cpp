@@ -7,6 +7,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <regex>
 #include <sstream>
 
 using nlohmann::json;
@@ -311,4 +313,79 @@ TEST_CASE("cli: a signed checkpoint finds a truncated log that verify alone cann
   CHECK(truncated.err == "casegate: audit chain does not verify at entry 4: the log ends at entry 3 but the checkpoint of " +
                              json::parse(slurp(casegate.dir() / "head.json"))["at"].get<std::string>() +
                              " holds entry 5: entries were removed\n");
+}
+
+TEST_CASE("cli: the HTML report renders in Chromium with the same figures as the JSON reports", "[cli][report]") {
+  Cli casegate;
+  REQUIRE(casegate({"demo", "--demo-db", "cli.db"}).exit_code == 0);
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--as", "tm.khan"});
+    return casegate(args);
+  };
+  REQUIRE(run({"record", "1", "delay_reason", "--data", R"({"clock":"core_group","reason":"<b>family</b> away"})"}).exit_code == 0);
+  Run report = run({"report", "--as-of", "2027-06-01", "--out", "report.html"});
+  REQUIRE(report.exit_code == 0);
+  std::string html = slurp(casegate.dir() / "report.html");
+  CHECK(html.find("<script") == std::string::npos);
+  CHECK(html.find("http") == std::string::npos);  // self-contained: no URL at all
+  CHECK(html.find("<svg") != std::string::npos);
+
+  // Rendered by a real browser: the DOM it builds, and a screenshot.
+  std::string chromium = "chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+                         "--disable-background-networking --disable-component-update --disable-sync "
+                         "--user-data-dir='" + (casegate.dir() / "profile").string() + "' ";
+  std::string page = "file://" + (casegate.dir() / "report.html").string();
+  std::string dom_file = (casegate.dir() / "dom.html").string();
+  REQUIRE(std::system((chromium + "--dump-dom '" + page + "' > '" + dom_file + "' 2>/dev/null").c_str()) == 0);
+  std::string png = (casegate.dir() / "report.png").string();
+  REQUIRE(std::system((chromium + "--window-size=1100,1500 --screenshot='" + png + "' '" + page + "' >/dev/null 2>&1").c_str()) == 0);
+  REQUIRE(std::filesystem::exists(png));
+  CHECK(std::filesystem::file_size(png) > 20000);
+  std::ifstream header(png, std::ios::binary);
+  char magic[8] = {};
+  header.read(magic, 8);
+  CHECK(std::string(magic + 1, 3) == "PNG");
+
+  std::map<std::string, std::string> figures;
+  std::string dom = slurp(dom_file);
+  static const std::regex figure("data-figure=\"([^\"]+)\">([^<]*)<");
+  for (auto it = std::sregex_iterator(dom.begin(), dom.end(), figure); it != std::sregex_iterator(); ++it)
+    figures[(*it)[1]] = (*it)[2];
+  REQUIRE_FALSE(figures.empty());
+
+  json overdue = run({"--json", "oversight", "overdue", "--as-of", "2027-06-01"}).parsed();
+  CHECK(figures["overdue.total"] == std::to_string(overdue["total"].get<int>()));
+  json timeliness = run({"--json", "oversight", "timeliness", "--from", "2026-06-01", "--to", "2027-06-01", "--as-of", "2027-06-01"}).parsed();
+  REQUIRE(timeliness["rows"].size() == 6);
+  for (const auto& row : timeliness["rows"]) {
+    std::string key = "timeliness." + row["clock"].get<std::string>() + ".";
+    INFO(key);
+    for (const char* count : {"met_on_time", "met_late", "overdue", "running"})
+      CHECK(figures[key + count] == std::to_string(row[count].get<int>()));
+  }
+  json refusals = run({"--json", "oversight", "refusals"}).parsed();
+  CHECK(figures["refusals.count"] == std::to_string(refusals.size()));
+  CHECK(figures["overrides.count"] == "0");
+  json voice = run({"--json", "oversight", "voice"}).parsed();
+  int captured = 0;
+  for (const auto& v : voice) captured += v["captured"].get<bool>();
+  CHECK(figures["voice.captured"] == std::to_string(captured));
+  CHECK(figures["voice.stages"] == std::to_string(voice.size()));
+}
+
+TEST_CASE("cli: oversight tables come as CSV, and export gives every row", "[cli][report]") {
+  Cli casegate;
+  REQUIRE(casegate({"demo", "--demo-db", "cli.db"}).exit_code == 0);
+  Run csv = casegate({"--as", "tm.khan", "oversight", "timeliness", "--from", "2026-01-01", "--to", "2030-01-01", "--csv"});
+  REQUIRE(csv.exit_code == 0);
+  CHECK(csv.out.rfind("clock,team,met_on_time,met_late,overdue,running,percent_on_time\r\n", 0) == 0);
+  Run exported = casegate({"--as", "tm.khan", "--json", "export", "--table", "audit", "--format", "json"});
+  REQUIRE(exported.exit_code == 0);
+  json rows = exported.parsed();
+  CHECK(rows.size() == 21);  // the demo's 20, and the timeliness report just run (a view)
+  CHECK(rows[0]["action"] == "init");
+  Run refused = casegate({"--as", "sw.jones", "oversight", "overdue"});
+  CHECK(refused.exit_code == 3);
+  Run bad_table = casegate({"--as", "tm.khan", "export", "--table", "users"});
+  CHECK(bad_table.exit_code == 2);
 }

@@ -40,7 +40,7 @@ std::string bar_chart(const std::string& title, const std::vector<std::pair<std:
   const int row = 26, label_width = 210, bar_width = 360;
   int height = static_cast<int>(bars.size()) * row + 30;
   std::ostringstream svg;
-  svg << "<figure><figcaption>" << esc(title) << "</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" width=\""
+  svg << "<figure><figcaption>" << esc(title) << "</figcaption><svg width=\""
       << label_width + bar_width + 70 << "\" height=\"" << height << "\" role=\"img\" aria-label=\"" << esc(title) << "\">";
   for (int x : {0, 25, 50, 75, 100}) {
     int px = label_width + bar_width * x / 100;

@@ -1,0 +1,181 @@
+// child_protection's clocks at their edges: holidays, late-night starts, month ends, the clock
+// changes in March and October.
+#include <catch2/catch.hpp>
+
+#include "fixture.hpp"
+
+using namespace casegate;
+using namespace casegate::testing;
+
+namespace {
+
+struct ClockCase {
+  EngineFixture f;
+  CaseId id = 0;
+
+  explicit ClockCase(const char* received, const char* now) {
+    f.clock->set(at(now));
+    id = f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "C", "", at(received), {}}).value().id;
+  }
+  void record(const std::string& kind, const std::string& payload, const char* occurred, const std::string& as = "") {
+    auto r = f.engine->record_task(as.empty() ? recorder_of(kind) : as, RecordTaskRequest{id, kind, payload, at(occurred)});
+    INFO(kind << " " << r.status().to_string());
+    REQUIRE(r.is_ok());
+  }
+  void fire(const std::string& event) { REQUIRE(f.fire(id, event).outcome == FireOutcome::accepted); }
+  ClockView clock(const std::string& name, std::int64_t cycle = 1, const char* as_of = nullptr) {
+    auto status = f.engine->status(team_manager, id, as_of ? std::optional<Instant>(at(as_of)) : std::nullopt);
+    REQUIRE(status.is_ok());
+    for (const auto& c : status->clocks)
+      if (c.record.clock == name && c.record.cycle == cycle) return c;
+    FAIL("no clock " << name << " #" << cycle);
+    return {};
+  }
+  bool has_clock(const std::string& name) {
+    for (const auto& c : f.engine->status(team_manager, id)->clocks)
+      if (c.record.clock == name) return true;
+    return false;
+  }
+};
+
+const char* const harm_24h = R"({"decision":"significant_harm","urgency":"within_24h"})";
+const char* const harm_now = R"({"decision":"significant_harm","urgency":"immediate"})";
+const char* const full_meeting =
+    R"({"participants":[{"agency":"social_care","mode":"in_person"},{"agency":"police","mode":"phone"},{"agency":"health","mode":"written"}]})";
+
+}  // namespace
+
+TEST_CASE("a referral received on Christmas Eve is due at the end of the next working day", "[clocks]") {
+  ClockCase c("2026-12-24T16:30:00Z", "2026-12-24T17:00:00Z");
+  ClockView decision = c.clock("referral_decision", 1, "2026-12-29T12:00:00Z");
+  CHECK(format_instant(decision.record.due_at) == "2026-12-29T23:59:59.999Z");  // 25, 28 (substitute) are holidays
+  CHECK(decision.record.due_date == "2026-12-29");
+  CHECK(decision.state == ClockState::running);
+  CHECK(c.clock("referral_decision", 1, "2026-12-30T00:00:00Z").state == ClockState::overdue);
+  CHECK_FALSE(c.has_clock("assessment"));  // no decision yet calls for one
+}
+
+TEST_CASE("a strategy discussion started at 22:00 on a Friday is due in exact hours", "[clocks]") {
+  ClockCase c("2026-11-27T21:00:00Z", "2026-11-28T09:00:00Z");
+  c.record("referral_decision", harm_24h, "2026-11-27T22:00:00Z");
+  CHECK(format_instant(c.clock("strategy_discussion").record.due_at) == "2026-11-28T22:00:00.000Z");
+  ClockCase urgent("2026-11-27T21:00:00Z", "2026-11-28T09:00:00Z");
+  urgent.record("referral_decision", harm_now, "2026-11-27T22:00:00Z");
+  CHECK(format_instant(urgent.clock("strategy_discussion").record.due_at) == "2026-11-28T02:00:00.000Z");
+  // Held at 01:30 on Saturday, recorded on Monday: judged by when it was held.
+  urgent.f.clock->set(at("2026-11-30T09:00:00Z"));
+  urgent.record("strategy_meeting", full_meeting, "2026-11-28T01:30:00Z");
+  ClockView met = urgent.clock("strategy_discussion");
+  CHECK(met.state == ClockState::met);
+  CHECK(format_instant(*met.record.met_at) == "2026-11-28T01:30:00.000Z");
+  CHECK(*met.record.met_at <= met.record.due_at);
+}
+
+TEST_CASE("working-day deadlines end at local midnight across both clock changes", "[clocks]") {
+  ClockCase spring("2026-03-27T10:00:00Z", "2026-03-27T11:00:00Z");  // Friday, GMT; due Monday, BST
+  CHECK(format_instant(spring.clock("referral_decision").record.due_at) == "2026-03-30T22:59:59.999Z");
+  ClockCase autumn("2026-10-23T10:00:00Z", "2026-10-23T11:00:00Z");  // Friday, BST; due Monday, GMT
+  CHECK(format_instant(autumn.clock("referral_decision").record.due_at) == "2026-10-26T23:59:59.999Z");
+  // A referral at 23:30 UTC on 30 June is already 1 July in London.
+  ClockCase late("2026-06-30T23:30:00Z", "2026-07-01T08:00:00Z");
+  CHECK(late.clock("referral_decision").record.due_date == "2026-07-02");
+}
+
+TEST_CASE("an initial conference is due 15 working days after the strategy meeting that started section 47", "[clocks]") {
+  ClockCase c("2026-12-14T09:00:00Z", "2026-12-18T09:00:00Z");
+  c.record("referral_decision", harm_24h, "2026-12-14T10:00:00Z");
+  c.fire("refer_to_strategy");
+  c.record("strategy_meeting", full_meeting, "2026-12-15T09:00:00Z");
+  c.fire("start_section_47");
+  // 16..18, 21..24 (7), 29..31 (10), 4..8 Jan (15): Christmas, Boxing substitute and New Year skipped.
+  CHECK(format_instant(c.clock("initial_conference").record.due_at) == "2027-01-08T23:59:59.999Z");
+  CHECK(c.clock("assessment").record.due_date == "2027-02-18");
+}
+
+TEST_CASE("reviews are due 3 months after the initial conference, then 6 after each review", "[clocks]") {
+  ClockCase c("2027-01-04T09:00:00Z", "2027-01-31T18:00:00Z");
+  c.record("referral_decision", harm_24h, "2027-01-04T10:00:00Z");
+  c.fire("refer_to_strategy");
+  c.record("strategy_meeting", full_meeting, "2027-01-05T09:00:00Z");
+  c.fire("start_section_47");
+  c.record("assessment", R"({"type":"section_47","outcome":"substantiated"})", "2027-01-20T09:00:00Z");
+  c.record("voice_of_child", R"({"child_seen":true,"seen_alone":true,"method":"direct"})", "2027-01-21T09:00:00Z");
+  c.fire("convene_initial_conference");
+  c.record("conference_decision", R"({"outcome":"plan","category":"neglect"})", "2027-01-31T15:00:00Z");
+  c.fire("start_plan");
+  CHECK(c.clock("initial_conference").state == ClockState::met);
+  ClockView first = c.clock("review_conference");
+  CHECK(format_instant(first.record.due_at) == "2027-04-30T22:59:59.999Z");  // 31 Jan + 3 months, clamped; BST
+  CHECK(c.clock("core_group").record.due_date == "2027-02-12");
+  c.f.clock->set(at("2027-04-20T12:00:00Z"));
+  c.record("core_group", R"({"attendees":["social_care","health"]})", "2027-02-10T10:00:00Z");
+  c.record("voice_of_child", R"({"child_seen":true,"method":"direct"})", "2027-04-10T10:00:00Z");
+  c.fire("convene_review");
+  c.record("conference_decision", R"({"outcome":"continue","category":"neglect"})", "2027-04-20T11:00:00Z");
+  c.fire("continue_plan");
+  CHECK(c.clock("review_conference", 1).state == ClockState::met);
+  CHECK(c.clock("review_conference", 2).record.due_date == "2027-10-20");
+}
+
+TEST_CASE("a missed clock keeps its due time and shows its delay reason", "[clocks]") {
+  ClockCase c("2026-11-02T09:00:00Z", "2026-11-05T09:00:00Z");
+  CHECK(c.clock("referral_decision").state == ClockState::overdue);
+  c.record("delay_reason", R"({"clock":"referral_decision","reason":"referrer unreachable until Thursday"})",
+           "2026-11-05T08:00:00Z");
+  c.record("referral_decision", harm_24h, "2026-11-05T08:30:00Z");
+  ClockView late = c.clock("referral_decision");
+  CHECK(late.state == ClockState::met);
+  CHECK(late.record.due_date == "2026-11-03");
+  CHECK(*late.record.met_at > late.record.due_at);
+  CHECK(late.delay_reason == "referrer unreachable until Thursday");
+}
+
+TEST_CASE("durations are settings, and a calendar change moves only clocks that start afterwards", "[clocks][settings]") {
+  EngineFixture f;
+  f.clock->set(at("2026-11-30T09:00:00Z"));
+  CHECK(f.engine->set_setting(social_worker, "strategy_discussion.hours", "12").code() == Code::refused);
+  CHECK(f.engine->set_setting(team_manager, "strategy_discussion.hours", "twelve").code() == Code::invalid_input);
+  CHECK(f.engine->set_setting(team_manager, "strategy_discussion.hours", "0").code() == Code::invalid_input);
+  CHECK(f.engine->set_setting(team_manager, "strategy.hours", "12").code() == Code::invalid_input);
+  REQUIRE(f.engine->set_setting(team_manager, "strategy_discussion.hours", "12").is_ok());
+  CaseId before = f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "C", "", at("2026-11-30T08:00:00Z"), {}})->id;
+  f.record(before, "referral_decision", harm_24h);
+  auto clocks = f.engine->status(team_manager, before)->clocks;
+  auto strategy = std::find_if(clocks.begin(), clocks.end(), [](const ClockView& c) { return c.record.clock == "strategy_discussion"; });
+  REQUIRE(strategy != clocks.end());
+  CHECK(format_instant(strategy->record.due_at) == "2026-11-30T21:00:00.000Z");
+  CHECK(strategy->record.calendar_version == 0);
+
+  REQUIRE(f.engine->change_calendar(team_manager, "closure", parse_date("2026-12-01").value(), "IT outage").is_ok());
+  CHECK(f.engine->change_calendar(social_worker, "closure", parse_date("2026-12-02").value(), "x").code() == Code::refused);
+  auto kept = f.engine->status(team_manager, before)->clocks;
+  auto referral = std::find_if(kept.begin(), kept.end(), [](const ClockView& c) { return c.record.clock == "referral_decision"; });
+  REQUIRE(referral != kept.end());
+  CHECK(referral->record.due_date == "2026-12-01");  // set before the closure: kept
+  CaseId after = f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "D", "", at("2026-11-30T08:00:00Z"), {}})->id;
+  auto moved = f.engine->status(team_manager, after)->clocks.front();
+  CHECK(moved.record.due_date == "2026-12-02");
+  CHECK(moved.record.calendar_version == 1);
+  auto listed = f.engine->settings(team_manager);
+  REQUIRE(listed.is_ok());
+  auto hours = std::find_if(listed->begin(), listed->end(), [](const SettingView& s) { return s.key == "strategy_discussion.hours"; });
+  CHECK(hours->value == "12");
+  CHECK_FALSE(hours->is_default);
+}
+
+TEST_CASE("closing a case stops its unmet clocks", "[clocks]") {
+  ClockCase c("2026-11-02T09:00:00Z", "2026-11-02T10:00:00Z");
+  c.record("referral_decision", R"({"decision":"no_further_action"})", "2026-11-02T09:30:00Z");
+  c.record("management_oversight", R"({"decision":"agreed"})", "2026-11-02T09:45:00Z");
+  c.fire("close_no_further_action");
+  CHECK(c.clock("referral_decision").state == ClockState::met);
+  CHECK_FALSE(c.has_clock("assessment"));
+  // A child-in-need case closed before its assessment: the assessment clock stops, it is not overdue.
+  ClockCase cin("2026-11-02T09:00:00Z", "2026-11-02T10:00:00Z");
+  cin.record("referral_decision", R"({"decision":"child_in_need"})", "2026-11-02T09:30:00Z");
+  cin.fire("step_down");
+  cin.record("voice_of_child", R"({"child_seen":true,"method":"direct"})", "2026-11-02T09:40:00Z");
+  cin.record("management_oversight", R"({"decision":"close"})", "2026-11-02T09:45:00Z");
+  cin.fire("close_case");
+  CHECK(cin.clock("assessment", 1, "2027-06-01T00:00:00Z").state == ClockState::stopped);
+}
