@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "casegate/casegate.hpp"
+#include "generate.hpp"
 
 using namespace casegate;
 
@@ -90,7 +91,31 @@ int main(int argc, char** argv) {
   w1->add_option("--db", db, "database file, or :memory: (default casegate-w1.db, recreated)");
   w1->add_option("--threads", threads, "submitting threads sharing one engine (default 1)")->check(CLI::Range(1, 64));
   w1->add_flag("--keep", keep, "keep the database file afterwards");
+  std::int64_t generate_cases = 100000;
+  int audit_per_case = 20;
+  std::string generate_db = "casegate-large.db";
+  auto* generate = app.add_subcommand("generate", "a large database for timing oversight reports (written in bulk)");
+  generate->add_option("--cases", generate_cases, "cases (default 100000)")->check(CLI::Range(1, 100000000));
+  generate->add_option("--audit-per-case", audit_per_case, "audit entries per case (default 20)")->check(CLI::Range(1, 1000));
+  generate->add_option("--db", generate_db, "database file to create (must not exist)")->required();
+  int report_runs = 5;
+  auto* reports = app.add_subcommand("reports", "time the overdue and timeliness reports on a database");
+  reports->add_option("--db", generate_db, "database file")->required();
+  reports->add_option("--runs", report_runs, "runs of each report; the median is printed (default 5)")->check(CLI::Range(1, 100));
   CLI11_PARSE(app, argc, argv);
+
+  if (generate->parsed()) {
+    if (std::filesystem::exists(generate_db)) die(generate_db + " exists: generate writes a new database");
+    auto figures = bench::generate(generate_db, generate_cases, audit_per_case, SystemClock().now());
+    std::cout << "generated " << figures.cases << " cases, " << figures.tasks << " tasks, " << figures.clocks << " clocks, "
+              << figures.audit_entries << " audit entries in " << figures.seconds << " s ("
+              << std::filesystem::file_size(generate_db) / (1024 * 1024) << " MB)\n";
+    std::cout << "RESULT " << nlohmann::json{{"cases", figures.cases}, {"audit_entries", figures.audit_entries},
+                                             {"clocks", figures.clocks}, {"seconds", figures.seconds},
+                                             {"bytes", std::filesystem::file_size(generate_db)}}.dump() << "\n";
+    return 0;
+  }
+  if (reports->parsed()) return bench::time_reports(generate_db, report_runs);
 
   if (db != ":memory:")
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);

@@ -489,9 +489,11 @@ class SqliteStore final : public CaseStore {
       report.team = std::string(team);
       std::string cutoff = format_instant(as_of);
       {
-        auto q = (team.empty() ? overdue_count_ : overdue_count_team_)->start();
-        q.bind(1, cutoff);
-        if (!team.empty()) q.bind(2, team);
+        // Whole days before today from the counts; today's open clocks one by one.
+        Date today = london_date(as_of);
+        std::string day = format_date(today), day_start = format_instant(london_start_of_day(today));
+        auto q = overdue_count_->start();
+        q.bind(1, day).bind(2, team).bind(3, day_start).bind(4, cutoff);
         q.step();
         report.total = q.integer(0);
       }
@@ -515,14 +517,34 @@ class SqliteStore final : public CaseStore {
   Result<TimelinessReport> timeliness(Date from, Date to, Instant as_of, bool by_team) override {
     return guarded([&]() -> Result<TimelinessReport> {
       TimelinessReport report{from, to, as_of, by_team ? "team" : "clock", {}};
-      std::string first = format_date(from), last = format_date(to), cutoff = format_instant(as_of);
-      auto q = (by_team ? timeliness_by_team_ : timeliness_)->start();
-      q.bind(1, first).bind(2, last).bind(3, cutoff);
-      while (q.step()) {
-        TimelinessRow row{q.text(0), q.text(1), q.integer(2), q.integer(3), q.integer(4), q.integer(5), std::nullopt};
+      std::string first = format_date(from), last = format_date(to);
+      Date today = london_date(as_of);
+      std::string day = format_date(today), day_start = format_instant(london_start_of_day(today)),
+                  day_end = format_instant(london_end_of_day(today)), cutoff = format_instant(as_of);
+      std::map<std::pair<std::string, std::string>, TimelinessRow> rows;
+      {
+        // Open clocks due before today are overdue, after today running (from the counts)...
+        auto q = (by_team ? timeliness_by_team_ : timeliness_)->start();
+        q.bind(1, first).bind(2, last).bind(3, day);
+        while (q.step())
+          rows[{q.text(0), q.text(1)}] = TimelinessRow{q.text(0), q.text(1), q.integer(2), q.integer(3), q.integer(4), q.integer(5), std::nullopt};
+      }
+      if (first <= day && day <= last) {
+        // ... and those due today depend on the hour.
+        auto q = (by_team ? due_today_by_team_ : due_today_)->start();
+        q.bind(1, day_start).bind(2, day_end).bind(3, cutoff);
+        while (q.step()) {
+          auto& row = rows[{q.text(0), q.text(1)}];
+          row.clock = q.text(0);
+          row.team = q.text(1);
+          row.overdue += q.integer(2);
+          row.running += q.integer(3);
+        }
+      }
+      for (auto& [key, row] : rows) {
         std::int64_t judged = row.met_on_time + row.met_late + row.overdue;
         if (judged > 0) row.percent_on_time = 100.0 * static_cast<double>(row.met_on_time) / static_cast<double>(judged);
-        report.rows.push_back(std::move(row));
+        if (judged + row.running > 0) report.rows.push_back(std::move(row));
       }
       return report;
     });
@@ -689,18 +711,23 @@ class SqliteStore final : public CaseStore {
     calendar_changes_ = make("SELECT id, kind, date, value FROM calendar_changes ORDER BY id");
     add_calendar_change_ = make("INSERT INTO calendar_changes (kind, date, value) VALUES (?1, ?2, ?3)");
     const std::string open_overdue = " FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.met_at IS NULL AND k.stopped = 0 AND k.due_at < ?1";
-    overdue_count_ = make("SELECT count(*) FROM clocks k WHERE k.met_at IS NULL AND k.stopped = 0 AND k.due_at < ?1");
-    overdue_count_team_ = make("SELECT count(*) FROM clocks k WHERE k.met_at IS NULL AND k.stopped = 0 AND k.due_at < ?1 AND k.team = ?2");
+    overdue_count_ = make(
+        "SELECT (SELECT coalesce(sum(open), 0) FROM clock_counts WHERE due_date < ?1 AND (?2 = '' OR team = ?2)) + "
+        "(SELECT count(*) FROM clocks WHERE met_at IS NULL AND stopped = 0 AND due_at >= ?3 AND due_at < ?4 "
+        "AND (?2 = '' OR team = ?2))");
     overdue_ = make(("SELECT " + clock_columns + ", c.subject, c.workflow, c.state" + open_overdue +
                      " AND ?2 IS NULL ORDER BY k.due_at LIMIT ?3").c_str());
     overdue_team_ = make(("SELECT " + clock_columns + ", c.subject, c.workflow, c.state" + open_overdue +
                           " AND k.team = ?2 ORDER BY k.due_at LIMIT ?3").c_str());
     const std::string counts =
-        "sum(met_at IS NOT NULL AND met_at <= due_at), sum(met_at IS NOT NULL AND met_at > due_at), "
-        "sum(met_at IS NULL AND stopped = 0 AND due_at < ?3), sum(met_at IS NULL AND stopped = 0 AND due_at >= ?3) "
-        "FROM clocks WHERE due_date BETWEEN ?1 AND ?2";
-    timeliness_ = make(("SELECT clock, '', " + counts + " GROUP BY clock ORDER BY clock").c_str());
-    timeliness_by_team_ = make(("SELECT clock, team, " + counts + " GROUP BY clock, team ORDER BY clock, team").c_str());
+        "sum(met_on_time), sum(met_late), sum(CASE WHEN due_date < ?3 THEN open ELSE 0 END), "
+        "sum(CASE WHEN due_date > ?3 THEN open ELSE 0 END) FROM clock_counts WHERE due_date BETWEEN ?1 AND ?2";
+    timeliness_ = make(("SELECT clock, '', " + counts + " GROUP BY clock").c_str());
+    timeliness_by_team_ = make(("SELECT clock, team, " + counts + " GROUP BY clock, team").c_str());
+    const std::string today = "sum(due_at < ?3), sum(due_at >= ?3) FROM clocks "
+                              "WHERE met_at IS NULL AND stopped = 0 AND due_at BETWEEN ?1 AND ?2";
+    due_today_ = make(("SELECT clock, '', " + today + " GROUP BY clock").c_str());
+    due_today_by_team_ = make(("SELECT clock, team, " + today + " GROUP BY clock, team").c_str());
     const std::string audit_select = "SELECT seq, at, case_id, actor, role, action, outcome, detail, prev_hash, hash FROM audit_log ";
     refusals_ = make((audit_select + "WHERE outcome IN ('refused', 'override') AND outcome = 'refused' AND action = 'fire' "
                                      "AND at BETWEEN ?1 AND ?2 ORDER BY at, seq").c_str());
@@ -756,8 +783,8 @@ class SqliteStore final : public CaseStore {
   std::unique_ptr<Statement> find_user_, list_users_, has_users_, insert_user_, set_user_active_, find_case_,
       insert_case_, move_case_, tasks_of_, insert_task_, audit_tip_, insert_audit_, audit_of_case_, audit_all_,
       begin_, commit_, savepoint_, release_, data_version_, audit_hash_at_, insert_stage_, stages_of_, clocks_of_,
-      save_clock_, settings_, set_setting_, calendar_changes_, add_calendar_change_, overdue_count_,
-      overdue_count_team_, overdue_, overdue_team_, timeliness_, timeliness_by_team_, refusals_, overrides_, voice_,
+      save_clock_, settings_, set_setting_, calendar_changes_, add_calendar_change_, overdue_count_, overdue_,
+      overdue_team_, timeliness_, timeliness_by_team_, due_today_, due_today_by_team_, refusals_, overrides_, voice_,
       strategy_meetings_, export_cases_, export_tasks_, export_audit_, export_clocks_;
   std::optional<std::map<std::string, std::string, std::less<>>> settings_cache_;
   std::optional<CalendarData> calendar_cache_;

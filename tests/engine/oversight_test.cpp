@@ -132,3 +132,26 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
   CHECK(f.engine->overdue(social_worker, as_of, "", 10).status().code() == Code::refused);
   CHECK(f.engine->verify()->ok);
 }
+
+TEST_CASE("a clock due on the report's own day is running before its hour and overdue after", "[engine][oversight]") {
+  EngineFixture f;
+  f.clock->set(at("2026-11-28T09:00:00Z"));
+  CaseId id = f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "C", "north", at("2026-11-27T21:00:00Z"), {}})->id;
+  REQUIRE(f.engine->record_task(social_worker, RecordTaskRequest{id, "referral_decision", R"({"decision":"significant_harm"})",
+                                                                at("2026-11-27T22:00:00Z")}).is_ok());
+  Date day = parse_date("2026-11-28").value();
+  auto strategy = [&](const char* as_of) {
+    auto report = f.engine->timeliness(team_manager, day, day, at(as_of), true);
+    REQUIRE(report.is_ok());
+    for (const auto& row : report->rows)
+      if (row.clock == "strategy_discussion") return std::pair{row.overdue, row.running};
+    return std::pair<std::int64_t, std::int64_t>{-1, -1};
+  };
+  CHECK(strategy("2026-11-28T21:59:59Z") == std::pair<std::int64_t, std::int64_t>{0, 1});
+  CHECK(strategy("2026-11-28T22:00:01Z") == std::pair<std::int64_t, std::int64_t>{1, 0});
+  CHECK(strategy("2026-11-29T10:00:00Z") == std::pair<std::int64_t, std::int64_t>{1, 0});
+  CHECK(f.engine->overdue(team_manager, at("2026-11-28T21:59:59Z"), "", 10)->total == 0);
+  CHECK(f.engine->overdue(team_manager, at("2026-11-28T22:00:01Z"), "", 10)->total == 1);
+  CHECK(f.engine->overdue(team_manager, at("2026-11-28T22:00:01Z"), "south", 10)->total == 0);
+  CHECK(f.engine->overdue(team_manager, at("2026-11-29T22:00:01Z"), "north", 10)->total == 1);  // the decision was met
+}
