@@ -143,6 +143,10 @@ void print_workflow(std::ostream& out, const Workflow& workflow) {
     for (std::size_t i = 0; i < t.gate.size(); ++i) out << (i ? "; " : "") << describe(t.gate[i]);
     out << "\n";
   }
+  if (workflow.clock_definitions().empty()) return;
+  out << "\nclocks:\n";
+  for (const auto& c : workflow.clock_definitions())
+    out << "  " << c.name << "\n    from:   " << c.anchor << "\n    due:    " << c.due << "\n    met by: " << c.met_by << "\n";
 }
 
 }  // namespace casegate::cli

@@ -352,8 +352,11 @@ int main(int argc, char** argv) {
     if (!g.json) return cli::print_workflow(std::cout, *w);
     json states = json::array();
     for (const auto& s : w->states()) states.push_back(json{{"name", s.name}, {"initial", s.initial}, {"final", s.final}});
+    json clocks = json::array();
+    for (const auto& c : w->clock_definitions())
+      clocks.push_back(json{{"clock", c.name}, {"anchor", c.anchor}, {"due", c.due}, {"met_by", c.met_by}});
     std::cout << json{{"name", w->name()}, {"version", w->version()}, {"states", states},
-                      {"transitions", w->transitions()}}.dump() << "\n";
+                      {"transitions", w->transitions()}, {"clocks", clocks}}.dump() << "\n";
   });
 
   // demo
