@@ -161,11 +161,16 @@ Calendar::Calendar(Jurisdiction jurisdiction, std::vector<CalendarChange> change
 
 const std::vector<Holiday>& Calendar::holidays_of(int y) const {
   auto it = holiday_cache_.find(y);
-  if (it == holiday_cache_.end()) it = holiday_cache_.emplace(y, bank_holidays(jurisdiction_, y)).first;
+  if (it == holiday_cache_.end()) {
+    it = holiday_cache_.emplace(y, bank_holidays(jurisdiction_, y)).first;
+    auto& days_of_year = holiday_days_[y];
+    for (const auto& holiday : it->second) days_of_year.insert(day_number(holiday.date));
+  }
   return it->second;
 }
 
 std::string Calendar::closed_because(Date date) const {
+  std::lock_guard lock(mutex_);
   if (auto change = changes_by_day_.find(day_number(date)); change != changes_by_day_.end())
     return change->second.working ? "" : change->second.reason;
   if (is_weekend(date)) return weekday_of(date) == Saturday ? "Saturday" : "Sunday";
@@ -174,14 +179,31 @@ std::string Calendar::closed_because(Date date) const {
   return "";
 }
 
-bool Calendar::is_working_day(Date date) const { return closed_because(date).empty(); }
+bool Calendar::is_working_day_locked(Date date) const {
+  int day = day_number(date);
+  if (auto change = changes_by_day_.find(day); change != changes_by_day_.end()) return change->second.working;
+  if (is_weekend(date)) return false;
+  holidays_of(int(date.year()));
+  return holiday_days_[int(date.year())].count(day) == 0;
+}
+
+bool Calendar::is_working_day(Date date) const {
+  std::lock_guard lock(mutex_);
+  return is_working_day_locked(date);
+}
 
 Date Calendar::add_working_days(Date date, int n) const {
+  std::lock_guard lock(mutex_);
+  std::int64_t key = static_cast<std::int64_t>(day_number(date)) * 4096 + n;
+  if (n >= 0 && n < 4096)
+    if (auto hit = working_days_cache_.find(key); hit != working_days_cache_.end())
+      return Date{sys_days{days{hit->second}}};
   Date current = date;
   for (int counted = 0; counted < n;) {
     current = add_days(current, 1);
-    if (is_working_day(current)) ++counted;
+    if (is_working_day_locked(current)) ++counted;
   }
+  if (n >= 0 && n < 4096) working_days_cache_[key] = day_number(current);
   return current;
 }
 

@@ -1,5 +1,7 @@
 #include "casegate/clocks.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 
 namespace casegate {
@@ -14,6 +16,9 @@ const std::vector<Settings::Definition>& Settings::definitions() {
       {"core_group.working_days", 10, 1, 365, "the first core group is due this many working days after the initial conference's plan"},
       {"review_conference.first_months", 3, 1, 24, "the first review conference is due this many months after the initial conference"},
       {"review_conference.later_months", 6, 1, 24, "later reviews are due this many months after the previous review"},
+      {"pre_birth_conference.weeks_before_delivery", 6, 0, 30, "a pre-birth conference is due this many weeks before the expected delivery date"},
+      {"post_birth_review.months", 3, 1, 24, "a post-birth review is due this many months after the pre-birth conference's decision..."},
+      {"post_birth_review.working_days_after_birth", 10, 1, 365, "... or this many working days after the birth, whichever is earlier"},
   };
   return all;
 }
@@ -51,6 +56,29 @@ const StageRecord* ClockContext::first_stage(std::string_view state) const {
   for (const auto& stage : stages)
     if (stage.state == state) return &stage;
   return nullptr;
+}
+
+std::optional<Date> ClockContext::date_attribute(std::string_view name) const {
+  auto attributes = nlohmann::json::parse(record.attributes_json, nullptr, false);
+  if (!attributes.is_object()) return std::nullopt;
+  auto it = attributes.find(name);
+  if (it == attributes.end() || !it->is_string()) return std::nullopt;
+  auto date = parse_date(it->get<std::string>());
+  return date ? std::optional<Date>(*date) : std::nullopt;
+}
+
+std::string ClockContext::text_field(const TaskRecord& task, std::string_view field) const {
+  auto cached = parsed_payloads.find(task.id);
+  if (cached == parsed_payloads.end()) {
+    std::map<std::string, std::string, std::less<>> fields;
+    auto payload = nlohmann::json::parse(task.payload_json, nullptr, false);
+    if (payload.is_object())
+      for (const auto& [key, value] : payload.items())
+        if (value.is_string()) fields.emplace(key, value.get<std::string>());
+    cached = parsed_payloads.emplace(task.id, std::move(fields)).first;
+  }
+  auto it = cached->second.find(field);
+  return it == cached->second.end() ? std::string() : it->second;
 }
 
 std::string_view clock_state_name(ClockState state) {

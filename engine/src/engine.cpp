@@ -185,11 +185,12 @@ Result<Settings> Engine::current_settings() {
   return Settings(std::move(values));
 }
 
-Status Engine::update_clocks(const Workflow& workflow, CaseId id) {
-  auto record = load_case(*store_, id);
-  if (!record) return record.status();
-  auto tasks = store_->tasks_of(id);
-  if (!tasks) return tasks.status();
+Status Engine::update_clocks(const Workflow& workflow, const CaseRecord& record, const std::vector<TaskRecord>* known_tasks) {
+  const CaseId id = record.id;
+  Result<std::vector<TaskRecord>> loaded = std::vector<TaskRecord>{};
+  if (known_tasks == nullptr) loaded = store_->tasks_of(id);
+  if (!loaded) return loaded.status();
+  const std::vector<TaskRecord>& tasks = known_tasks ? *known_tasks : *loaded;
   auto stages = store_->stages_of(id);
   if (!stages) return stages.status();
   auto stored = store_->clocks_of(id);
@@ -198,10 +199,10 @@ Status Engine::update_clocks(const Workflow& workflow, CaseId id) {
   if (!calendar) return calendar.status();
   auto settings = current_settings();
   if (!settings) return settings.status();
-  ClockContext context{*record, *tasks, *stages, **calendar, *settings};
+  ClockContext context{record, tasks, *stages, **calendar, *settings};
   bool finished = false;
   for (const auto& s : workflow.states())
-    if (s.name == record->state) finished = s.final;
+    if (s.name == record.state) finished = s.final;
   for (const ClockInstance& instance : workflow.clocks(context)) {
     auto same = std::find_if(stored->begin(), stored->end(), [&](const ClockRecord& c) {
       return c.clock == instance.clock && c.cycle == instance.cycle;
@@ -209,21 +210,35 @@ Status Engine::update_clocks(const Workflow& workflow, CaseId id) {
     if (same == stored->end()) {
       ClockRecord clock{id, instance.clock, instance.cycle, instance.started_at, instance.due_at,
                         format_date(london_date(instance.due_at)), (*calendar)->version(), instance.met_at,
-                        finished && !instance.met_at, record->team};
-      if (auto s = store_->save_clock(clock); !s) return s;
+                        finished && !instance.met_at, record.team, instance.anchor};
+      if (auto s = store_->save_clock(clock, nullptr); !s) return s;
       continue;
     }
-    // A deadline once set keeps its due time; what changes is whether it was met.
-    if (!same->met_at && instance.met_at && !same->stopped) {
-      same->met_at = instance.met_at;
-      if (auto s = store_->save_clock(*same); !s) return s;
+    if (same->met_at || same->stopped) continue;
+    const ClockRecord before = *same;
+    // A deadline once set keeps its due time (calendar or setting changes do not move it), unless
+    // an anchor that had not happened (a birth) now sets an earlier one.
+    bool changed = false;
+    if (instance.anchor != same->anchor) {
+      same->anchor = instance.anchor;
+      same->due_at = instance.due_at;
+      same->due_date = format_date(london_date(instance.due_at));
+      same->calendar_version = (*calendar)->version();
+      changed = true;
     }
+    if (instance.met_at) {
+      same->met_at = instance.met_at;
+      changed = true;
+    }
+    if (changed)
+      if (auto s = store_->save_clock(*same, &before); !s) return s;
   }
   if (finished)
     for (ClockRecord& clock : *stored)
       if (!clock.met_at && !clock.stopped) {
+        const ClockRecord before = clock;
         clock.stopped = true;
-        if (auto s = store_->save_clock(clock); !s) return s;
+        if (auto s = store_->save_clock(clock, &before); !s) return s;
       }
   return Status::ok();
 }
@@ -331,9 +346,17 @@ Result<CaseRecord> Engine::open_case(std::string_view as, const OpenCaseRequest&
       if (received > now + allowed_clock_skew)
         return Status::invalid_input("received_at " + format_instant(received) + " is in the future");
       if (request.attributes.size() > max_attributes)
-      return Status::invalid_input(std::to_string(request.attributes.size()) + " attributes given; at most " +
-                                   std::to_string(max_attributes) + " are kept on a case");
-    nlohmann::json attributes = nlohmann::json::object();
+        return Status::invalid_input(std::to_string(request.attributes.size()) + " attributes given; at most " +
+                                     std::to_string(max_attributes) + " are kept on a case");
+      for (const AttributeRule& rule : workflow->required_attributes()) {
+        auto given = request.attributes.find(rule.name);
+        if (given == request.attributes.end() || given->second.empty())
+          return Status::invalid_input(workflow->name() + " needs the attribute " + rule.name +
+                                       (rule.is_date ? " (a date YYYY-MM-DD)" : ""));
+        if (rule.is_date)
+          if (auto date = parse_date(given->second, "attribute " + rule.name); !date) return date.status();
+      }
+      nlohmann::json attributes = nlohmann::json::object();
       for (const auto& [key, value] : request.attributes) {
         if (auto s = check_identifier("attribute name", key); !s) return s;
         if (auto s = check_text("attribute " + key, value, false); !s) return s;
@@ -352,7 +375,8 @@ Result<CaseRecord> Engine::open_case(std::string_view as, const OpenCaseRequest&
       auto id = store_->insert_case(record);
       if (!id) return id.status();
       record.id = *id;
-      if (auto s = update_clocks(*workflow, record.id); !s) return s;
+      const std::vector<TaskRecord> no_tasks;
+      if (auto s = update_clocks(*workflow, record, &no_tasks); !s) return s;
       audit.draft.case_id = record.id;
       audit.detail.number("workflow_version", record.workflow_version);
       audit.detail.text("to", record.state);
@@ -403,7 +427,7 @@ Result<TaskReceipt> Engine::record_task(std::string_view as, const RecordTaskReq
       if (!id) return id.status();
       const Workflow* workflow = workflows_.find(record->workflow, record->workflow_version);
       if (workflow == nullptr) return Status::internal(case_name(record->id) + " uses an unregistered workflow version");
-      if (auto s = update_clocks(*workflow, record->id); !s) return s;
+      if (auto s = update_clocks(*workflow, *record, nullptr); !s) return s;
       audit.detail.number("task_id", *id);
       audit.detail.text("occurred_at", format_instant(occurred));
       return TaskReceipt{*id, record->id, task.kind, record->state, task.payload_json};
@@ -469,7 +493,12 @@ Result<FireResult> Engine::fire(std::string_view as, const FireRequest& request)
         case DecisionKind::accepted: {
           Instant now = clock_->now();
           if (auto s = store_->move_case(record->id, record->version, decision->to, now); !s) return s;
-          if (auto s = update_clocks(*workflow, record->id); !s) return s;
+          CaseRecord moved = *record;  // as move_case left it
+          moved.state = decision->to;
+          moved.stage += 1;
+          moved.version += 1;
+          moved.state_entered_at = now;
+          if (auto s = update_clocks(*workflow, moved, &*tasks); !s) return s;
           result.to = decision->to;
           result.version = record->version + 1;
           result.missing = decision->missing;
@@ -518,6 +547,9 @@ Result<CaseStatus> Engine::status(std::string_view as, CaseId case_id, std::opti
       status.as_of = as_of.value_or(clock_->now());
       auto clocks = store_->clocks_of(case_id);
       if (!clocks) return clocks.status();
+      std::stable_sort(clocks->begin(), clocks->end(), [](const ClockRecord& a, const ClockRecord& b) {
+        return a.started_at < b.started_at;
+      });
       for (ClockRecord& clock : *clocks) {
         ClockView view{clock, clock.state(status.as_of), {}};
         for (const auto& t : *tasks)  // the latest reason given for this clock wins
@@ -735,6 +767,20 @@ Result<std::vector<StrategyMeetingRow>> Engine::strategy_meetings(std::string_vi
       audit.detail.text("from", format_instant(from));
       audit.detail.text("to", format_instant(to));
       return store_->strategy_meetings(from, to, team);
+    });
+  });
+}
+
+Result<std::vector<ActionsRow>> Engine::actions(std::string_view as, std::optional<Instant> as_of, bool by_theme) {
+  return serialised<std::vector<ActionsRow>>(false, [&] {
+    return run_report<std::vector<ActionsRow>>(*this, *store_, *clock_, as, "actions", [&](AuditBuilder& audit) -> Result<std::vector<ActionsRow>> {
+      Instant when = as_of.value_or(clock_->now());
+      audit.detail.text("as_of", format_instant(when));
+      auto rows = store_->actions(when, by_theme);
+      if (rows && !by_theme && rows->size() == 1 && rows->front().completed_on_time + rows->front().completed_late +
+                                                          rows->front().open_overdue + rows->front().open_on_track == 0)
+        rows->clear();
+      return rows;
     });
   });
 }

@@ -179,6 +179,14 @@ void to_json(json& out, const StrategyMeetingRow& r) {
              {"participants", participants}};
 }
 
+void to_json(json& out, const ActionsRow& row) {
+  out = json{{"theme", row.theme.empty() ? json(nullptr) : json(row.theme)},
+             {"completed_on_time", row.completed_on_time},
+             {"completed_late", row.completed_late},
+             {"open_overdue", row.open_overdue},
+             {"open_on_track", row.open_on_track}};
+}
+
 void to_json(json& out, const SettingView& setting) {
   out = json{{"key", setting.key}, {"value", setting.value}, {"default", setting.is_default}, {"meaning", setting.meaning}};
 }

@@ -188,6 +188,24 @@ Status check_conditional(std::string_view kind, json& payload) {
 
 }  // namespace
 
+std::optional<FieldInfo> describe_field(std::string_view kind, std::string_view field) {
+  for (const auto& rules : catalogue()) {
+    if (rules.kind != kind) continue;
+    for (const auto& rule : rules.fields) {
+      if (rule.name != field) continue;
+      switch (rule.type) {
+        case FieldType::text: return FieldInfo{FieldInfo::Type::text, {}};
+        case FieldType::boolean: return FieldInfo{FieldInfo::Type::boolean, {}};
+        case FieldType::choice: return FieldInfo{FieldInfo::Type::choice, rule.choices};
+        case FieldType::choice_list: return FieldInfo{FieldInfo::Type::choice_list, rule.choices};
+        case FieldType::participants: return FieldInfo{FieldInfo::Type::participants, agencies};
+        case FieldType::date: return FieldInfo{FieldInfo::Type::date, {}};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 Result<std::string> validate_payload(std::string_view kind, std::string_view payload_json) {
   const KindRules* rules = nullptr;
   for (const auto& candidate : catalogue())

@@ -91,13 +91,14 @@ CREATE TABLE clocks (
   met_at           TEXT,
   stopped          INTEGER NOT NULL DEFAULT 0,
   team             TEXT NOT NULL,
+  anchor           TEXT NOT NULL DEFAULT '',  -- which start set the due time, when a clock has several
   PRIMARY KEY (case_id, clock, cycle)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX clocks_open_by_due ON clocks(due_at) WHERE met_at IS NULL AND stopped = 0;
 CREATE INDEX clocks_open_by_team ON clocks(team, due_at) WHERE met_at IS NULL AND stopped = 0;
 
 -- Timeliness and overdue counts read this, not the clocks: one row per due date, clock and
--- team, kept by triggers whoever writes the clocks. "open" is neither met nor stopped.
+-- team, kept by the store as it writes clocks (save_clock). "open" is neither met nor stopped.
 CREATE TABLE clock_counts (
   due_date    TEXT NOT NULL,
   clock       TEXT NOT NULL,
@@ -107,26 +108,6 @@ CREATE TABLE clock_counts (
   open        INTEGER NOT NULL,
   PRIMARY KEY (due_date, clock, team)
 ) STRICT, WITHOUT ROWID;
-CREATE TRIGGER clocks_counted_on_insert AFTER INSERT ON clocks BEGIN
-  INSERT INTO clock_counts (due_date, clock, team, met_on_time, met_late, open)
-  VALUES (NEW.due_date, NEW.clock, NEW.team,
-          NEW.met_at IS NOT NULL AND NEW.met_at <= NEW.due_at,
-          NEW.met_at IS NOT NULL AND NEW.met_at > NEW.due_at,
-          NEW.met_at IS NULL AND NEW.stopped = 0)
-  ON CONFLICT (due_date, clock, team) DO UPDATE SET
-    met_on_time = met_on_time + excluded.met_on_time,
-    met_late = met_late + excluded.met_late,
-    open = open + excluded.open;
-END;
-CREATE TRIGGER clocks_counted_on_update AFTER UPDATE OF met_at, stopped ON clocks BEGIN
-  UPDATE clock_counts SET
-    met_on_time = met_on_time - (OLD.met_at IS NOT NULL AND OLD.met_at <= OLD.due_at)
-                              + (NEW.met_at IS NOT NULL AND NEW.met_at <= NEW.due_at),
-    met_late = met_late - (OLD.met_at IS NOT NULL AND OLD.met_at > OLD.due_at)
-                        + (NEW.met_at IS NOT NULL AND NEW.met_at > NEW.due_at),
-    open = open - (OLD.met_at IS NULL AND OLD.stopped = 0) + (NEW.met_at IS NULL AND NEW.stopped = 0)
-  WHERE due_date = NEW.due_date AND clock = NEW.clock AND team = NEW.team;
-END;
 
 CREATE TABLE settings (
   key   TEXT PRIMARY KEY,

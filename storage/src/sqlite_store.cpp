@@ -413,16 +413,20 @@ class SqliteStore final : public CaseStore {
     });
   }
 
-  Status save_clock(const ClockRecord& c) override {
+  Status save_clock(const ClockRecord& c, const ClockRecord* before) override {
     return guarded([&] {
       std::optional<std::string> met = c.met_at ? std::optional<std::string>(format_instant(*c.met_at)) : std::nullopt;
       std::string started = format_instant(c.started_at), due = format_instant(c.due_at);
-      auto q = save_clock_->start();
-      q.bind(1, c.case_id).bind(2, c.clock).bind(3, c.cycle).bind(4, started).bind(5, due).bind(6, c.due_date)
-          .bind(7, c.calendar_version).bind(9, std::int64_t{c.stopped}).bind(10, c.team);
-      if (met) q.bind(8, *met);
-      else q.bind_null(8);
-      q.run();
+      {
+        auto q = (before ? update_clock_ : insert_clock_)->start();
+        q.bind(1, c.case_id).bind(2, c.clock).bind(3, c.cycle).bind(4, started).bind(5, due).bind(6, c.due_date)
+            .bind(7, c.calendar_version).bind(9, std::int64_t{c.stopped}).bind(10, c.team).bind(11, c.anchor);
+        if (met) q.bind(8, *met);
+        else q.bind_null(8);
+        q.run();
+      }
+      if (before) count_clock(*before, -1);
+      count_clock(c, +1);
       return Status::ok();
     });
   }
@@ -504,9 +508,9 @@ class SqliteStore final : public CaseStore {
       while (q.step()) {
         OverdueClock row;
         row.clock = read_clock(q, 0);
-        row.subject = q.text(10);
-        row.workflow = q.text(11);
-        row.state = q.text(12);
+        row.subject = q.text(11);
+        row.workflow = q.text(12);
+        row.state = q.text(13);
         row.days_overdue = std::chrono::duration<double, std::ratio<86400>>(as_of - row.clock.due_at).count();
         report.clocks.push_back(std::move(row));
       }
@@ -622,6 +626,17 @@ class SqliteStore final : public CaseStore {
     });
   }
 
+  Result<std::vector<ActionsRow>> actions(Instant as_of, bool by_theme) override {
+    return guarded([&]() -> Result<std::vector<ActionsRow>> {
+      std::vector<ActionsRow> rows;
+      std::string cutoff = format_instant(as_of);
+      auto q = (by_theme ? actions_by_theme_ : actions_)->start();
+      q.bind(1, cutoff);
+      while (q.step()) rows.push_back({q.text(0), q.integer(1), q.integer(2), q.integer(3), q.integer(4)});
+      return rows;
+    });
+  }
+
   Status export_table(std::string_view table, const std::function<void(const ExportTable&)>& chunk) override {
     Statement* statement = table == "cases" ? export_cases_.get()
                            : table == "tasks" ? export_tasks_.get()
@@ -649,6 +664,15 @@ class SqliteStore final : public CaseStore {
   }
 
  private:
+  // Adds (or with -1 takes away) a clock's share of its day in clock_counts.
+  void count_clock(const ClockRecord& c, std::int64_t sign) {
+    std::int64_t on_time = 0, late = 0, open = 0;
+    if (c.met_at) (*c.met_at <= c.due_at ? on_time : late) = sign;
+    else if (!c.stopped) open = sign;
+    if (on_time == 0 && late == 0 && open == 0) return;
+    count_clock_->start().bind(1, c.due_date).bind(2, c.clock).bind(3, c.team).bind(4, on_time).bind(5, late).bind(6, open).run();
+  }
+
   static sqlite3_stmt* statement_handle(Statement& statement) { return statement.handle(); }
 
   static ClockRecord read_clock(const Statement::Use& q, int at) {
@@ -663,6 +687,7 @@ class SqliteStore final : public CaseStore {
     if (!q.is_null(at + 7)) c.met_at = parse_stored_time(q.text_view(at + 7));
     c.stopped = q.integer(at + 8) != 0;
     c.team = q.text(at + 9);
+    c.anchor = q.text(at + 10);
     return c;
   }
 
@@ -700,12 +725,20 @@ class SqliteStore final : public CaseStore {
     insert_stage_ = make("INSERT INTO case_stages (case_id, stage, state, entered_at) VALUES (?1, ?2, ?3, ?4)");
     stages_of_ = make("SELECT stage, state, entered_at FROM case_stages WHERE case_id = ?1 ORDER BY stage");
     const std::string clock_columns =
-        "k.case_id, k.clock, k.cycle, k.started_at, k.due_at, k.due_date, k.calendar_version, k.met_at, k.stopped, k.team";
-    clocks_of_ = make(("SELECT " + clock_columns + " FROM clocks k WHERE k.case_id = ?1 ORDER BY k.started_at, k.clock, k.cycle").c_str());
-    save_clock_ = make(
-        "INSERT INTO clocks (case_id, clock, cycle, started_at, due_at, due_date, calendar_version, met_at, stopped, team) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-        "ON CONFLICT (case_id, clock, cycle) DO UPDATE SET met_at = excluded.met_at, stopped = excluded.stopped");
+        "k.case_id, k.clock, k.cycle, k.started_at, k.due_at, k.due_date, k.calendar_version, k.met_at, k.stopped, k.team, "
+        "k.anchor";
+    // In key order (clock, cycle): sorting here would cost a temporary b-tree on every command.
+    clocks_of_ = make(("SELECT " + clock_columns + " FROM clocks k WHERE k.case_id = ?1").c_str());
+    insert_clock_ = make(
+        "INSERT INTO clocks (case_id, clock, cycle, started_at, due_at, due_date, calendar_version, met_at, stopped, team, anchor) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+    update_clock_ = make(
+        "UPDATE clocks SET started_at = ?4, due_at = ?5, due_date = ?6, calendar_version = ?7, met_at = ?8, stopped = ?9, "
+        "team = ?10, anchor = ?11 WHERE case_id = ?1 AND clock = ?2 AND cycle = ?3");
+    count_clock_ = make(
+        "INSERT INTO clock_counts (due_date, clock, team, met_on_time, met_late, open) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+        "ON CONFLICT (due_date, clock, team) DO UPDATE SET met_on_time = met_on_time + excluded.met_on_time, "
+        "met_late = met_late + excluded.met_late, open = open + excluded.open");
     settings_ = make("SELECT key, value FROM settings");
     set_setting_ = make("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
     calendar_changes_ = make("SELECT id, kind, date, value FROM calendar_changes ORDER BY id");
@@ -745,6 +778,13 @@ class SqliteStore final : public CaseStore {
         "LEFT JOIN clocks k ON k.case_id = t.case_id AND k.clock = 'strategy_discussion' AND k.cycle = 1 "
         "WHERE t.kind = 'strategy_meeting' AND t.occurred_at BETWEEN ?1 AND ?2 AND (?3 = '' OR c.team = ?3) "
         "ORDER BY t.occurred_at, t.id");
+    const std::string action_counts =
+        "sum(k.met_at IS NOT NULL AND k.met_at <= k.due_at), sum(k.met_at IS NOT NULL AND k.met_at > k.due_at), "
+        "sum(k.met_at IS NULL AND k.stopped = 0 AND k.due_at < ?1), sum(k.met_at IS NULL AND k.stopped = 0 AND k.due_at >= ?1) "
+        "FROM clocks k JOIN cases c ON c.id = k.case_id WHERE c.workflow = 'improvement_action' AND k.clock = 'target'";
+    actions_ = make(("SELECT '', " + action_counts).c_str());
+    actions_by_theme_ = make(("SELECT coalesce(json_extract(c.attributes, '$.theme'), ''), " + action_counts +
+                              " GROUP BY 1 ORDER BY 1").c_str());
     export_cases_ = make(
         "SELECT id, workflow, workflow_version, subject, team, state, stage, version, attributes, received_at, "
         "opened_at, state_entered_at FROM cases ORDER BY id");
@@ -752,8 +792,8 @@ class SqliteStore final : public CaseStore {
         "SELECT id, case_id, kind, payload, actor, role, state, stage, occurred_at, recorded_at FROM tasks ORDER BY id");
     export_audit_ = make((audit_select + "ORDER BY seq").c_str());
     export_clocks_ = make(
-        "SELECT case_id, clock, cycle, started_at, due_at, due_date, calendar_version, met_at, stopped, team FROM clocks "
-        "ORDER BY case_id, started_at, clock, cycle");
+        "SELECT case_id, clock, cycle, started_at, due_at, due_date, calendar_version, met_at, stopped, team, anchor "
+        "FROM clocks ORDER BY case_id, started_at, clock, cycle");
     begin_ = make("BEGIN IMMEDIATE");
     commit_ = make("COMMIT");
     savepoint_ = make("SAVEPOINT command");
@@ -783,9 +823,9 @@ class SqliteStore final : public CaseStore {
   std::unique_ptr<Statement> find_user_, list_users_, has_users_, insert_user_, set_user_active_, find_case_,
       insert_case_, move_case_, tasks_of_, insert_task_, audit_tip_, insert_audit_, audit_of_case_, audit_all_,
       begin_, commit_, savepoint_, release_, data_version_, audit_hash_at_, insert_stage_, stages_of_, clocks_of_,
-      save_clock_, settings_, set_setting_, calendar_changes_, add_calendar_change_, overdue_count_, overdue_,
+      insert_clock_, update_clock_, count_clock_, settings_, set_setting_, calendar_changes_, add_calendar_change_, overdue_count_, overdue_,
       overdue_team_, timeliness_, timeliness_by_team_, due_today_, due_today_by_team_, refusals_, overrides_, voice_,
-      strategy_meetings_, export_cases_, export_tasks_, export_audit_, export_clocks_;
+      strategy_meetings_, actions_, actions_by_theme_, export_cases_, export_tasks_, export_audit_, export_clocks_;
   std::optional<std::map<std::string, std::string, std::less<>>> settings_cache_;
   std::optional<CalendarData> calendar_cache_;
   bool in_batch_ = false;

@@ -31,7 +31,9 @@ class ForwardingStore : public CaseStore {
   Result<std::int64_t> insert_task(const TaskRecord& task) override { return inner_->insert_task(task); }
   Result<std::vector<StageRecord>> stages_of(CaseId id) override { return inner_->stages_of(id); }
   Result<std::vector<ClockRecord>> clocks_of(CaseId id) override { return inner_->clocks_of(id); }
-  Status save_clock(const ClockRecord& clock) override { return inner_->save_clock(clock); }
+  Status save_clock(const ClockRecord& clock, const ClockRecord* before) override {
+    return inner_->save_clock(clock, before);
+  }
   Result<std::map<std::string, std::string, std::less<>>> settings() override { return inner_->settings(); }
   Status set_setting(std::string_view key, std::string_view value) override { return inner_->set_setting(key, value); }
   Result<CalendarData> calendar() override { return inner_->calendar(); }
@@ -53,6 +55,7 @@ class ForwardingStore : public CaseStore {
   Result<std::vector<StrategyMeetingRow>> strategy_meetings(Instant from, Instant to, std::string_view team) override {
     return inner_->strategy_meetings(from, to, team);
   }
+  Result<std::vector<ActionsRow>> actions(Instant as_of, bool by_theme) override { return inner_->actions(as_of, by_theme); }
   Status export_table(std::string_view table, const std::function<void(const ExportTable&)>& chunk) override {
     return inner_->export_table(table, chunk);
   }

@@ -1,6 +1,7 @@
 #pragma once
 // The casegate command: thin glue between arguments and the public API.
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <functional>
 #include <iosfwd>
@@ -54,5 +55,11 @@ Result<Instant> parse_bound(const std::string& text, const char* field, bool end
 void write_csv_row(std::ostream& out, const std::vector<std::string>& fields);
 
 void add_time_and_oversight_commands(CLI::App& app, Session& session);
+
+// Workflow views: Graphviz, Mermaid, JSON; and the linter (exit 0 clean, 3 with findings).
+void print_dot(std::ostream& out, const Workflow& workflow);
+void print_mermaid(std::ostream& out, const Workflow& workflow);
+nlohmann::json workflow_json(const Workflow& workflow);
+int check_workflows(const std::vector<const Workflow*>& workflows, bool as_json);
 
 }  // namespace casegate::cli

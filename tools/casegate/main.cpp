@@ -339,24 +339,32 @@ int main(int argc, char** argv) {
     }
     if (g.json) std::cout << list.dump() << "\n";
   });
-  std::string workflow_name;
+  std::string workflow_name, workflow_format = "table";
   int workflow_version = 0;
-  auto* workflow_show = workflow->add_subcommand("show", "states, events and gates as a table");
+  auto* workflow_show = workflow->add_subcommand("show", "states, events, gates and clocks, from the compiled machine");
   workflow_show->add_option("NAME", workflow_name, "workflow name")->required();
   workflow_show->add_option("--version", workflow_version, "version (default: newest)");
+  workflow_show->add_option("--format", workflow_format, "table (default), dot (Graphviz), mermaid or json (also --json)")
+      ->check(CLI::IsMember({"table", "dot", "mermaid", "json"}));
   workflow_show->callback([&] {
     auto registry = seed_workflows();
     const Workflow* w = workflow_version > 0 ? registry.find(workflow_name, workflow_version)
                                              : registry.latest(workflow_name);
     if (w == nullptr) return void(code = cli::report(Status::not_found("no workflow '" + workflow_name + "'")));
-    if (!g.json) return cli::print_workflow(std::cout, *w);
-    json states = json::array();
-    for (const auto& s : w->states()) states.push_back(json{{"name", s.name}, {"initial", s.initial}, {"final", s.final}});
-    json clocks = json::array();
-    for (const auto& c : w->clock_definitions())
-      clocks.push_back(json{{"clock", c.name}, {"anchor", c.anchor}, {"due", c.due}, {"met_by", c.met_by}});
-    std::cout << json{{"name", w->name()}, {"version", w->version()}, {"states", states},
-                      {"transitions", w->transitions()}, {"clocks", clocks}}.dump() << "\n";
+    if (g.json || workflow_format == "json") return void(std::cout << cli::workflow_json(*w).dump() << "\n");
+    if (workflow_format == "dot") return cli::print_dot(std::cout, *w);
+    if (workflow_format == "mermaid") return cli::print_mermaid(std::cout, *w);
+    cli::print_workflow(std::cout, *w);
+  });
+  auto* workflow_check = workflow->add_subcommand("check", "lint registered workflows; exit 0 when clean, 3 with findings");
+  workflow_check->add_option("NAME", workflow_name, "only this workflow (every version)");
+  workflow_check->callback([&] {
+    auto registry = seed_workflows();
+    std::vector<const Workflow*> selected;
+    for (const Workflow* w : registry.all())
+      if (workflow_name.empty() || w->name() == workflow_name) selected.push_back(w);
+    if (selected.empty()) return void(code = cli::report(Status::not_found("no workflow '" + workflow_name + "'")));
+    code = cli::check_workflows(selected, g.json);
   });
 
   // demo

@@ -321,6 +321,37 @@ void add_time_and_oversight_commands(CLI::App& app, Session& s) {
     }
   });
 
+  static std::string actions_by, actions_as_of;
+  static bool actions_csv = false;
+  auto* actions = oversight->add_subcommand("actions", "improvement actions: completed within their agreed timescale, late, open");
+  actions->add_option("--by", actions_by, "theme: one row per theme")->check(CLI::IsMember({"theme"}));
+  actions->add_option("--as-of", actions_as_of, "judge open actions as of this time (default now)");
+  actions->add_flag("--csv", actions_csv, "CSV on stdout");
+  actions->callback([&s] {
+    std::optional<Instant> as_of;
+    if (!actions_as_of.empty()) {
+      auto parsed = parse_bound(actions_as_of, "--as-of", true);
+      if (!parsed) return void(s.code = report(parsed.status()));
+      as_of = *parsed;
+    }
+    if (!s.ready(true)) return;
+    auto rows = s.engine->actions(s.globals.as, as_of, actions_by == "theme");
+    if (!rows) return s.finish(rows.status());
+    if (s.globals.json) return void(std::cout << json(*rows).dump() << "\n");
+    if (actions_csv) write_csv_row(std::cout, {"theme", "completed_on_time", "completed_late", "open_overdue", "open_on_track"});
+    for (const auto& r : *rows) {
+      std::int64_t all = r.completed_on_time + r.completed_late + r.open_overdue + r.open_on_track;
+      if (actions_csv) {
+        write_csv_row(std::cout, {r.theme, std::to_string(r.completed_on_time), std::to_string(r.completed_late),
+                                  std::to_string(r.open_overdue), std::to_string(r.open_on_track)});
+        continue;
+      }
+      std::cout << (r.theme.empty() ? "all themes" : r.theme) << ": " << r.completed_on_time << " of " << all
+                << " completed within the agreed timescale, " << r.completed_late << " completed late, " << r.open_overdue
+                << " open and overdue, " << r.open_on_track << " open and on track\n";
+    }
+  });
+
   // ---- export and report ----------------------------------------------------------------------
   static std::string table, format = "csv", out_file;
   auto* export_command = app.add_subcommand("export", "every row of a table, for other tools (audited)");

@@ -86,18 +86,18 @@ struct child_protection_v1 : machine<child_protection_v1> {
     out.push_back({"referral_decision", 1, received,
                    c.working_days_after(received, c.settings.get("referral_decision.working_days")), met(decision)});
 
-    const TaskRecord* harm = c.first("referral_decision", 0, [](const TaskRecord& t) {
-      return payload_text(t, "decision") == "significant_harm";
+    const TaskRecord* harm = c.first("referral_decision", 0, [&c](const TaskRecord& t) {
+      return c.text_field(t, "decision") == "significant_harm";
     });
     if (harm) {
-      bool immediate = payload_text(*harm, "urgency") == "immediate";
+      bool immediate = c.text_field(*harm, "urgency") == "immediate";
       auto hours = c.settings.get(immediate ? "strategy_discussion.immediate_hours" : "strategy_discussion.hours");
       out.push_back({"strategy_discussion", 1, harm->occurred_at, harm->occurred_at + std::chrono::hours(hours),
                      met(c.first("strategy_meeting", harm->id))});
     }
 
-    const TaskRecord* needs_assessment = c.first("referral_decision", 0, [](const TaskRecord& t) {
-      auto d = payload_text(t, "decision");
+    const TaskRecord* needs_assessment = c.first("referral_decision", 0, [&c](const TaskRecord& t) {
+      auto d = c.text_field(t, "decision");
       return d == "significant_harm" || d == "child_in_need";
     });
     if (needs_assessment)
@@ -115,8 +115,8 @@ struct child_protection_v1 : machine<child_protection_v1> {
                        met(c.first("conference_decision", 0, [](const TaskRecord& t) { return t.state == "initial_conference"; }))});
     }
 
-    const TaskRecord* plan = c.first("conference_decision", 0, [](const TaskRecord& t) {
-      return t.state == "initial_conference" && payload_text(t, "outcome") == "plan";
+    const TaskRecord* plan = c.first("conference_decision", 0, [&c](const TaskRecord& t) {
+      return t.state == "initial_conference" && c.text_field(t, "outcome") == "plan";
     });
     if (plan) {
       out.push_back({"core_group", 1, plan->occurred_at,
@@ -131,7 +131,7 @@ struct child_protection_v1 : machine<child_protection_v1> {
         });
         out.push_back({"review_conference", cycle, anchor->occurred_at, c.months_after(anchor->occurred_at, months),
                        met(review)});
-        anchor = review && payload_text(*review, "outcome") == "continue" ? review : nullptr;
+        anchor = review && c.text_field(*review, "outcome") == "continue" ? review : nullptr;
         months = c.settings.get("review_conference.later_months");
       }
     }

@@ -82,6 +82,33 @@ struct flag_is {
   }
 };
 
+// A string field is one of several values: field_in<"method", "observation", "parent_report">.
+template <fixed_string Field, fixed_string... Values>
+struct field_in {
+  static std::string text() {
+    std::string list;
+    ((list += (list.empty() ? "" : "|") + std::string(Values.view())), ...);
+    return std::string(Field.view()) + " in " + list;
+  }
+  static bool holds(const nlohmann::json& payload) {
+    auto it = payload.find(Field.view());
+    if (it == payload.end() || !it->is_string()) return false;
+    const auto& value = it->template get_ref<const std::string&>();
+    return ((value == Values.view()) || ...);
+  }
+};
+
+// Every condition holds.
+template <class... Conditions>
+struct all_of {
+  static std::string text() {
+    std::string list;
+    ((list += (list.empty() ? "" : ", ") + Conditions::text()), ...);
+    return list;
+  }
+  static bool holds(const nlohmann::json& payload) { return (Conditions::holds(payload) && ...); }
+};
+
 // A strategy meeting's participants include every one of these agencies (any mode).
 template <fixed_string... Agencies>
 struct participants_include {
@@ -192,14 +219,6 @@ struct machine : boost::msm::front::state_machine_def<Derived> {
   }
 };
 
-// A text field of a task's payload, or "" (clocks read decisions: outcome, urgency).
-inline std::string payload_text(const TaskRecord& task, std::string_view field) {
-  auto payload = nlohmann::json::parse(task.payload_json, nullptr, false);
-  if (!payload.is_object()) return {};
-  auto it = payload.find(field);
-  return it != payload.end() && it->is_string() ? it->template get<std::string>() : std::string();
-}
-
 // ---- the adapter ----------------------------------------------------------------------------
 
 namespace detail {
@@ -244,8 +263,10 @@ class MsmWorkflow final : public Workflow {
   static constexpr int regions = Backend::nr_regions::value;
   static_assert(regions == 1, "casegate workflows have a single region (no orthogonal regions)");
 
-  MsmWorkflow(std::string name, int version)
-      : name_(std::move(name)), version_(version), clock_definitions_(Front::clock_definitions()) {
+  MsmWorkflow(std::string name, int version) : name_(std::move(name)), version_(version) {
+    // Clocks and required attributes are optional in a front-end.
+    if constexpr (requires { Front::clock_definitions(); }) clock_definitions_ = Front::clock_definitions();
+    if constexpr (requires { Front::required_attributes(); }) required_attributes_ = Front::required_attributes();
     using StateSet = typename boost::msm::back::generate_state_set<Stt>::type;
     boost::mpl::for_each<StateSet, detail::type_tag<boost::mpl::placeholders::_1>>([this](auto tag) {
       using S = typename decltype(tag)::held;
@@ -273,7 +294,11 @@ class MsmWorkflow final : public Workflow {
   const std::vector<StateInfo>& states() const override { return states_; }
   const std::vector<TransitionInfo>& transitions() const override { return transitions_; }
   const std::vector<ClockDefinition>& clock_definitions() const override { return clock_definitions_; }
-  std::vector<ClockInstance> clocks(const ClockContext& context) const override { return Front::clocks(context); }
+  std::vector<ClockInstance> clocks(const ClockContext& context) const override {
+    if constexpr (requires { Front::clocks(context); }) return Front::clocks(context);
+    else return {};
+  }
+  const std::vector<AttributeRule>& required_attributes() const override { return required_attributes_; }
 
   Result<Decision> decide(std::string_view state, std::string_view event, std::span<const TaskFact> ledger,
                           bool override_gate) const override {
@@ -349,6 +374,7 @@ class MsmWorkflow final : public Workflow {
   std::vector<StateInfo> states_;
   std::vector<TransitionInfo> transitions_;
   std::vector<ClockDefinition> clock_definitions_;
+  std::vector<AttributeRule> required_attributes_;
   std::map<std::string, int, std::less<>> id_by_name_;
   std::map<int, std::string> name_by_id_;
   std::map<std::string, boost::msm::back::HandledEnum (*)(Backend&), std::less<>> dispatch_;

@@ -8,7 +8,10 @@
 
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <set>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,12 +78,18 @@ class Calendar {
   std::vector<Holiday> closures(int year) const;
 
  private:
-  const std::vector<Holiday>& holidays_of(int year) const;
+  const std::vector<Holiday>& holidays_of(int year) const;  // REQUIRES: mutex_ held
+  bool is_working_day_locked(Date date) const;              // REQUIRES: mutex_ held
 
   Jurisdiction jurisdiction_;
   std::map<int, CalendarChange> changes_by_day_;  // key: days since epoch
   std::int64_t version_;
+  // Clocks ask the same questions on every command: holidays per year, and the Nth working day
+  // after a date, are remembered. A Calendar is shared between threads, hence the mutex.
+  mutable std::mutex mutex_;
   mutable std::map<int, std::vector<Holiday>> holiday_cache_;
+  mutable std::map<int, std::set<int>> holiday_days_;  // year -> days since epoch
+  mutable std::unordered_map<std::int64_t, int> working_days_cache_;  // (day, n) -> day
 };
 
 }  // namespace casegate

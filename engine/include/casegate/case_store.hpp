@@ -57,9 +57,10 @@ class CaseStore {
   virtual Result<std::vector<StageRecord>> stages_of(CaseId id) = 0;
 
   virtual Result<std::vector<ClockRecord>> clocks_of(CaseId id) = 0;
-  // Inserts the clock; for one already stored, updates only met_at and stopped (a deadline,
-  // once set, keeps its due time and calendar version).
-  virtual Status save_clock(const ClockRecord& clock) = 0;
+  // Inserts the clock (`before` null), or updates the stored one, which was `before` (met_at,
+  // stopped, and the due time when the engine moves it to a new anchor). Keeps the per-day
+  // counts that timeliness and overdue reports read in step.
+  virtual Status save_clock(const ClockRecord& clock, const ClockRecord* before) = 0;
 
   // Deployment settings and the calendar (jurisdiction, local changes, version).
   virtual Result<std::map<std::string, std::string, std::less<>>> settings() = 0;
@@ -80,6 +81,7 @@ class CaseStore {
   virtual Result<std::vector<AuditEntry>> audit_with_outcome(std::string_view outcome, Instant from, Instant to) = 0;
   virtual Result<std::vector<VoiceRow>> voice(Instant from, Instant to, std::string_view team) = 0;
   virtual Result<std::vector<StrategyMeetingRow>> strategy_meetings(Instant from, Instant to, std::string_view team) = 0;
+  virtual Result<std::vector<ActionsRow>> actions(Instant as_of, bool by_theme) = 0;
   // table: "cases", "tasks", "audit" or "clocks"; invalid_input otherwise.
   virtual Status export_table(std::string_view table, const std::function<void(const ExportTable&)>& chunk) = 0;
 

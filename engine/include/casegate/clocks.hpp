@@ -59,8 +59,14 @@ struct ClockContext {
   // The first task of `kind` after task `after_id` (0: any) satisfying `matches`, or null.
   const TaskRecord* first(std::string_view kind, std::int64_t after_id = 0,
                           const std::function<bool(const TaskRecord&)>& matches = {}) const;
-  // The stage entered `state` first / last, or null.
+  // The stage that first entered `state`, or null.
   const StageRecord* first_stage(std::string_view state) const;
+  // A date attribute given when the case was opened (validated then), or nullopt.
+  std::optional<Date> date_attribute(std::string_view name) const;
+  // A top-level text field of a task's payload, or "" (each payload is parsed once).
+  std::string text_field(const TaskRecord& task, std::string_view field) const;
+
+  mutable std::map<std::int64_t, std::map<std::string, std::string, std::less<>>> parsed_payloads = {};
 };
 
 // One clock of one case (cycle counts repeats, e.g. review conferences).
@@ -70,6 +76,9 @@ struct ClockInstance {
   Instant started_at;
   Instant due_at;
   std::optional<Instant> met_at;
+  // For a clock due at "the earlier of" several anchors: which one set due_at. When a later
+  // anchor happens (a birth) and names another, the stored deadline moves to the new one.
+  std::string anchor = {};
 };
 
 enum class ClockState { running, met, overdue, stopped };
@@ -87,6 +96,7 @@ struct ClockRecord {
   std::optional<Instant> met_at;
   bool stopped = false;  // the case was finished before the clock was met
   std::string team;
+  std::string anchor;  // see ClockInstance::anchor
 
   // Met (on time or late), stopped, or else running or overdue as of `as_of`.
   ClockState state(Instant as_of) const;

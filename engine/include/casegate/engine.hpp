@@ -152,6 +152,9 @@ class Engine {
   Result<std::vector<VoiceRow>> voice(std::string_view as, Instant from, Instant to, std::string_view team);
   Result<std::vector<StrategyMeetingRow>> strategy_meetings(std::string_view as, Instant from, Instant to,
                                                             std::string_view team);
+  // Improvement actions completed within their agreed timescale, late, open and overdue, open
+  // and on track; overall or per theme.
+  Result<std::vector<ActionsRow>> actions(std::string_view as, std::optional<Instant> as_of, bool by_theme);
   // table: cases, tasks, audit or clocks; rows arrive in chunks.
   Status export_table(std::string_view as, std::string_view table, const std::function<void(const ExportTable&)>& chunk);
 
@@ -172,7 +175,8 @@ class Engine {
   Result<User> acting_user(std::string_view as);
   // Recomputes the case's clocks inside the running command: new clocks are stored with their
   // due time, met ones get met_at, and a finished case's unmet clocks stop.
-  Status update_clocks(const Workflow& workflow, CaseId id);
+  // `tasks`: the case's tasks when the caller has them, else null (they are read).
+  Status update_clocks(const Workflow& workflow, const CaseRecord& record, const std::vector<TaskRecord>* tasks);
   Result<std::shared_ptr<const Calendar>> current_calendar();
   Result<Settings> current_settings();
 

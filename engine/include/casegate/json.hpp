@@ -43,6 +43,8 @@ void to_json(nlohmann::json& out, const TimelinessReport& report);
 void to_json(nlohmann::json& out, const VoiceRow& row);
 // {"task_id", "case", "team", "occurred_at", "due_at", "allowed_hours", "timeliness", "participants": [{"agency", "mode"}]}
 void to_json(nlohmann::json& out, const StrategyMeetingRow& row);
+// {"theme", "completed_on_time", "completed_late", "open_overdue", "open_on_track"}
+void to_json(nlohmann::json& out, const ActionsRow& row);
 // {"key", "value", "default", "meaning"}
 void to_json(nlohmann::json& out, const SettingView& setting);
 

@@ -67,6 +67,12 @@ struct StrategyMeetingRow {
   std::vector<std::pair<std::string, std::string>> participants;  // agency, mode
 };
 
+// Improvement actions (workflow improvement_action) against their agreed timescale.
+struct ActionsRow {
+  std::string theme;  // empty when not grouped by theme
+  std::int64_t completed_on_time = 0, completed_late = 0, open_overdue = 0, open_on_track = 0;
+};
+
 // Rows of one of the exported tables: cases, tasks, audit, clocks.
 struct ExportTable {
   std::vector<std::string> columns;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "casegate/roles.hpp"
 #include "casegate/status.hpp"
@@ -42,6 +43,13 @@ constexpr const TaskKindInfo* find_task_kind(std::string_view name) {
 
 // Payloads over this many bytes are refused before parsing.
 inline constexpr std::size_t max_payload_bytes = 64 * 1024;
+
+// What the payload rules say of one field of a kind, for linting gate conditions.
+struct FieldInfo {
+  enum class Type { text, boolean, choice, choice_list, participants, date } type;
+  std::vector<std::string_view> choices;  // choice and choice_list; participants: the agencies
+};
+std::optional<FieldInfo> describe_field(std::string_view kind, std::string_view field);
 
 // Checks `payload_json` against the rules of `kind` and returns the payload as stored:
 // compact JSON with sorted keys and defaults filled in (referral_decision.urgency).

@@ -43,6 +43,12 @@ struct ClockDefinition {
   std::string met_by;
 };
 
+// An attribute a case of this workflow must be opened with.
+struct AttributeRule {
+  std::string name;
+  bool is_date = false;  // YYYY-MM-DD
+};
+
 struct StateInfo {
   std::string name;
   bool initial = false;
@@ -100,6 +106,8 @@ class Workflow {
   // reported in `missing`. Errors only when `state` is not a state of this workflow.
   virtual Result<Decision> decide(std::string_view state, std::string_view event,
                                   std::span<const TaskFact> ledger, bool override_gate) const = 0;
+
+  virtual const std::vector<AttributeRule>& required_attributes() const = 0;
 
   // The workflow's clocks, described for people (name, anchor, due, met by).
   virtual const std::vector<ClockDefinition>& clock_definitions() const = 0;

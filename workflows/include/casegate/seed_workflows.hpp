@@ -5,7 +5,7 @@
 
 namespace casegate {
 
-// A registry holding every seed workflow: child_protection v1.
+// A registry holding every seed workflow: child_protection, pre_birth, improvement_action.
 WorkflowRegistry seed_workflows();
 
 }  // namespace casegate
