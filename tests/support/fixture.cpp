@@ -30,6 +30,14 @@ std::string payload_for(const Requirement& r) {
       {"conference_decision|outcome=no_plan", R"({"outcome":"no_plan"})"},
       {"conference_decision|outcome=continue", R"({"outcome":"continue","category":"emotional_abuse"})"},
       {"conference_decision|outcome=end", R"({"outcome":"end"})"},
+      {"assessment|type=pre_birth", R"({"type":"pre_birth","outcome":"risk to the unborn child"})"},
+      {"voice_of_child|method in observation|parent_report, child_seen=false",
+       R"({"child_seen":false,"method":"parent_report","reason_not_seen":"unborn"})"},
+      {"birth|", R"({"date":"2026-03-01"})"},
+      {"evidence|", R"({"description":"training records for every team"})"},
+      {"audit_check|effective=true", R"({"effective":true,"note":"sampled 20 cases"})"},
+      {"audit_check|effective=false", R"({"effective":false,"note":"no change seen"})"},
+      {"sign_off|", R"({"note":"agreed by the board"})"},
   };
   auto it = by_requirement.find(r.task + "|" + r.condition);
   if (it == by_requirement.end()) FAIL("no test payload for " << r.task << " with " << r.condition);
@@ -57,8 +65,15 @@ EngineFixture::EngineFixture(std::unique_ptr<CaseStore> store)
     REQUIRE(engine->add_user(admin, user).to_string() == "ok");
 }
 
+std::map<std::string, std::string> attributes_for(const std::string& workflow) {
+  if (workflow == "pre_birth") return {{"expected_delivery_date", "2026-09-01"}};
+  if (workflow == "improvement_action")
+    return {{"title", "Every child seen alone"}, {"theme", "voice_of_the_child"}, {"owner", "tm.khan"}, {"target_date", "2026-06-30"}};
+  return {};
+}
+
 CaseId EngineFixture::open_case(const std::string& workflow) {
-  auto opened = engine->open_case(social_worker, OpenCaseRequest{workflow, "CHILD-1", "", std::nullopt, {}});
+  auto opened = engine->open_case(social_worker, OpenCaseRequest{workflow, "CHILD-1", "", std::nullopt, attributes_for(workflow)});
   REQUIRE(opened.status().to_string() == "ok");
   return opened->id;
 }

@@ -1,5 +1,6 @@
 #pragma once
 // An engine on an in-memory database with a fixed clock and one user of each role.
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +21,8 @@ Instant at(const char* iso);
 
 // A payload that satisfies `requirement`, written by hand from workflows.md.
 std::string payload_for(const Requirement& requirement);
+// The attributes a case of `workflow` is opened with in tests.
+std::map<std::string, std::string> attributes_for(const std::string& workflow);
 // The user who records tasks of `kind` (the only role allowed, else the social worker).
 std::string recorder_of(const std::string& kind);
 

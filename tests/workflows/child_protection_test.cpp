@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "casegate/json.hpp"
@@ -46,24 +47,65 @@ const std::vector<TransitionInfo>& specified_table() {
   return table;
 }
 
+// pre_birth and improvement_action, likewise from workflows.md.
+const std::vector<TransitionInfo>& pre_birth_table() {
+  const auto tm = Role::team_manager;
+  const auto chair = Role::conference_chair;
+  static const std::vector<TransitionInfo> table{
+      {"pre_birth_referral", "start_assessment", "pre_birth_assessment", {req("referral_decision")}},
+      {"pre_birth_assessment", "convene_conference", "pre_birth_conference",
+       {req("assessment", "type=pre_birth"), req("strategy_meeting"),
+        req("voice_of_child", "method in observation|parent_report, child_seen=false")}},
+      {"pre_birth_conference", "start_plan", "pre_birth_plan", {req("conference_decision", "outcome=plan", chair)}},
+      {"pre_birth_conference", "no_plan", "child_in_need", {req("conference_decision", "outcome=no_plan", chair)}},
+      {"pre_birth_plan", "born", "post_birth_review", {req("birth")}},
+      {"post_birth_review", "continue_plan", "closed",
+       {req("conference_decision", "outcome=continue", chair), req("management_oversight", "", tm)}},
+      {"post_birth_review", "end_plan", "child_in_need", {req("conference_decision", "outcome=end", chair)}},
+      {"child_in_need", "close_case", "closed", {req("management_oversight", "", tm)}},
+  };
+  return table;
+}
+
+const std::vector<TransitionInfo>& improvement_action_table() {
+  static const std::vector<TransitionInfo> table{
+      {"planned", "start", "in_progress", {}},
+      {"in_progress", "complete", "completed", {req("evidence")}},
+      {"completed", "assure", "assured", {req("audit_check", "effective=true", Role::auditor)}},
+      {"completed", "reopen", "in_progress", {req("audit_check", "effective=false", Role::auditor)}},
+      {"assured", "close", "closed", {req("sign_off", "", Role::board_chair)}},
+  };
+  return table;
+}
+
+const std::map<std::string, const std::vector<TransitionInfo>*>& specified_tables() {
+  static const std::map<std::string, const std::vector<TransitionInfo>*> tables{
+      {"child_protection", &specified_table()}, {"pre_birth", &pre_birth_table()},
+      {"improvement_action", &improvement_action_table()}};
+  return tables;
+}
+
 bool same(const TransitionInfo& a, const TransitionInfo& b) {
   return a.from == b.from && a.event == b.event && a.to == b.to && a.gate == b.gate;
 }
 
 }  // namespace
 
-TEST_CASE("child_protection's compiled table is the specified one", "[workflows]") {
+TEST_CASE("each seed workflow's compiled table is the specified one", "[workflows]") {
   auto registry = seed_workflows();
-  const Workflow* workflow = registry.find("child_protection", 1);
-  REQUIRE(workflow != nullptr);
-  const auto& compiled = workflow->transitions();
-  REQUIRE(compiled.size() == specified_table().size());
-  for (std::size_t i = 0; i < compiled.size(); ++i) {
-    INFO(specified_table()[i].from << " " << specified_table()[i].event);
-    CHECK(same(compiled[i], specified_table()[i]));
+  for (const auto& [name, table] : specified_tables()) {
+    const Workflow* workflow = registry.find(name, 1);
+    REQUIRE(workflow != nullptr);
+    const auto& compiled = workflow->transitions();
+    REQUIRE(compiled.size() == table->size());
+    for (std::size_t i = 0; i < compiled.size(); ++i) {
+      INFO(name << ": " << (*table)[i].from << " " << (*table)[i].event);
+      CHECK(same(compiled[i], (*table)[i]));
+    }
   }
   std::vector<std::string> states;
-  for (const auto& s : workflow->states()) states.push_back(s.name + (s.initial ? "*" : "") + (s.final ? "!" : ""));
+  for (const auto& s : registry.find("child_protection", 1)->states())
+    states.push_back(s.name + (s.initial ? "*" : "") + (s.final ? "!" : ""));
   std::sort(states.begin(), states.end());
   CHECK(states == std::vector<std::string>{"child_in_need", "child_protection_plan", "closed!", "initial_conference",
                                            "referral*", "review_conference", "section_47_enquiry", "strategy_discussion"});
@@ -79,30 +121,33 @@ TEST_CASE("child_protection's exported table matches its reviewed golden copy", 
   CHECK(exported == expected["transitions"]);
 }
 
-TEST_CASE("every row of child_protection is accepted when its gate holds and names each missing requirement",
+TEST_CASE("every row of every seed workflow is accepted when its gate holds and names each missing requirement",
           "[workflows][engine]") {
-  for (const auto& row : specified_table()) {
-    DYNAMIC_SECTION(row.from << " --" << row.event << "--> " << row.to) {
-      EngineFixture f;
-      for (std::size_t left_out = 0; left_out < row.gate.size(); ++left_out) {
-        INFO("without " << describe(row.gate[left_out]));
-        CaseId id = f.case_in_state(row.from);
-        for (std::size_t i = 0; i < row.gate.size(); ++i)
-          if (i != left_out) f.satisfy(id, row.gate[i]);
-        FireResult refused = f.fire(id, row.event);
-        CHECK(refused.outcome == FireOutcome::refused);
-        CHECK(refused.missing == std::vector<Requirement>{row.gate[left_out]});
-        CHECK(f.state_of(id) == row.from);
-        f.satisfy(id, row.gate[left_out]);
-        FireResult accepted = f.fire(id, row.event);
-        CHECK(accepted.outcome == FireOutcome::accepted);
-        CHECK(f.state_of(id) == row.to);
+  for (const auto& [name, table] : specified_tables())
+    for (const auto& row : *table) {
+      DYNAMIC_SECTION(name << ": " << row.from << " --" << row.event << "--> " << row.to) {
+        EngineFixture f;
+        for (std::size_t left_out = 0; left_out < row.gate.size(); ++left_out) {
+          INFO("without " << describe(row.gate[left_out]));
+          CaseId id = f.case_in_state(row.from, name);
+          for (std::size_t i = 0; i < row.gate.size(); ++i)
+            if (i != left_out) f.satisfy(id, row.gate[i]);
+          FireResult refused = f.fire(id, row.event);
+          CHECK(refused.outcome == FireOutcome::refused);
+          CHECK(refused.missing == std::vector<Requirement>{row.gate[left_out]});
+          CHECK(f.state_of(id) == row.from);
+          f.satisfy(id, row.gate[left_out]);
+          FireResult accepted = f.fire(id, row.event);
+          CHECK(accepted.outcome == FireOutcome::accepted);
+          CHECK(f.state_of(id) == row.to);
+        }
+        // With nothing recorded in this stage, the refusal names the whole gate (or none needed).
+        CaseId bare = f.case_in_state(row.from, name);
+        FireResult bare_result = f.fire(bare, row.event);
+        if (row.gate.empty()) CHECK(bare_result.outcome == FireOutcome::accepted);
+        else CHECK(bare_result.missing == row.gate);
       }
-      // With nothing recorded in this stage, the refusal names the whole gate.
-      CaseId bare = f.case_in_state(row.from);
-      CHECK(f.fire(bare, row.event).missing == row.gate);
     }
-  }
 }
 
 TEST_CASE("a final state has no way out", "[workflows]") {

@@ -32,7 +32,8 @@ struct ClockCase {
     return {};
   }
   bool has_clock(const std::string& name) {
-    for (const auto& c : f.engine->status(team_manager, id)->clocks)
+    auto status = f.engine->status(team_manager, id);
+    for (const auto& c : status->clocks)
       if (c.record.clock == name) return true;
     return false;
   }
@@ -178,4 +179,132 @@ TEST_CASE("closing a case stops its unmet clocks", "[clocks]") {
   cin.record("management_oversight", R"({"decision":"close"})", "2026-11-02T09:45:00Z");
   cin.fire("close_case");
   CHECK(cin.clock("assessment", 1, "2027-06-01T00:00:00Z").state == ClockState::stopped);
+}
+
+namespace {
+
+struct PreBirthCase {
+  EngineFixture f;
+  CaseId id = 0;
+  explicit PreBirthCase(const char* delivery) {
+    f.clock->set(at("2026-03-02T09:00:00Z"));
+    id = f.engine->open_case(social_worker, OpenCaseRequest{"pre_birth", "UNBORN-1", "", at("2026-03-02T08:00:00Z"),
+                                                            {{"expected_delivery_date", delivery}}}).value().id;
+  }
+  ClockView clock(const std::string& name) {
+    auto status = f.engine->status(team_manager, id);  // kept alive while its clocks are read
+    REQUIRE(status.is_ok());
+    for (const auto& c : status->clocks)
+      if (c.record.clock == name) return c;
+    FAIL("no clock " << name);
+    return {};
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a pre-birth conference is due 6 weeks before the expected delivery date", "[clocks][pre_birth]") {
+  PreBirthCase c("2026-09-01");
+  CHECK(format_instant(c.clock("pre_birth_conference").record.due_at) == "2026-07-21T22:59:59.999Z");
+  CHECK(c.clock("assessment").record.due_date == "2026-05-07");  // 45 working days, Easter and early May skipped
+  auto missing = c.f.engine->open_case(social_worker, OpenCaseRequest{"pre_birth", "U", "", std::nullopt, {}});
+  CHECK(missing.status().to_string() == "invalid_input: pre_birth needs the attribute expected_delivery_date (a date YYYY-MM-DD)");
+  auto bad = c.f.engine->open_case(social_worker, OpenCaseRequest{"pre_birth", "U", "", std::nullopt, {{"expected_delivery_date", "soon"}}});
+  CHECK(bad.status().code() == Code::invalid_input);
+}
+
+TEST_CASE("an unborn child's voice comes by observation or the parents' account", "[workflows][pre_birth]") {
+  EngineFixture f;
+  CaseId id = f.case_in_state("pre_birth_assessment", "pre_birth");
+  f.record(id, "assessment", R"({"type":"pre_birth","outcome":"x"})");
+  f.record(id, "strategy_meeting", R"({"participants":[{"agency":"health","mode":"phone"}]})");
+  f.record(id, "voice_of_child", R"({"child_seen":true,"method":"direct"})");
+  FireResult refused = f.fire(id, "convene_conference");
+  REQUIRE(refused.missing.size() == 1);
+  CHECK(refused.missing[0].condition == "method in observation|parent_report, child_seen=false");
+  f.record(id, "voice_of_child", R"({"child_seen":false,"method":"observation","reason_not_seen":"unborn"})");
+  CHECK(f.fire(id, "convene_conference").outcome == FireOutcome::accepted);
+}
+
+TEST_CASE("the post-birth review is due at the earlier of 3 months after the plan and 10 working days after the birth", "[clocks][pre_birth]") {
+  PreBirthCase c("2026-09-01");
+  auto& f = c.f;
+  auto record = [&](const char* kind, const char* payload, const char* occurred) {
+    REQUIRE(f.engine->record_task(recorder_of(kind), RecordTaskRequest{c.id, kind, payload, at(occurred)}).is_ok());
+  };
+  f.clock->set(at("2026-07-10T12:00:00Z"));
+  record("referral_decision", R"({"decision":"significant_harm"})", "2026-03-02T10:00:00Z");
+  f.fire(c.id, "start_assessment");
+  record("assessment", R"({"type":"pre_birth","outcome":"x"})", "2026-04-01T10:00:00Z");
+  record("strategy_meeting", R"({"participants":[{"agency":"health","mode":"phone"}]})", "2026-04-02T10:00:00Z");
+  record("voice_of_child", R"({"child_seen":false,"method":"parent_report","reason_not_seen":"unborn"})", "2026-04-03T10:00:00Z");
+  f.fire(c.id, "convene_conference");
+  record("conference_decision", R"({"outcome":"plan","category":"neglect"})", "2026-07-10T10:00:00Z");
+  f.fire(c.id, "start_plan");
+  CHECK(c.clock("pre_birth_conference").state == ClockState::met);
+  ClockView before_birth = c.clock("post_birth_review");
+  CHECK(before_birth.record.due_date == "2026-10-10");  // the birth has not happened: 3 months
+  f.clock->set(at("2026-08-20T12:00:00Z"));
+  record("birth", R"({"date":"2026-08-18"})", "2026-08-18T06:00:00Z");
+  f.fire(c.id, "born");
+  ClockView after_birth = c.clock("post_birth_review");
+  CHECK(after_birth.record.due_date == "2026-09-02");  // 10 working days after 18 August (31 August a holiday)
+  CHECK(after_birth.record.anchor == "birth");
+  // A late birth does not push the deadline past 3 months.
+  PreBirthCase late("2026-12-20");
+  auto& g = late.f;
+  auto record_late = [&](const char* kind, const char* payload, const char* occurred) {
+    REQUIRE(g.engine->record_task(recorder_of(kind), RecordTaskRequest{late.id, kind, payload, at(occurred)}).is_ok());
+  };
+  g.clock->set(at("2027-01-20T12:00:00Z"));
+  record_late("referral_decision", R"({"decision":"significant_harm"})", "2026-03-02T10:00:00Z");
+  g.fire(late.id, "start_assessment");
+  record_late("assessment", R"({"type":"pre_birth","outcome":"x"})", "2026-04-01T10:00:00Z");
+  record_late("strategy_meeting", R"({"participants":[{"agency":"health","mode":"phone"}]})", "2026-04-02T10:00:00Z");
+  record_late("voice_of_child", R"({"child_seen":false,"method":"observation","reason_not_seen":"unborn"})", "2026-04-03T10:00:00Z");
+  g.fire(late.id, "convene_conference");
+  record_late("conference_decision", R"({"outcome":"plan","category":"neglect"})", "2026-10-01T10:00:00Z");
+  g.fire(late.id, "start_plan");
+  record_late("birth", R"({"date":"2027-01-10"})", "2027-01-10T06:00:00Z");
+  CHECK(late.clock("post_birth_review").record.due_date == "2027-01-01");
+  CHECK(late.clock("post_birth_review").record.anchor == "conference");
+}
+
+TEST_CASE("an improvement action's target is met on completion, and actions are counted per theme", "[clocks][improvement_action]") {
+  EngineFixture f;
+  f.clock->set(at("2026-05-01T09:00:00Z"));
+  auto open = [&](const char* theme, const char* target) {
+    return f.engine->open_case(team_manager, OpenCaseRequest{"improvement_action", "ACTION", "", std::nullopt,
+                                                             {{"title", "t"}, {"theme", theme}, {"owner", "tm.khan"}, {"target_date", target}}})
+        .value().id;
+  };
+  auto complete = [&](CaseId id, const char* when) {
+    f.clock->set(at(when));
+    REQUIRE(f.fire(id, "start", team_manager).outcome == FireOutcome::accepted);
+    f.record(id, "evidence", R"({"description":"done"})");
+    REQUIRE(f.fire(id, "complete", team_manager).outcome == FireOutcome::accepted);
+  };
+  CaseId on_time = open("voice_of_the_child", "2026-06-30");
+  CaseId late = open("voice_of_the_child", "2026-05-31");
+  CaseId open_overdue = open("voice_of_the_child", "2026-05-15");
+  CaseId on_track = open("supervision", "2026-12-31");
+  complete(on_time, "2026-06-10T10:00:00Z");
+  complete(late, "2026-06-10T10:00:00Z");
+  auto status = f.engine->status(team_manager, on_time);
+  CHECK(status->clocks.front().state == ClockState::met);
+  CHECK(status->clocks.front().record.due_date == "2026-06-30");
+  auto actions = f.engine->actions(team_manager, at("2026-06-20T00:00:00Z"), true);
+  REQUIRE(actions.is_ok());
+  REQUIRE(actions->size() == 2);
+  CHECK(actions->at(0).theme == "supervision");
+  CHECK(actions->at(0).open_on_track == 1);
+  CHECK(actions->at(1).theme == "voice_of_the_child");
+  CHECK(actions->at(1).completed_on_time == 1);
+  CHECK(actions->at(1).completed_late == 1);
+  CHECK(actions->at(1).open_overdue == 1);
+  auto overall = f.engine->actions(team_manager, at("2026-06-20T00:00:00Z"), false);
+  CHECK(overall->at(0).completed_on_time + overall->at(0).completed_late + overall->at(0).open_overdue +
+            overall->at(0).open_on_track == 4);
+  (void)open_overdue;
+  (void)on_track;
 }
