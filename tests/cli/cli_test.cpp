@@ -389,3 +389,23 @@ TEST_CASE("cli: oversight tables come as CSV, and export gives every row", "[cli
   Run bad_table = casegate({"--as", "tm.khan", "export", "--table", "users"});
   CHECK(bad_table.exit_code == 2);
 }
+
+TEST_CASE("cli: a scenario with a wrong expectation names the step and fails", "[cli][scenario]") {
+  Cli casegate;
+  std::ofstream(casegate.dir() / "wrong.json") << R"({
+    "name": "wrong on purpose", "start": "2026-12-01T09:00:00Z",
+    "users": [{"id": "sw", "role": "social_worker"}],
+    "steps": [
+      {"as": "sw", "open": "child_protection"},
+      {"as": "sw", "fire": "refer_to_strategy", "expect": {"outcome": "accepted"}},
+      {"as": "sw", "record": "referral_decision", "data": {"decision": "significant_harm"},
+       "expect": {"clocks": [{"clock": "strategy_discussion", "due_date": "2026-12-05"}]}},
+      {"as": "sw", "case": "nobody", "fire": "refer_to_strategy"}
+    ]})";
+  Run run = casegate({"scenario", "run", "wrong.json"});
+  CHECK(run.exit_code == 3);
+  CHECK_THAT(run.out, Catch::Contains("wrong.json: step 2 (fire refer_to_strategy): expected outcome accepted, got refused (missing [\"referral_decision\"])"));
+  CHECK_THAT(run.out, Catch::Contains("step 3 (record referral_decision): expected clock strategy_discussion due 2026-12-05, got 2026-12-02"));
+  CHECK_THAT(run.out, Catch::Contains("step 4 (case): no case 'nobody' opened"));
+  CHECK_THAT(run.out, Catch::Contains("0 passed, 1 failed"));
+}

@@ -367,6 +367,14 @@ int main(int argc, char** argv) {
     code = cli::check_workflows(selected, g.json);
   });
 
+  // scenario
+  std::vector<std::string> scenario_files;
+  auto* scenario = app.add_subcommand("scenario", "workflow tests written as JSON scenario files");
+  scenario->require_subcommand(1);
+  auto* scenario_run = scenario->add_subcommand("run", "run scenarios on fresh in-memory databases with a virtual clock");
+  scenario_run->add_option("FILE", scenario_files, "scenario files")->required();
+  scenario_run->callback([&] { code = cli::run_scenarios(scenario_files); });
+
   // demo
   std::string demo_db = "casegate-demo.db";
   auto* demo = app.add_subcommand("demo", "walk one child-protection case from referral to a plan");
