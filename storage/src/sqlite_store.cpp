@@ -202,20 +202,27 @@ class SqliteStore final : public CaseStore {
       auto q = find_case_->start();
       q.bind(1, id);
       if (!q.step()) return std::optional<CaseRecord>();
-      CaseRecord r;
-      r.id = q.integer(0);
-      r.workflow = q.text(1);
-      r.workflow_version = static_cast<int>(q.integer(2));
-      r.subject = q.text(3);
-      r.team = q.text(4);
-      r.state = q.text(5);
-      r.stage = q.integer(6);
-      r.version = q.integer(7);
-      r.attributes_json = q.text(8);
-      r.received_at = parse_stored_time(q.text_view(9));
-      r.opened_at = parse_stored_time(q.text_view(10));
-      r.state_entered_at = parse_stored_time(q.text_view(11));
-      return std::optional<CaseRecord>(std::move(r));
+      return std::optional<CaseRecord>(read_case(q));
+    });
+  }
+
+  Result<std::vector<CaseRecord>> cases_below_version(std::string_view workflow, int version) override {
+    return guarded([&]() -> Result<std::vector<CaseRecord>> {
+      std::vector<CaseRecord> cases;
+      auto q = cases_below_version_->start();
+      q.bind(1, workflow).bind(2, std::int64_t{version});
+      while (q.step()) cases.push_back(read_case(q));
+      return cases;
+    });
+  }
+
+  Status migrate_case(CaseId id, std::int64_t expected_version, int workflow_version, std::string_view state) override {
+    return guarded([&] {
+      migrate_case_->start().bind(1, std::int64_t{workflow_version}).bind(2, state).bind(3, id).bind(4, expected_version).run();
+      if (sqlite3_changes(db_.handle()) != 1)
+        return Status::conflict("case " + std::to_string(id) + " changed while it was being migrated");
+      rename_current_stage_->start().bind(1, state).bind(2, id).run();
+      return Status::ok();
     });
   }
 
@@ -243,8 +250,7 @@ class SqliteStore final : public CaseStore {
       move_case_->start().bind(1, state).bind(2, format_instant(entered_at)).bind(3, id).bind(4, expected_version).run();
       if (sqlite3_changes(db_.handle()) != 1)
         return Status::conflict("case " + std::to_string(id) + " changed while the command ran");
-      // The version moved from expected_version; stages follow versions (both count states entered).
-      insert_stage_->start().bind(1, id).bind(2, expected_version + 1).bind(3, state).bind(4, format_instant(entered_at)).run();
+      record_current_stage_->start().bind(1, id).run();
       return Status::ok();
     });
   }
@@ -664,6 +670,23 @@ class SqliteStore final : public CaseStore {
   }
 
  private:
+  static CaseRecord read_case(const Statement::Use& q) {
+    CaseRecord r;
+    r.id = q.integer(0);
+    r.workflow = q.text(1);
+    r.workflow_version = static_cast<int>(q.integer(2));
+    r.subject = q.text(3);
+    r.team = q.text(4);
+    r.state = q.text(5);
+    r.stage = q.integer(6);
+    r.version = q.integer(7);
+    r.attributes_json = q.text(8);
+    r.received_at = parse_stored_time(q.text_view(9));
+    r.opened_at = parse_stored_time(q.text_view(10));
+    r.state_entered_at = parse_stored_time(q.text_view(11));
+    return r;
+  }
+
   // Adds (or with -1 takes away) a clock's share of its day in clock_counts.
   void count_clock(const ClockRecord& c, std::int64_t sign) {
     std::int64_t on_time = 0, late = 0, open = 0;
@@ -699,9 +722,17 @@ class SqliteStore final : public CaseStore {
     has_users_ = make("SELECT 1 FROM users LIMIT 1");
     insert_user_ = make("INSERT INTO users (id, name, role, team, active) VALUES (?1, ?2, ?3, ?4, ?5)");
     set_user_active_ = make("UPDATE users SET active = ?1 WHERE id = ?2");
-    find_case_ = make(
+    const std::string case_columns =
         "SELECT id, workflow, workflow_version, subject, team, state, stage, version, attributes, "
-        "received_at, opened_at, state_entered_at FROM cases WHERE id = ?1");
+        "received_at, opened_at, state_entered_at FROM cases ";
+    find_case_ = make((case_columns + "WHERE id = ?1").c_str());
+    cases_below_version_ = make((case_columns + "WHERE workflow = ?1 AND workflow_version < ?2 ORDER BY id").c_str());
+    migrate_case_ = make("UPDATE cases SET workflow_version = ?1, state = ?2, version = version + 1 WHERE id = ?3 AND version = ?4");
+    record_current_stage_ = make(
+        "INSERT INTO case_stages (case_id, stage, state, entered_at) SELECT id, stage, state, state_entered_at FROM cases "
+        "WHERE id = ?1");
+    rename_current_stage_ = make(
+        "UPDATE case_stages SET state = ?1 WHERE case_id = ?2 AND stage = (SELECT stage FROM cases WHERE id = ?2)");
     insert_case_ = make(
         "INSERT INTO cases (workflow, workflow_version, subject, team, state, attributes, received_at, "
         "opened_at, state_entered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
@@ -823,7 +854,7 @@ class SqliteStore final : public CaseStore {
   std::unique_ptr<Statement> find_user_, list_users_, has_users_, insert_user_, set_user_active_, find_case_,
       insert_case_, move_case_, tasks_of_, insert_task_, audit_tip_, insert_audit_, audit_of_case_, audit_all_,
       begin_, commit_, savepoint_, release_, data_version_, audit_hash_at_, insert_stage_, stages_of_, clocks_of_,
-      insert_clock_, update_clock_, count_clock_, settings_, set_setting_, calendar_changes_, add_calendar_change_, overdue_count_, overdue_,
+      insert_clock_, update_clock_, count_clock_, cases_below_version_, migrate_case_, rename_current_stage_, record_current_stage_, settings_, set_setting_, calendar_changes_, add_calendar_change_, overdue_count_, overdue_,
       overdue_team_, timeliness_, timeliness_by_team_, due_today_, due_today_by_team_, refusals_, overrides_, voice_,
       strategy_meetings_, actions_, actions_by_theme_, export_cases_, export_tasks_, export_audit_, export_clocks_;
   std::optional<std::map<std::string, std::string, std::less<>>> settings_cache_;

@@ -131,7 +131,7 @@ TEST_CASE("cli: a case walks from referral with refusals that exit 3 and name wh
   REQUIRE(status.exit_code == 0);
   json s = status.parsed();
   CHECK(s["workflow"] == "child_protection");
-  CHECK(s["workflow_version"] == 1);
+  CHECK(s["workflow_version"] == 2);  // new cases open with the newest version
   CHECK(s["state"] == "strategy_discussion");
   CHECK(s["version"] == 2);
   REQUIRE(s["events"].size() == 2);

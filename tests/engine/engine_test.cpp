@@ -63,7 +63,7 @@ TEST_CASE("a strategy meeting without the police is not enough to start section 
 
 TEST_CASE("the child's voice from an earlier stage does not satisfy a stage gate", "[engine]") {
   EngineFixture f;
-  CaseId id = f.case_in_state("child_protection_plan");  // voice_of_child was recorded in section 47
+  CaseId id = f.case_in_state("child_protection_plan", "child_protection", 1);  // voice recorded in section 47
   f.record(id, "core_group", R"({"attendees":["social_care","health"]})");
   FireResult refused = f.fire(id, "convene_review");
   REQUIRE(refused.outcome == FireOutcome::refused);

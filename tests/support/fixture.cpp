@@ -72,8 +72,8 @@ std::map<std::string, std::string> attributes_for(const std::string& workflow) {
   return {};
 }
 
-CaseId EngineFixture::open_case(const std::string& workflow) {
-  auto opened = engine->open_case(social_worker, OpenCaseRequest{workflow, "CHILD-1", "", std::nullopt, attributes_for(workflow)});
+CaseId EngineFixture::open_case(const std::string& workflow, std::optional<int> version) {
+  auto opened = engine->open_case(social_worker, OpenCaseRequest{workflow, "CHILD-1", "", std::nullopt, attributes_for(workflow), version});
   REQUIRE(opened.status().to_string() == "ok");
   return opened->id;
 }
@@ -97,8 +97,8 @@ void EngineFixture::satisfy(CaseId id, const Requirement& requirement) {
   record(id, requirement.task, payload_for(requirement));
 }
 
-CaseId EngineFixture::case_in_state(const std::string& state, const std::string& workflow_name) {
-  const Workflow* workflow = engine->workflows().latest(workflow_name);
+CaseId EngineFixture::case_in_state(const std::string& state, const std::string& workflow_name, std::optional<int> version) {
+  const Workflow* workflow = version ? engine->workflows().find(workflow_name, *version) : engine->workflows().latest(workflow_name);
   REQUIRE(workflow != nullptr);
   // Breadth-first search for the shortest path of transitions to `state`.
   std::map<std::string, const TransitionInfo*> reached_by;
@@ -116,7 +116,7 @@ CaseId EngineFixture::case_in_state(const std::string& state, const std::string&
   REQUIRE(reached_by.count(state) == 1);
   std::vector<const TransitionInfo*> path;
   for (std::string s = state; reached_by[s] != nullptr; s = reached_by[s]->from) path.insert(path.begin(), reached_by[s]);
-  CaseId id = open_case(workflow_name);
+  CaseId id = open_case(workflow_name, workflow->version());
   for (const auto* t : path) {
     for (const auto& r : t->gate) satisfy(id, r);
     auto result = fire(id, t->event);

@@ -32,14 +32,15 @@ struct EngineFixture {
   std::shared_ptr<ManualClock> clock;
   std::unique_ptr<Engine> engine;
 
-  CaseId open_case(const std::string& workflow = "child_protection");
+  CaseId open_case(const std::string& workflow = "child_protection", std::optional<int> version = std::nullopt);
   TaskReceipt record(CaseId id, const std::string& kind, const std::string& payload,
                      const std::string& as = "");
   FireResult fire(CaseId id, const std::string& event, const std::string& as = social_worker);
   // Records what `requirement` needs, as the right role.
   void satisfy(CaseId id, const Requirement& requirement);
   // A new case driven along the shortest path of the workflow's table to `state`.
-  CaseId case_in_state(const std::string& state, const std::string& workflow = "child_protection");
+  CaseId case_in_state(const std::string& state, const std::string& workflow = "child_protection",
+                       std::optional<int> version = std::nullopt);
   std::string state_of(CaseId id);
   std::vector<AuditEntry> audit_of(CaseId id);
 };

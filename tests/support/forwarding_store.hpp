@@ -28,6 +28,12 @@ class ForwardingStore : public CaseStore {
     return inner_->move_case(id, v, state, at);
   }
   Result<std::vector<TaskRecord>> tasks_of(CaseId id) override { return inner_->tasks_of(id); }
+  Result<std::vector<CaseRecord>> cases_below_version(std::string_view workflow, int version) override {
+    return inner_->cases_below_version(workflow, version);
+  }
+  Status migrate_case(CaseId id, std::int64_t expected_version, int workflow_version, std::string_view state) override {
+    return inner_->migrate_case(id, expected_version, workflow_version, state);
+  }
   Result<std::int64_t> insert_task(const TaskRecord& task) override { return inner_->insert_task(task); }
   Result<std::vector<StageRecord>> stages_of(CaseId id) override { return inner_->stages_of(id); }
   Result<std::vector<ClockRecord>> clocks_of(CaseId id) override { return inner_->clocks_of(id); }

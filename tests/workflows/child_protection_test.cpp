@@ -129,7 +129,7 @@ TEST_CASE("every row of every seed workflow is accepted when its gate holds and 
         EngineFixture f;
         for (std::size_t left_out = 0; left_out < row.gate.size(); ++left_out) {
           INFO("without " << describe(row.gate[left_out]));
-          CaseId id = f.case_in_state(row.from, name);
+          CaseId id = f.case_in_state(row.from, name, 1);
           for (std::size_t i = 0; i < row.gate.size(); ++i)
             if (i != left_out) f.satisfy(id, row.gate[i]);
           FireResult refused = f.fire(id, row.event);
@@ -142,7 +142,7 @@ TEST_CASE("every row of every seed workflow is accepted when its gate holds and 
           CHECK(f.state_of(id) == row.to);
         }
         // With nothing recorded in this stage, the refusal names the whole gate (or none needed).
-        CaseId bare = f.case_in_state(row.from, name);
+        CaseId bare = f.case_in_state(row.from, name, 1);
         FireResult bare_result = f.fire(bare, row.event);
         if (row.gate.empty()) CHECK(bare_result.outcome == FireOutcome::accepted);
         else CHECK(bare_result.missing == row.gate);

@@ -111,6 +111,7 @@ TEST_CASE("reviews are due 3 months after the initial conference, then 6 after e
   c.f.clock->set(at("2027-04-20T12:00:00Z"));
   c.record("core_group", R"({"attendees":["social_care","health"]})", "2027-02-10T10:00:00Z");
   c.record("voice_of_child", R"({"child_seen":true,"method":"direct"})", "2027-04-10T10:00:00Z");
+  c.record("visit", R"({"child_seen":true,"seen_alone":true})", "2027-04-11T10:00:00Z");  // version 2 asks for it
   c.fire("convene_review");
   c.record("conference_decision", R"({"outcome":"continue","category":"neglect"})", "2027-04-20T11:00:00Z");
   c.fire("continue_plan");

@@ -179,10 +179,13 @@ int main(int argc, char** argv) {
   open->add_option("--team", open_request.team, "team (default: yours)");
   open->add_option("--received-at", received_at, "when the referral was received (ISO 8601; default now)");
   open->add_option("--attr", attributes, "KEY=VALUE attribute (repeatable)");
+  int open_version = 0;
+  open->add_option("--workflow-version", open_version, "a registered version (default: the newest)")->check(CLI::Range(1, 1000));
   open->callback([&] {
     auto received = optional_instant(received_at, "--received-at");
     if (!received) return void(code = cli::report(received.status()));
     open_request.received_at = *received;
+    if (open_version > 0) open_request.workflow_version = open_version;
     for (const auto& a : attributes) {
       auto eq = a.find('=');
       if (eq == std::string::npos || eq == 0)
@@ -365,6 +368,51 @@ int main(int argc, char** argv) {
       if (workflow_name.empty() || w->name() == workflow_name) selected.push_back(w);
     if (selected.empty()) return void(code = cli::report(Status::not_found("no workflow '" + workflow_name + "'")));
     code = cli::check_workflows(selected, g.json);
+  });
+
+  // migrate
+  std::string migrate_workflow;
+  int migrate_to = 0;
+  bool dry_run = false, migrate_all = false;
+  std::vector<CaseId> migrate_cases;
+  auto* migrate = app.add_subcommand("migrate", "move open cases to another version of their workflow");
+  migrate->add_option("WORKFLOW", migrate_workflow, "workflow name")->required();
+  migrate->add_option("--to-version", migrate_to, "the version to move to")->required()->check(CLI::Range(1, 1000));
+  migrate->add_flag("--dry-run", dry_run, "list each case, its state mapping and the events it would gain or lose; change nothing");
+  migrate->add_option("--case", migrate_cases, "only this case (repeatable)");
+  migrate->add_flag("--all", migrate_all, "every open case below the version");
+  migrate->callback([&] {
+    if (!dry_run && migrate_cases.empty() && !migrate_all)
+      return void(code = cli::report(Status::invalid_input("name the cases to migrate with --case ID, or give --all (or --dry-run)")));
+    if (!ready(true)) return;
+    auto result = dry_run ? engine->plan_migration(g.as, migrate_workflow, migrate_to, migrate_cases)
+                          : engine->migrate(g.as, migrate_workflow, migrate_to, migrate_cases);
+    if (!result) return finish(result.status());
+    json items = json::array();
+    for (const auto& item : *result) {
+      json changes = json::array();
+      for (const auto& c : item.changes)
+        changes.push_back(json{{"event", c.event}, {"ready_before", c.ready_before}, {"ready_after", c.ready_after},
+                               {"exists_before", c.exists_before}, {"exists_after", c.exists_after}, {"missing_after", c.missing_after}});
+      items.push_back(json{{"case", item.case_id}, {"from_version", item.from_version}, {"state", item.state},
+                           {"new_state", item.mappable ? json(item.new_state) : json(nullptr)}, {"mappable", item.mappable},
+                           {"changes", changes}});
+    }
+    if (g.json) return void(std::cout << json{{"dry_run", dry_run}, {"to_version", migrate_to}, {"cases", items}}.dump() << "\n");
+    std::cout << (dry_run ? "would migrate " : "migrated ") << result->size() << " case(s) to " << migrate_workflow
+              << " version " << migrate_to << "\n";
+    for (const auto& item : *result) {
+      std::cout << "  case " << item.case_id << " v" << item.from_version << ": " << item.state << " -> "
+                << (item.mappable ? item.new_state : std::string("NO MAPPING")) << "\n";
+      for (const auto& c : item.changes) {
+        std::string was = !c.exists_before ? "new" : c.ready_before ? "ready" : "not ready";
+        std::string now = !c.exists_after ? "gone" : c.ready_after ? "ready" : "blocked";
+        std::cout << "      " << c.event << ": " << was << " -> " << now;
+        for (std::size_t i = 0; i < c.missing_after.size(); ++i)
+          std::cout << (i ? "; " : " by ") << describe(c.missing_after[i]);
+        std::cout << "\n";
+      }
+    }
   });
 
   // scenario

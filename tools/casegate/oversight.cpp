@@ -79,14 +79,14 @@ void add_time_and_oversight_commands(CLI::App& app, Session& s) {
   // ---- settings -------------------------------------------------------------------------------
   auto* settings = app.add_subcommand("settings", "deployment settings: clock durations and the jurisdiction");
   settings->require_subcommand(1);
-  static std::string key, value;
+  static std::string setting_key, value;
   auto* set = settings->add_subcommand("set", "change a setting (team managers and admins; audited)");
-  set->add_option("KEY", key, "e.g. strategy_discussion.hours")->required();
+  set->add_option("KEY", setting_key, "e.g. strategy_discussion.hours")->required();
   set->add_option("VALUE", value, "the new value")->required();
   set->callback([&s] {
     if (!s.ready(true)) return;
-    auto status = s.engine->set_setting(s.globals.as, key, value);
-    if (status && !s.globals.json) std::cout << key << " = " << value << "\n";
+    auto status = s.engine->set_setting(s.globals.as, setting_key, value);
+    if (status && !s.globals.json) std::cout << setting_key << " = " << value << "\n";
     s.finish(status);
   });
   settings->add_subcommand("list", "every setting with its value")->callback([&s] {

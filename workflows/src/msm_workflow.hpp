@@ -267,6 +267,7 @@ class MsmWorkflow final : public Workflow {
     // Clocks and required attributes are optional in a front-end.
     if constexpr (requires { Front::clock_definitions(); }) clock_definitions_ = Front::clock_definitions();
     if constexpr (requires { Front::required_attributes(); }) required_attributes_ = Front::required_attributes();
+    if constexpr (requires { Front::state_renames(); }) state_renames_ = Front::state_renames();
     using StateSet = typename boost::msm::back::generate_state_set<Stt>::type;
     boost::mpl::for_each<StateSet, detail::type_tag<boost::mpl::placeholders::_1>>([this](auto tag) {
       using S = typename decltype(tag)::held;
@@ -299,6 +300,7 @@ class MsmWorkflow final : public Workflow {
     else return {};
   }
   const std::vector<AttributeRule>& required_attributes() const override { return required_attributes_; }
+  const std::map<std::string, std::string, std::less<>>& state_renames() const override { return state_renames_; }
 
   Result<Decision> decide(std::string_view state, std::string_view event, std::span<const TaskFact> ledger,
                           bool override_gate) const override {
@@ -375,6 +377,7 @@ class MsmWorkflow final : public Workflow {
   std::vector<TransitionInfo> transitions_;
   std::vector<ClockDefinition> clock_definitions_;
   std::vector<AttributeRule> required_attributes_;
+  std::map<std::string, std::string, std::less<>> state_renames_;
   std::map<std::string, int, std::less<>> id_by_name_;
   std::map<int, std::string> name_by_id_;
   std::map<std::string, boost::msm::back::HandledEnum (*)(Backend&), std::less<>> dispatch_;

@@ -7,6 +7,7 @@
 namespace casegate::workflows {
 
 std::shared_ptr<const Workflow> make_child_protection_v1();
+std::shared_ptr<const Workflow> make_child_protection_v2();
 std::shared_ptr<const Workflow> make_pre_birth_v1();
 std::shared_ptr<const Workflow> make_improvement_action_v1();
 

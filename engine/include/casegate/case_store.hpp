@@ -49,6 +49,12 @@ class CaseStore {
   virtual Status move_case(CaseId id, std::int64_t expected_version, std::string_view state,
                            Instant entered_at) = 0;
 
+  // Every case of `workflow` opened with a version below `version`, by id.
+  virtual Result<std::vector<CaseRecord>> cases_below_version(std::string_view workflow, int version) = 0;
+  // Moves the case to another version of its workflow, in `state` (the same, or the state the
+  // new version maps it to); version + 1. conflict if the case has moved on.
+  virtual Status migrate_case(CaseId id, std::int64_t expected_version, int workflow_version, std::string_view state) = 0;
+
   virtual Result<std::vector<TaskRecord>> tasks_of(CaseId id) = 0;
   // Assigns and returns the id; `task.id` is ignored.
   virtual Result<std::int64_t> insert_task(const TaskRecord& task) = 0;

@@ -32,11 +32,12 @@ namespace casegate {
 class CommandQueue;
 
 struct OpenCaseRequest {
-  std::string workflow;  // newest registered version is used
+  std::string workflow;
   std::string subject;   // required: the caller's reference for the child or action
   std::string team;      // default: the opening user's team
   std::optional<Instant> received_at;        // default: now; not in the future
   std::map<std::string, std::string> attributes;  // free text attributes
+  std::optional<int> workflow_version = std::nullopt;  // default: the newest registered version
 };
 
 struct RecordTaskRequest {
@@ -100,6 +101,22 @@ struct CaseStatus {
   std::vector<ClockView> clocks;  // in the order they started
 };
 
+// What moving one case to another version of its workflow would do.
+struct MigrationItem {
+  CaseId case_id = 0;
+  int from_version = 0;
+  std::string state;
+  std::string new_state;   // empty when the new version has no place for `state`
+  bool mappable = true;
+  struct EventChange {
+    std::string event;
+    bool ready_before = false, ready_after = false;
+    bool exists_before = true, exists_after = true;
+    std::vector<Requirement> missing_after;  // what the event needs in the new version
+  };
+  std::vector<EventChange> changes;  // events of the state whose readiness changes
+};
+
 struct SettingView {
   std::string key;
   std::string value;
@@ -158,6 +175,15 @@ class Engine {
   // table: cases, tasks, audit or clocks; rows arrive in chunks.
   Status export_table(std::string_view as, std::string_view table, const std::function<void(const ExportTable&)>& chunk);
 
+  // Migration of live cases to another version of their workflow (team_manager or admin).
+  // `cases` empty: every open case below `to_version`. plan_migration changes nothing (and is
+  // audited as a view); migrate moves the cases in one transaction, each audited, and refuses
+  // outright, writing nothing, when any case's state has no place in the new version.
+  Result<std::vector<MigrationItem>> plan_migration(std::string_view as, std::string_view workflow, int to_version,
+                                                    const std::vector<CaseId>& cases);
+  Result<std::vector<MigrationItem>> migrate(std::string_view as, std::string_view workflow, int to_version,
+                                             const std::vector<CaseId>& cases);
+
   // Recomputes the audit chain. Not a view of any case, so not audited. With a checkpoint, also
   // checks its signature (by `pinned_public_key` when not empty) and that the log still holds
   // the checkpointed entry unchanged: what finds a truncated or rewritten log.
@@ -172,6 +198,8 @@ class Engine {
  private:
   template <class T, class Body>
   Result<T> serialised(bool exclusive, Body&& body);
+  // The migration plan, read inside the caller's transaction.
+  Result<std::vector<MigrationItem>> migration_plan(std::string_view workflow, int to_version, const std::vector<CaseId>& cases);
   Result<User> acting_user(std::string_view as);
   // Recomputes the case's clocks inside the running command: new clocks are stored with their
   // due time, met ones get met_at, and a finished case's unmet clocks stop.

@@ -108,6 +108,10 @@ class Workflow {
                                   std::span<const TaskFact> ledger, bool override_gate) const = 0;
 
   virtual const std::vector<AttributeRule>& required_attributes() const = 0;
+  // States of the previous version that this one renamed or removed, and where their cases go
+  // (old name -> new name). A state of the previous version that is neither here nor mapped
+  // cannot be migrated.
+  virtual const std::map<std::string, std::string, std::less<>>& state_renames() const = 0;
 
   // The workflow's clocks, described for people (name, anchor, due, met by).
   virtual const std::vector<ClockDefinition>& clock_definitions() const = 0;
