@@ -409,3 +409,22 @@ TEST_CASE("cli: a scenario with a wrong expectation names the step and fails", "
   CHECK_THAT(run.out, Catch::Contains("step 4 (case): no case 'nobody' opened"));
   CHECK_THAT(run.out, Catch::Contains("0 passed, 1 failed"));
 }
+
+TEST_CASE("cli: workflow show draws the compiled machine as a table, Graphviz, Mermaid or JSON; check lints", "[cli][workflows]") {
+  Cli casegate;
+  Run dot = casegate({"workflow", "show", "improvement_action", "--format", "dot"});
+  REQUIRE(dot.exit_code == 0);
+  CHECK_THAT(dot.out, Catch::Contains("\"completed\" -> \"assured\" [label=\"assure\\naudit_check with effective=true (recorded by auditor)\"]"));
+  CHECK_THAT(dot.out, Catch::Contains("\"closed\" [shape=doublecircle]"));
+  Run mermaid = casegate({"workflow", "show", "pre_birth", "--format", "mermaid"});
+  CHECK_THAT(mermaid.out, Catch::Contains("pre_birth_plan --> post_birth_review : born: birth"));
+  CHECK_THAT(mermaid.out, Catch::Contains("closed --> [*]"));
+  Run as_json = casegate({"workflow", "show", "pre_birth", "--format", "json"});
+  json shown = as_json.parsed();
+  CHECK(shown["required_attributes"][0]["name"] == "expected_delivery_date");
+  CHECK(shown["clocks"].size() == 3);
+  CHECK(casegate({"--json", "workflow", "show", "child_protection", "--version", "1"}).parsed()["version"] == 1);
+  Run check = casegate({"workflow", "check"});
+  CHECK(check.exit_code == 0);
+  CHECK(check.out == "checked 4 workflow(s): no findings\n");
+}
