@@ -9,11 +9,11 @@
 #include <chrono>
 #include <functional>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "casegate/casegate.hpp"
 #include "casegate/sqlite_store.hpp"
-#include <nlohmann/json.hpp>
 
 namespace casegate::bench {
 namespace {
@@ -62,14 +62,16 @@ GenerateFigures generate(const std::string& path, std::int64_t cases, int audit_
     auto engine = open_engine(path);  // creates and migrates the schema
     if (!engine) throw std::runtime_error(engine.status().to_string());
     (*engine)->init("admin", "");
-    for (auto [id, role] : {std::pair{"sw", Role::social_worker}, {"tm", Role::team_manager}, {"chair", Role::conference_chair}})
+    for (auto [id, role] :
+         {std::pair{"sw", Role::social_worker}, {"tm", Role::team_manager}, {"chair", Role::conference_chair}})
       (*engine)->add_user("admin", User{id, "", role, "", true});
   }
   Db db(path);
   db.exec("PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL; PRAGMA cache_size=-200000; BEGIN");
-  Insert add_case(db.db,
-                  "INSERT INTO cases (id, workflow, workflow_version, subject, team, state, stage, version, attributes, "
-                  "received_at, opened_at, state_entered_at) VALUES (?1,'child_protection',1,?2,?3,?4,?5,?5,'{}',?6,?6,?7)");
+  Insert add_case(
+      db.db,
+      "INSERT INTO cases (id, workflow, workflow_version, subject, team, state, stage, version, attributes, "
+      "received_at, opened_at, state_entered_at) VALUES (?1,'child_protection',1,?2,?3,?4,?5,?5,'{}',?6,?6,?7)");
   Insert add_stage(db.db, "INSERT INTO case_stages (case_id, stage, state, entered_at) VALUES (?1,?2,?3,?4)");
   Insert add_task(db.db,
                   "INSERT INTO tasks (case_id, kind, payload, actor, role, state, stage, occurred_at, recorded_at) "
@@ -92,10 +94,12 @@ GenerateFigures generate(const std::string& path, std::int64_t cases, int audit_
     sqlite3_finalize(tip);
   }
   std::mt19937_64 random(20261126);
-  auto uniform = [&](std::int64_t low, std::int64_t high) { return std::uniform_int_distribution<std::int64_t>(low, high)(random); };
+  auto uniform = [&](std::int64_t low, std::int64_t high) {
+    return std::uniform_int_distribution<std::int64_t>(low, high)(random);
+  };
   const char* teams[] = {"north", "south", "east", "west", "central", "duty", "disabled_children", "court"};
-  const char* states[] = {"strategy_discussion", "section_47_enquiry", "initial_conference", "child_protection_plan",
-                          "child_in_need", "closed"};
+  const char* states[] = {"strategy_discussion",   "section_47_enquiry", "initial_conference",
+                          "child_protection_plan", "child_in_need",      "closed"};
   const char* clocks[] = {"referral_decision", "strategy_discussion", "assessment", "initial_conference"};
   const std::chrono::hours clock_hours[] = {std::chrono::hours(24), std::chrono::hours(24), std::chrono::hours(24 * 63),
                                             std::chrono::hours(24 * 21)};
@@ -107,8 +111,17 @@ GenerateFigures generate(const std::string& path, std::int64_t cases, int audit_
     AuditDraft draft{at, id, actor, role, action, outcome, detail};
     ++seq;
     std::string hash = audit_entry_hash(prev, seq, draft);
-    add_audit.integer(1, seq).text(2, format_instant(at)).integer(3, id).text(4, actor).text(5, role).text(6, action)
-        .text(7, outcome).text(8, detail).text(9, prev).text(10, hash).run();
+    add_audit.integer(1, seq)
+        .text(2, format_instant(at))
+        .integer(3, id)
+        .text(4, actor)
+        .text(5, role)
+        .text(6, action)
+        .text(7, outcome)
+        .text(8, detail)
+        .text(9, prev)
+        .text(10, hash)
+        .run();
     prev = std::move(hash);
   };
   for (CaseId id = 1; id <= cases; ++id) {
@@ -116,42 +129,71 @@ GenerateFigures generate(const std::string& path, std::int64_t cases, int audit_
     std::string team = teams[uniform(0, 7)];
     int stage_count = static_cast<int>(uniform(1, 5));
     std::string state = stage_count == 1 ? "referral" : states[stage_count - 2];
-    add_case.integer(1, id).text(2, "CHILD-" + std::to_string(id)).text(3, team).text(4, state).integer(5, stage_count)
-        .text(6, format_instant(received)).text(7, format_instant(received + std::chrono::hours(24 * stage_count))).run();
+    add_case.integer(1, id)
+        .text(2, "CHILD-" + std::to_string(id))
+        .text(3, team)
+        .text(4, state)
+        .integer(5, stage_count)
+        .text(6, format_instant(received))
+        .text(7, format_instant(received + std::chrono::hours(24 * stage_count)))
+        .run();
     for (int s = 1; s <= stage_count; ++s)
-      add_stage.integer(1, id).integer(2, s).text(3, s == 1 ? "referral" : states[s - 2])
-          .text(4, format_instant(received + std::chrono::hours(24 * (s - 1)))).run();
+      add_stage.integer(1, id)
+          .integer(2, s)
+          .text(3, s == 1 ? "referral" : states[s - 2])
+          .text(4, format_instant(received + std::chrono::hours(24 * (s - 1))))
+          .run();
     for (int c = 0; c < 4 && c < stage_count + 1; ++c) {
       Instant started = received + std::chrono::hours(24 * c);
       Instant due = started + clock_hours[c];
       // Most clocks are met, some late; recent ones may still be open.
       std::int64_t roll = uniform(0, 99);
-      Instant met = started + std::chrono::minutes(uniform(10, static_cast<std::int64_t>(clock_hours[c].count()) * 60 * (roll < 80 ? 1 : 3)));
+      Instant met = started + std::chrono::minutes(uniform(
+                                  10, static_cast<std::int64_t>(clock_hours[c].count()) * 60 * (roll < 80 ? 1 : 3)));
       bool open = roll >= 95 || met > now;
-      add_clock.integer(1, id).text(2, clocks[c]).text(3, format_instant(started)).text(4, format_instant(due))
-          .text(5, format_date(london_date(due))).text(7, team);
-      if (open) add_clock.null(6);
-      else add_clock.text(6, format_instant(met));
+      add_clock.integer(1, id)
+          .text(2, clocks[c])
+          .text(3, format_instant(started))
+          .text(4, format_instant(due))
+          .text(5, format_date(london_date(due)))
+          .text(7, team);
+      if (open)
+        add_clock.null(6);
+      else
+        add_clock.text(6, format_instant(met));
       add_clock.run();
       ++clock_rows;
     }
-    add_task.integer(1, id).text(2, "referral_decision").text(3, R"({"decision":"significant_harm","urgency":"standard"})")
-        .text(4, "referral").integer(5, 1).text(6, format_instant(received + std::chrono::hours(2))).run();
-    add_task.integer(1, id).text(2, "voice_of_child").text(3, R"({"child_seen":true,"method":"direct","seen_alone":true})")
-        .text(4, state).integer(5, stage_count).text(6, format_instant(received + std::chrono::hours(30))).run();
+    add_task.integer(1, id)
+        .text(2, "referral_decision")
+        .text(3, R"({"decision":"significant_harm","urgency":"standard"})")
+        .text(4, "referral")
+        .integer(5, 1)
+        .text(6, format_instant(received + std::chrono::hours(2)))
+        .run();
+    add_task.integer(1, id)
+        .text(2, "voice_of_child")
+        .text(3, R"({"child_seen":true,"method":"direct","seen_alone":true})")
+        .text(4, state)
+        .integer(5, stage_count)
+        .text(6, format_instant(received + std::chrono::hours(30)))
+        .run();
     tasks += 2;
     append(received, id, "sw", "social_worker", "open", "accepted", R"({"event":"open","from":null,"to":"referral"})");
     for (int e = 1; e < audit_per_case; ++e) {
       Instant at = received + std::chrono::minutes(e * 37);
       std::int64_t roll = uniform(0, 99);
       if (roll < 10)
-        append(at, id, "sw", "social_worker", "fire", "refused",
-               R"({"event":"start_section_47","from":"strategy_discussion","to":"strategy_discussion","missing":[{"task":"strategy_meeting","condition":null,"role":null,"scope":"stage"}]})");
+        append(
+            at, id, "sw", "social_worker", "fire", "refused",
+            R"({"event":"start_section_47","from":"strategy_discussion","to":"strategy_discussion","missing":[{"task":"strategy_meeting","condition":null,"role":null,"scope":"stage"}]})");
       else if (roll < 11)
-        append(at, id, "tm", "team_manager", "fire", "override",
-               R"({"event":"start_section_47","reason":"police attending","from":"strategy_discussion","to":"section_47_enquiry","missing":[{"task":"strategy_meeting","condition":null,"role":null,"scope":"stage"}]})");
+        append(
+            at, id, "tm", "team_manager", "fire", "override",
+            R"({"event":"start_section_47","reason":"police attending","from":"strategy_discussion","to":"section_47_enquiry","missing":[{"task":"strategy_meeting","condition":null,"role":null,"scope":"stage"}]})");
       else if (roll < 50)
-        append(at, id, "sw", "social_worker", "record", "accepted", R"({"event":"assessment","from":"section_47_enquiry","to":"section_47_enquiry"})");
+        append(at, id, "sw", "social_worker", "record", "accepted",
+               R"({"event":"assessment","from":"section_47_enquiry","to":"section_47_enquiry"})");
       else
         append(at, id, "tm", "team_manager", "view", "accepted", R"({"view":"status"})");
     }
@@ -163,7 +205,8 @@ GenerateFigures generate(const std::string& path, std::int64_t cases, int audit_
   // The per-day counts the reports read, as the store's save_clock would have kept them.
   db.exec(
       "INSERT INTO clock_counts (due_date, clock, team, met_on_time, met_late, open) "
-      "SELECT due_date, clock, team, sum(met_at IS NOT NULL AND met_at <= due_at), sum(met_at IS NOT NULL AND met_at > due_at), "
+      "SELECT due_date, clock, team, sum(met_at IS NOT NULL AND met_at <= due_at), sum(met_at IS NOT NULL AND met_at > "
+      "due_at), "
       "sum(met_at IS NULL AND stopped = 0) FROM clocks GROUP BY due_date, clock, team");
   db.exec("COMMIT; PRAGMA wal_checkpoint(TRUNCATE)");
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -188,7 +231,8 @@ int time_reports(const std::string& path, int runs) {
       ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     }
     std::sort(ms.begin(), ms.end());
-    std::cout << "  " << name << ": median " << ms[ms.size() / 2] << " ms over " << runs << " runs (" << figure << ")\n";
+    std::cout << "  " << name << ": median " << ms[ms.size() / 2] << " ms over " << runs << " runs (" << figure
+              << ")\n";
     std::cout << "RESULT " << nlohmann::json{{"report", name}, {"median_ms", ms[ms.size() / 2]}}.dump() << "\n";
   };
   time("overdue", [&] {

@@ -3,14 +3,14 @@
 // Each case: open, 7 records and fires with 2 refusals, 12 commands, each its own durable
 // command that re-reads the case and its tasks. Prints commands/s, seconds, peak RSS, and a
 // final line "RESULT {json}".
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 #include <sys/resource.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "casegate/casegate.hpp"
@@ -32,7 +32,8 @@ struct Step {
 };
 
 const Step w1_steps[] = {
-    {worker, false, "referral_decision", R"({"decision":"significant_harm","urgency":"within_24h"})", FireOutcome::accepted},
+    {worker, false, "referral_decision", R"({"decision":"significant_harm","urgency":"within_24h"})",
+     FireOutcome::accepted},
     {worker, true, "refer_to_strategy", nullptr, FireOutcome::accepted},
     {worker, true, "start_section_47", nullptr, FireOutcome::refused},
     {worker, false, "strategy_meeting",
@@ -56,7 +57,8 @@ const Step w1_steps[] = {
 
 // One W1 case, start to finish; dies on any outcome W1 does not expect.
 void run_case(Engine& engine, int n) {
-  auto opened = engine.open_case(worker, OpenCaseRequest{"child_protection", "CHILD-" + std::to_string(n), "", std::nullopt, {}});
+  auto opened =
+      engine.open_case(worker, OpenCaseRequest{"child_protection", "CHILD-" + std::to_string(n), "", std::nullopt, {}});
   if (!opened) die(opened.status().to_string());
   CaseId id = opened->id;
   for (const Step& step : w1_steps) {
@@ -96,23 +98,30 @@ int main(int argc, char** argv) {
   std::string generate_db = "casegate-large.db";
   auto* generate = app.add_subcommand("generate", "a large database for timing oversight reports (written in bulk)");
   generate->add_option("--cases", generate_cases, "cases (default 100000)")->check(CLI::Range(1, 100000000));
-  generate->add_option("--audit-per-case", audit_per_case, "audit entries per case (default 20)")->check(CLI::Range(1, 1000));
+  generate->add_option("--audit-per-case", audit_per_case, "audit entries per case (default 20)")
+      ->check(CLI::Range(1, 1000));
   generate->add_option("--db", generate_db, "database file to create (must not exist)")->required();
   int report_runs = 5;
   auto* reports = app.add_subcommand("reports", "time the overdue and timeliness reports on a database");
   reports->add_option("--db", generate_db, "database file")->required();
-  reports->add_option("--runs", report_runs, "runs of each report; the median is printed (default 5)")->check(CLI::Range(1, 100));
+  reports->add_option("--runs", report_runs, "runs of each report; the median is printed (default 5)")
+      ->check(CLI::Range(1, 100));
   CLI11_PARSE(app, argc, argv);
 
   if (generate->parsed()) {
     if (std::filesystem::exists(generate_db)) die(generate_db + " exists: generate writes a new database");
     auto figures = bench::generate(generate_db, generate_cases, audit_per_case, SystemClock().now());
-    std::cout << "generated " << figures.cases << " cases, " << figures.tasks << " tasks, " << figures.clocks << " clocks, "
-              << figures.audit_entries << " audit entries in " << figures.seconds << " s ("
+    std::cout << "generated " << figures.cases << " cases, " << figures.tasks << " tasks, " << figures.clocks
+              << " clocks, " << figures.audit_entries << " audit entries in " << figures.seconds << " s ("
               << std::filesystem::file_size(generate_db) / (1024 * 1024) << " MB)\n";
-    std::cout << "RESULT " << nlohmann::json{{"cases", figures.cases}, {"audit_entries", figures.audit_entries},
-                                             {"clocks", figures.clocks}, {"seconds", figures.seconds},
-                                             {"bytes", std::filesystem::file_size(generate_db)}}.dump() << "\n";
+    std::cout << "RESULT "
+              << nlohmann::json{{"cases", figures.cases},
+                                {"audit_entries", figures.audit_entries},
+                                {"clocks", figures.clocks},
+                                {"seconds", figures.seconds},
+                                {"bytes", std::filesystem::file_size(generate_db)}}
+                     .dump()
+              << "\n";
     return 0;
   }
   if (reports->parsed()) return bench::time_reports(generate_db, report_runs);
@@ -156,17 +165,25 @@ int main(int argc, char** argv) {
     auto status = engine.status("admin", id);
     in_plan += status && status->record.state == "child_protection_plan";
   }
-  if (refusals != 2L * cases) die("expected " + std::to_string(2L * cases) + " refusals, found " + std::to_string(refusals));
+  if (refusals != 2L * cases)
+    die("expected " + std::to_string(2L * cases) + " refusals, found " + std::to_string(refusals));
   if (in_plan != cases) die(std::to_string(cases - in_plan) + " cases are not in child_protection_plan");
 
   double rate = static_cast<double>(commands) / seconds;
-  std::cout << "casegate W1: " << cases << " cases, " << commands << " commands, " << threads << " thread(s), db="
-            << db << " sync=" << sync << "\n"
-            << "  " << static_cast<long>(rate) << " commands/s, " << seconds << " s, peak RSS " << static_cast<double>(peak_rss_kb()) / 1024.0
-            << " MB; end state verified\n";
-  nlohmann::json result{{"impl", "casegate"}, {"n", cases}, {"threads", threads}, {"db", db}, {"sync", sync},
-                        {"commands", commands}, {"seconds", seconds}, {"cmds_per_sec", static_cast<long>(rate)},
-                        {"peak_rss_kb", peak_rss_kb()}, {"verified", true}};
+  std::cout << "casegate W1: " << cases << " cases, " << commands << " commands, " << threads << " thread(s), db=" << db
+            << " sync=" << sync << "\n"
+            << "  " << static_cast<long>(rate) << " commands/s, " << seconds << " s, peak RSS "
+            << static_cast<double>(peak_rss_kb()) / 1024.0 << " MB; end state verified\n";
+  nlohmann::json result{{"impl", "casegate"},
+                        {"n", cases},
+                        {"threads", threads},
+                        {"db", db},
+                        {"sync", sync},
+                        {"commands", commands},
+                        {"seconds", seconds},
+                        {"cmds_per_sec", static_cast<long>(rate)},
+                        {"peak_rss_kb", peak_rss_kb()},
+                        {"verified", true}};
   std::cout << "RESULT " << result.dump() << "\n";
   if (!keep && db != ":memory:")
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);

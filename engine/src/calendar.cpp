@@ -8,11 +8,17 @@ namespace {
 
 using namespace std::chrono;
 
-int day_number(Date date) { return static_cast<int>(sys_days{date}.time_since_epoch().count()); }
+int day_number(Date date) {
+  return static_cast<int>(sys_days{date}.time_since_epoch().count());
+}
 
-Date make_date(int y, unsigned m, unsigned d) { return Date{year{y}, month{m}, day{d}}; }
+Date make_date(int y, unsigned m, unsigned d) {
+  return Date{year{y}, month{m}, day{d}};
+}
 
-weekday weekday_of(Date date) { return weekday{sys_days{date}}; }
+weekday weekday_of(Date date) {
+  return weekday{sys_days{date}};
+}
 
 // The first `wd` of month `m` (n = 1), the second (n = 2), ...; or the last (n = -1).
 Date nth_weekday(int y, unsigned m, weekday wd, int n) {
@@ -85,7 +91,8 @@ Result<Date> parse_date(std::string_view text, std::string_view field) {
 
 std::string format_date(Date date) {
   char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", int(date.year()), unsigned(date.month()), unsigned(date.day()));
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", int(date.year()), unsigned(date.month()),
+                unsigned(date.day()));
   return buffer;
 }
 
@@ -94,7 +101,9 @@ bool is_weekend(Date date) {
   return wd == Saturday || wd == Sunday;
 }
 
-Date add_days(Date date, int days_to_add) { return Date{sys_days{date} + days{days_to_add}}; }
+Date add_days(Date date, int days_to_add) {
+  return Date{sys_days{date} + days{days_to_add}};
+}
 
 Date add_months(Date date, int months_to_add) {
   year_month ym = year_month{date.year(), date.month()} + months{months_to_add};
@@ -133,7 +142,8 @@ std::vector<Holiday> bank_holidays(Jurisdiction jurisdiction, int y) {
     b.add(make_date(2022, 9, 19), "Bank Holiday for the State Funeral of Queen Elizabeth II");
   }
   if (y == 2023) b.add(make_date(2023, 5, 8), "Bank holiday for the coronation of King Charles III");
-  std::sort(b.days.begin(), b.days.end(), [](const Holiday& l, const Holiday& r) { return sys_days{l.date} < sys_days{r.date}; });
+  std::sort(b.days.begin(), b.days.end(),
+            [](const Holiday& l, const Holiday& r) { return sys_days{l.date} < sys_days{r.date}; });
   return b.days;
 }
 
@@ -144,7 +154,9 @@ std::chrono::minutes london_offset(Instant instant) {
   return instant >= summer_starts && instant < summer_ends ? minutes{60} : minutes{0};
 }
 
-Date london_date(Instant instant) { return Date{floor<days>(instant + london_offset(instant))}; }
+Date london_date(Instant instant) {
+  return Date{floor<days>(instant + london_offset(instant))};
+}
 
 Instant london_start_of_day(Date date) {
   Instant midnight_utc{sys_days{date}};
@@ -152,7 +164,9 @@ Instant london_start_of_day(Date date) {
   return midnight_utc - london_offset(midnight_utc);
 }
 
-Instant london_end_of_day(Date date) { return london_start_of_day(add_days(date, 1)) - milliseconds{1}; }
+Instant london_end_of_day(Date date) {
+  return london_start_of_day(add_days(date, 1)) - milliseconds{1};
+}
 
 Calendar::Calendar(Jurisdiction jurisdiction, std::vector<CalendarChange> changes, std::int64_t version)
     : jurisdiction_(jurisdiction), version_(version) {

@@ -1,10 +1,10 @@
 #include "casegate/checkpoint.hpp"
 
-#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
 #include <memory>
+#include <nlohmann/json.hpp>
 
 namespace casegate {
 namespace {

@@ -1,24 +1,30 @@
 #include "casegate/clocks.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 namespace casegate {
 
 const std::vector<Settings::Definition>& Settings::definitions() {
   static const std::vector<Definition> all{
       {"referral_decision.working_days", 1, 0, 60, "a referral decision is due this many working days after receipt"},
-      {"strategy_discussion.hours", 24, 1, 720, "a strategy discussion is due this many hours after a significant-harm decision"},
+      {"strategy_discussion.hours", 24, 1, 720,
+       "a strategy discussion is due this many hours after a significant-harm decision"},
       {"strategy_discussion.immediate_hours", 4, 1, 720, "... when the decision's urgency is immediate"},
       {"assessment.working_days", 45, 1, 365, "an assessment is due this many working days after receipt"},
-      {"initial_conference.working_days", 15, 1, 365, "an initial conference is due this many working days after the strategy meeting that started section 47"},
-      {"core_group.working_days", 10, 1, 365, "the first core group is due this many working days after the initial conference's plan"},
-      {"review_conference.first_months", 3, 1, 24, "the first review conference is due this many months after the initial conference"},
+      {"initial_conference.working_days", 15, 1, 365,
+       "an initial conference is due this many working days after the strategy meeting that started section 47"},
+      {"core_group.working_days", 10, 1, 365,
+       "the first core group is due this many working days after the initial conference's plan"},
+      {"review_conference.first_months", 3, 1, 24,
+       "the first review conference is due this many months after the initial conference"},
       {"review_conference.later_months", 6, 1, 24, "later reviews are due this many months after the previous review"},
-      {"pre_birth_conference.weeks_before_delivery", 6, 0, 30, "a pre-birth conference is due this many weeks before the expected delivery date"},
-      {"post_birth_review.months", 3, 1, 24, "a post-birth review is due this many months after the pre-birth conference's decision..."},
-      {"post_birth_review.working_days_after_birth", 10, 1, 365, "... or this many working days after the birth, whichever is earlier"},
+      {"pre_birth_conference.weeks_before_delivery", 6, 0, 30,
+       "a pre-birth conference is due this many weeks before the expected delivery date"},
+      {"post_birth_review.months", 3, 1, 24,
+       "a post-birth review is due this many months after the pre-birth conference's decision..."},
+      {"post_birth_review.working_days_after_birth", 10, 1, 365,
+       "... or this many working days after the birth, whichever is earlier"},
   };
   return all;
 }

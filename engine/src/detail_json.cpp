@@ -60,11 +60,15 @@ void append_requirement_json(std::string& out, const Requirement& requirement) {
   out += "{\"task\":";
   append_json_string(out, requirement.task);
   out += ",\"condition\":";
-  if (requirement.condition.empty()) out += "null";
-  else append_json_string(out, requirement.condition);
+  if (requirement.condition.empty())
+    out += "null";
+  else
+    append_json_string(out, requirement.condition);
   out += ",\"role\":";
-  if (requirement.role) append_json_string(out, role_name(*requirement.role));
-  else out += "null";
+  if (requirement.role)
+    append_json_string(out, role_name(*requirement.role));
+  else
+    out += "null";
   out += ",\"scope\":";
   append_json_string(out, scope_name(requirement.scope));
   out += '}';
@@ -79,10 +83,18 @@ std::string& DetailJson::slot(std::string_view key) {
   return fields_.emplace_back(std::string(key), std::string()).second;
 }
 
-void DetailJson::text(std::string_view key, std::string_view value) { append_json_string(slot(key), value); }
-void DetailJson::number(std::string_view key, std::int64_t value) { slot(key) = std::to_string(value); }
-void DetailJson::flag(std::string_view key, bool value) { slot(key) = value ? "true" : "false"; }
-void DetailJson::null(std::string_view key) { slot(key) = "null"; }
+void DetailJson::text(std::string_view key, std::string_view value) {
+  append_json_string(slot(key), value);
+}
+void DetailJson::number(std::string_view key, std::int64_t value) {
+  slot(key) = std::to_string(value);
+}
+void DetailJson::flag(std::string_view key, bool value) {
+  slot(key) = value ? "true" : "false";
+}
+void DetailJson::null(std::string_view key) {
+  slot(key) = "null";
+}
 
 void DetailJson::requirements(std::string_view key, const std::vector<Requirement>& value) {
   std::string& out = slot(key);

@@ -37,6 +37,8 @@ std::string sha256_hex(std::initializer_list<std::string_view> parts) {
   return text;
 }
 
-std::string sha256_hex(std::string_view bytes) { return sha256_hex({bytes}); }
+std::string sha256_hex(std::string_view bytes) {
+  return sha256_hex({bytes});
+}
 
 }  // namespace casegate

@@ -1,10 +1,9 @@
 #include "casegate/engine.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <charconv>
 #include <functional>
+#include <nlohmann/json.hpp>
 
 #include "casegate/digest.hpp"
 #include "casegate/json.hpp"
@@ -25,15 +24,17 @@ constexpr std::size_t max_id_bytes = 64;
 constexpr std::size_t max_attributes = 64;
 
 // A name from the input, quoted and safe to put in a one-line message.
-std::string shown_name(std::string_view text) { return "'" + printable(text) + "'"; }
+std::string shown_name(std::string_view text) {
+  return "'" + printable(text) + "'";
+}
 
 Status check_identifier(std::string_view what, std::string_view id) {
   if (id.empty()) return Status::invalid_input(std::string(what) + " must not be empty");
   if (id.size() > max_id_bytes)
     return Status::invalid_input(std::string(what) + " " + shown_name(id) + " is longer than 64 characters");
   for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-              c == '_' || c == '-' || c == '@';
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+              c == '-' || c == '@';
     if (!ok)
       return Status::invalid_input(std::string(what) + " " + shown_name(id) +
                                    " may hold only letters, digits and . _ - @");
@@ -74,7 +75,9 @@ std::string describe_all(const std::vector<Requirement>& missing) {
   return text;
 }
 
-std::string case_name(CaseId id) { return "case " + std::to_string(id); }
+std::string case_name(CaseId id) {
+  return "case " + std::to_string(id);
+}
 
 }  // namespace
 
@@ -93,8 +96,7 @@ struct AuditBuilder {
   DetailJson detail;
 };
 
-Engine::Engine(std::unique_ptr<CaseStore> store, WorkflowRegistry workflows,
-               std::shared_ptr<const Clock> clock)
+Engine::Engine(std::unique_ptr<CaseStore> store, WorkflowRegistry workflows, std::shared_ptr<const Clock> clock)
     : store_(std::move(store)), workflows_(std::move(workflows)), clock_(std::move(clock)) {
   if (!clock_) clock_ = std::make_shared<SystemClock>();
   queue_ = std::make_unique<CommandQueue>(*store_);
@@ -134,10 +136,10 @@ Result<T> run_command(CaseStore& store, const Clock& clock, std::string_view as,
   }
   const User user = **found;
   AuditBuilder audit;
-  audit.draft = AuditDraft{clock.now(), case_id, user.id, std::string(role_name(user.role)),
-                           std::string(action), "accepted", ""};
-  Result<T> result = user.active ? body(user, audit)
-                                 : Result<T>(Status::refused("user " + shown_name(user.id) + " is inactive"));
+  audit.draft =
+      AuditDraft{clock.now(), case_id, user.id, std::string(role_name(user.role)), std::string(action), "accepted", ""};
+  Result<T> result =
+      user.active ? body(user, audit) : Result<T>(Status::refused("user " + shown_name(user.id) + " is inactive"));
   if (result) {
     audit.draft.detail_json = audit.detail.str();
     Status written = store.append_audit(audit.draft).status();
@@ -180,12 +182,17 @@ Result<Settings> Engine::current_settings() {
   auto stored = store_->settings();
   if (!stored) return stored.status();
   std::map<std::string, std::int64_t, std::less<>> values;
-  for (const auto& [key, value] : *stored)
-    if (Settings::find(key)) values[key] = std::stoll(value);  // validated when set
+  for (const auto& [key, value] : *stored) {
+    std::int64_t number = 0;
+    auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+    // Validated when set; a value edited in the file by hand falls back to the default.
+    if (Settings::find(key) && error == std::errc() && end == value.data() + value.size()) values[key] = number;
+  }
   return Settings(std::move(values));
 }
 
-Status Engine::update_clocks(const Workflow& workflow, const CaseRecord& record, const std::vector<TaskRecord>* known_tasks) {
+Status Engine::update_clocks(const Workflow& workflow, const CaseRecord& record,
+                             const std::vector<TaskRecord>* known_tasks) {
   const CaseId id = record.id;
   Result<std::vector<TaskRecord>> loaded = std::vector<TaskRecord>{};
   if (known_tasks == nullptr) loaded = store_->tasks_of(id);
@@ -208,9 +215,17 @@ Status Engine::update_clocks(const Workflow& workflow, const CaseRecord& record,
       return c.clock == instance.clock && c.cycle == instance.cycle;
     });
     if (same == stored->end()) {
-      ClockRecord clock{id, instance.clock, instance.cycle, instance.started_at, instance.due_at,
-                        format_date(london_date(instance.due_at)), (*calendar)->version(), instance.met_at,
-                        finished && !instance.met_at, record.team, instance.anchor};
+      ClockRecord clock{id,
+                        instance.clock,
+                        instance.cycle,
+                        instance.started_at,
+                        instance.due_at,
+                        format_date(london_date(instance.due_at)),
+                        (*calendar)->version(),
+                        instance.met_at,
+                        finished && !instance.met_at,
+                        record.team,
+                        instance.anchor};
       if (auto s = store_->save_clock(clock, nullptr); !s) return s;
       continue;
     }
@@ -264,8 +279,9 @@ Status Engine::init(const std::string& admin_id, const std::string& admin_name) 
       DetailJson detail;
       detail.text("user", admin.id);
       detail.text("role", "admin");
-      status = store_->append_audit(
-                         AuditDraft{clock_->now(), std::nullopt, admin.id, "admin", "init", "accepted", detail.str()})
+      status = store_
+                   ->append_audit(
+                       AuditDraft{clock_->now(), std::nullopt, admin.id, "admin", "init", "accepted", detail.str()})
                    .status();
     }
     if (status) status = store_->commit_command();
@@ -279,23 +295,26 @@ Status Engine::init(const std::string& admin_id, const std::string& admin_name) 
 Status Engine::add_user(std::string_view as, const User& user) {
   auto result = serialised<bool>(false, [&] {
     return run_command<bool>(*store_, *clock_, as, "user_add", std::nullopt,
-                                    [&](const User& actor, AuditBuilder& audit) -> Result<bool> {
-      audit.detail.text("user", user.id.substr(0, max_id_bytes));
-      audit.detail.text("role", role_name(user.role));
-      if (actor.role != Role::admin) return Status::refused("only an admin adds users; " + actor.id + " is " + std::string(role_name(actor.role)));
-      if (auto s = check_identifier("user id", user.id); !s) return s;
-      if (auto s = check_text("user name", user.name, false); !s) return s;
-      if (auto s = check_text("team", user.team, false); !s) return s;
-      auto existing = store_->find_user(user.id);
-      if (!existing) return existing.status();
-      if (existing->has_value()) return Status::invalid_input("user " + shown_name(user.id) + " already exists");
-      User stored = user;
-      if (stored.name.empty()) stored.name = stored.id;
-      stored.active = true;
-      audit.detail.text("team", stored.team);
-      if (auto s = store_->insert_user(stored); !s) return s;
-      return true;
-    });
+                             [&](const User& actor, AuditBuilder& audit) -> Result<bool> {
+                               audit.detail.text("user", user.id.substr(0, max_id_bytes));
+                               audit.detail.text("role", role_name(user.role));
+                               if (actor.role != Role::admin)
+                                 return Status::refused("only an admin adds users; " + actor.id + " is " +
+                                                        std::string(role_name(actor.role)));
+                               if (auto s = check_identifier("user id", user.id); !s) return s;
+                               if (auto s = check_text("user name", user.name, false); !s) return s;
+                               if (auto s = check_text("team", user.team, false); !s) return s;
+                               auto existing = store_->find_user(user.id);
+                               if (!existing) return existing.status();
+                               if (existing->has_value())
+                                 return Status::invalid_input("user " + shown_name(user.id) + " already exists");
+                               User stored = user;
+                               if (stored.name.empty()) stored.name = stored.id;
+                               stored.active = true;
+                               audit.detail.text("team", stored.team);
+                               if (auto s = store_->insert_user(stored); !s) return s;
+                               return true;
+                             });
   });
   return result ? Status::ok() : result.status();
 }
@@ -303,17 +322,21 @@ Status Engine::add_user(std::string_view as, const User& user) {
 Status Engine::set_user_active(std::string_view as, std::string_view user_id, bool active) {
   auto result = serialised<bool>(false, [&] {
     return run_command<bool>(*store_, *clock_, as, "user_update", std::nullopt,
-                                    [&](const User& actor, AuditBuilder& audit) -> Result<bool> {
-      audit.detail.text("user", std::string(user_id.substr(0, max_id_bytes)));
-      audit.detail.flag("active", active);
-      if (actor.role != Role::admin) return Status::refused("only an admin changes users; " + actor.id + " is " + std::string(role_name(actor.role)));
-      if (actor.id == user_id && !active) return Status::refused("an admin cannot deactivate themself");
-      auto existing = store_->find_user(user_id);
-      if (!existing) return existing.status();
-      if (!existing->has_value()) return Status::not_found("user " + shown_name(user_id) + " does not exist");
-      if (auto s = store_->set_user_active(user_id, active); !s) return s;
-      return true;
-    });
+                             [&](const User& actor, AuditBuilder& audit) -> Result<bool> {
+                               audit.detail.text("user", std::string(user_id.substr(0, max_id_bytes)));
+                               audit.detail.flag("active", active);
+                               if (actor.role != Role::admin)
+                                 return Status::refused("only an admin changes users; " + actor.id + " is " +
+                                                        std::string(role_name(actor.role)));
+                               if (actor.id == user_id && !active)
+                                 return Status::refused("an admin cannot deactivate themself");
+                               auto existing = store_->find_user(user_id);
+                               if (!existing) return existing.status();
+                               if (!existing->has_value())
+                                 return Status::not_found("user " + shown_name(user_id) + " does not exist");
+                               if (auto s = store_->set_user_active(user_id, active); !s) return s;
+                               return true;
+                             });
   });
   return result ? Status::ok() : result.status();
 }
@@ -331,252 +354,261 @@ Result<std::vector<User>> Engine::list_users(std::string_view as) {
 
 Result<CaseRecord> Engine::open_case(std::string_view as, const OpenCaseRequest& request) {
   return serialised<CaseRecord>(false, [&] {
-    return run_command<CaseRecord>(*store_, *clock_, as, "open", std::nullopt,
-                                   [&](const User& actor, AuditBuilder& audit) -> Result<CaseRecord> {
-      audit.detail.text("event", "open");
-      audit.detail.text("workflow", request.workflow.substr(0, max_id_bytes));
-      audit.detail.null("from");
-      if (!works_cases(actor.role)) return Status::refused("an admin does not open cases");
-      const Workflow* workflow = request.workflow_version ? workflows_.find(request.workflow, *request.workflow_version)
-                                                          : workflows_.latest(request.workflow);
-      if (workflow == nullptr)
-        return Status::invalid_input("unknown workflow " + shown_name(request.workflow) +
-                                     (request.workflow_version ? " version " + std::to_string(*request.workflow_version) : ""));
-      if (auto s = check_text("subject", request.subject, true); !s) return s;
-      if (auto s = check_text("team", request.team, false); !s) return s;
-      Instant now = clock_->now();
-      Instant received = request.received_at.value_or(now);
-      if (received > now + allowed_clock_skew)
-        return Status::invalid_input("received_at " + format_instant(received) + " is in the future");
-      if (request.attributes.size() > max_attributes)
-        return Status::invalid_input(std::to_string(request.attributes.size()) + " attributes given; at most " +
-                                     std::to_string(max_attributes) + " are kept on a case");
-      for (const AttributeRule& rule : workflow->required_attributes()) {
-        auto given = request.attributes.find(rule.name);
-        if (given == request.attributes.end() || given->second.empty())
-          return Status::invalid_input(workflow->name() + " needs the attribute " + rule.name +
-                                       (rule.is_date ? " (a date YYYY-MM-DD)" : ""));
-        if (rule.is_date)
-          if (auto date = parse_date(given->second, "attribute " + rule.name); !date) return date.status();
-      }
-      nlohmann::json attributes = nlohmann::json::object();
-      for (const auto& [key, value] : request.attributes) {
-        if (auto s = check_identifier("attribute name", key); !s) return s;
-        if (auto s = check_text("attribute " + key, value, false); !s) return s;
-        attributes[key] = value;
-      }
-      CaseRecord record;
-      record.workflow = workflow->name();
-      record.workflow_version = workflow->version();
-      record.subject = request.subject;
-      record.team = request.team.empty() ? actor.team : request.team;
-      record.state = workflow->initial_state();
-      record.attributes_json = attributes.dump();
-      record.received_at = received;
-      record.opened_at = now;
-      record.state_entered_at = now;
-      auto id = store_->insert_case(record);
-      if (!id) return id.status();
-      record.id = *id;
-      const std::vector<TaskRecord> no_tasks;
-      if (auto s = update_clocks(*workflow, record, &no_tasks); !s) return s;
-      audit.draft.case_id = record.id;
-      audit.detail.number("workflow_version", record.workflow_version);
-      audit.detail.text("to", record.state);
-      audit.detail.text("subject_sha256", sha256_hex(record.subject));
-      audit.detail.text("received_at", format_instant(received));
-      return record;
-    });
+    return run_command<CaseRecord>(
+        *store_, *clock_, as, "open", std::nullopt, [&](const User& actor, AuditBuilder& audit) -> Result<CaseRecord> {
+          audit.detail.text("event", "open");
+          audit.detail.text("workflow", request.workflow.substr(0, max_id_bytes));
+          audit.detail.null("from");
+          if (!works_cases(actor.role)) return Status::refused("an admin does not open cases");
+          const Workflow* workflow = request.workflow_version
+                                         ? workflows_.find(request.workflow, *request.workflow_version)
+                                         : workflows_.latest(request.workflow);
+          if (workflow == nullptr)
+            return Status::invalid_input(
+                "unknown workflow " + shown_name(request.workflow) +
+                (request.workflow_version ? " version " + std::to_string(*request.workflow_version) : ""));
+          if (auto s = check_text("subject", request.subject, true); !s) return s;
+          if (auto s = check_text("team", request.team, false); !s) return s;
+          Instant now = clock_->now();
+          Instant received = request.received_at.value_or(now);
+          if (received > now + allowed_clock_skew)
+            return Status::invalid_input("received_at " + format_instant(received) + " is in the future");
+          if (request.attributes.size() > max_attributes)
+            return Status::invalid_input(std::to_string(request.attributes.size()) + " attributes given; at most " +
+                                         std::to_string(max_attributes) + " are kept on a case");
+          for (const AttributeRule& rule : workflow->required_attributes()) {
+            auto given = request.attributes.find(rule.name);
+            if (given == request.attributes.end() || given->second.empty())
+              return Status::invalid_input(workflow->name() + " needs the attribute " + rule.name +
+                                           (rule.is_date ? " (a date YYYY-MM-DD)" : ""));
+            if (rule.is_date)
+              if (auto date = parse_date(given->second, "attribute " + rule.name); !date) return date.status();
+          }
+          nlohmann::json attributes = nlohmann::json::object();
+          for (const auto& [key, value] : request.attributes) {
+            if (auto s = check_identifier("attribute name", key); !s) return s;
+            if (auto s = check_text("attribute " + key, value, false); !s) return s;
+            attributes[key] = value;
+          }
+          CaseRecord record;
+          record.workflow = workflow->name();
+          record.workflow_version = workflow->version();
+          record.subject = request.subject;
+          record.team = request.team.empty() ? actor.team : request.team;
+          record.state = workflow->initial_state();
+          record.attributes_json = attributes.dump();
+          record.received_at = received;
+          record.opened_at = now;
+          record.state_entered_at = now;
+          auto id = store_->insert_case(record);
+          if (!id) return id.status();
+          record.id = *id;
+          const std::vector<TaskRecord> no_tasks;
+          if (auto s = update_clocks(*workflow, record, &no_tasks); !s) return s;
+          audit.draft.case_id = record.id;
+          audit.detail.number("workflow_version", record.workflow_version);
+          audit.detail.text("to", record.state);
+          audit.detail.text("subject_sha256", sha256_hex(record.subject));
+          audit.detail.text("received_at", format_instant(received));
+          return record;
+        });
   });
 }
 
 Result<TaskReceipt> Engine::record_task(std::string_view as, const RecordTaskRequest& request) {
   return serialised<TaskReceipt>(false, [&] {
-    return run_command<TaskReceipt>(*store_, *clock_, as, "record", request.case_id,
-                                    [&](const User& actor, AuditBuilder& audit) -> Result<TaskReceipt> {
-      audit.detail.text("event", request.kind.substr(0, max_id_bytes));
-      audit.detail.text("payload_sha256", sha256_hex(request.payload_json));
-      if (!works_cases(actor.role)) return Status::refused("an admin does not record tasks");
-      auto record = load_case(*store_, request.case_id);
-      if (!record) return record.status();
-      audit.detail.text("from", record->state);
-      audit.detail.text("to", record->state);
-      const TaskKindInfo* kind = find_task_kind(request.kind);
-      if (kind == nullptr) return Status::invalid_input("unknown task kind " + shown_name(request.kind));
-      if (kind->recorded_only_by && *kind->recorded_only_by != actor.role)
-        return Status::refused(std::string(kind->name) + " is recorded only by a " +
-                               std::string(role_name(*kind->recorded_only_by)) + "; " + actor.id + " is " +
-                               std::string(role_name(actor.role)));
-      auto payload = validate_payload(request.kind, request.payload_json);
-      if (!payload) return payload.status();
-      Instant now = clock_->now();
-      Instant occurred = request.occurred_at.value_or(now);
-      if (occurred > now + allowed_clock_skew)
-        return Status::invalid_input("occurred_at " + format_instant(occurred) + " is in the future");
-      if (occurred < record->received_at)
-        return Status::invalid_input("occurred_at " + format_instant(occurred) + " is before " +
-                                     case_name(record->id) + " was received (" + format_instant(record->received_at) + ")");
-      TaskRecord task;
-      task.case_id = record->id;
-      task.kind = request.kind;
-      task.payload_json = *payload;
-      task.actor = actor.id;
-      task.role = actor.role;
-      task.state = record->state;
-      task.stage = record->stage;
-      task.occurred_at = occurred;
-      task.recorded_at = now;
-      auto id = store_->insert_task(task);
-      if (!id) return id.status();
-      const Workflow* workflow = workflows_.find(record->workflow, record->workflow_version);
-      if (workflow == nullptr) return Status::internal(case_name(record->id) + " uses an unregistered workflow version");
-      if (auto s = update_clocks(*workflow, *record, nullptr); !s) return s;
-      audit.detail.number("task_id", *id);
-      audit.detail.text("occurred_at", format_instant(occurred));
-      return TaskReceipt{*id, record->id, task.kind, record->state, task.payload_json};
-    });
+    return run_command<TaskReceipt>(
+        *store_, *clock_, as, "record", request.case_id,
+        [&](const User& actor, AuditBuilder& audit) -> Result<TaskReceipt> {
+          audit.detail.text("event", request.kind.substr(0, max_id_bytes));
+          audit.detail.text("payload_sha256", sha256_hex(request.payload_json));
+          if (!works_cases(actor.role)) return Status::refused("an admin does not record tasks");
+          auto record = load_case(*store_, request.case_id);
+          if (!record) return record.status();
+          audit.detail.text("from", record->state);
+          audit.detail.text("to", record->state);
+          const TaskKindInfo* kind = find_task_kind(request.kind);
+          if (kind == nullptr) return Status::invalid_input("unknown task kind " + shown_name(request.kind));
+          if (kind->recorded_only_by && *kind->recorded_only_by != actor.role)
+            return Status::refused(std::string(kind->name) + " is recorded only by a " +
+                                   std::string(role_name(*kind->recorded_only_by)) + "; " + actor.id + " is " +
+                                   std::string(role_name(actor.role)));
+          auto payload = validate_payload(request.kind, request.payload_json);
+          if (!payload) return payload.status();
+          Instant now = clock_->now();
+          Instant occurred = request.occurred_at.value_or(now);
+          if (occurred > now + allowed_clock_skew)
+            return Status::invalid_input("occurred_at " + format_instant(occurred) + " is in the future");
+          if (occurred < record->received_at)
+            return Status::invalid_input("occurred_at " + format_instant(occurred) + " is before " +
+                                         case_name(record->id) + " was received (" +
+                                         format_instant(record->received_at) + ")");
+          TaskRecord task;
+          task.case_id = record->id;
+          task.kind = request.kind;
+          task.payload_json = *payload;
+          task.actor = actor.id;
+          task.role = actor.role;
+          task.state = record->state;
+          task.stage = record->stage;
+          task.occurred_at = occurred;
+          task.recorded_at = now;
+          auto id = store_->insert_task(task);
+          if (!id) return id.status();
+          const Workflow* workflow = workflows_.find(record->workflow, record->workflow_version);
+          if (workflow == nullptr)
+            return Status::internal(case_name(record->id) + " uses an unregistered workflow version");
+          if (auto s = update_clocks(*workflow, *record, nullptr); !s) return s;
+          audit.detail.number("task_id", *id);
+          audit.detail.text("occurred_at", format_instant(occurred));
+          return TaskReceipt{*id, record->id, task.kind, record->state, task.payload_json};
+        });
   });
 }
 
 Result<FireResult> Engine::fire(std::string_view as, const FireRequest& request) {
   return serialised<FireResult>(false, [&] {
-    return run_command<FireResult>(*store_, *clock_, as, "fire", request.case_id,
-                                   [&](const User& actor, AuditBuilder& audit) -> Result<FireResult> {
-      audit.detail.text("event", request.event.substr(0, max_id_bytes));
-      if (!works_cases(actor.role)) return Status::refused("an admin does not fire events");
-      auto record = load_case(*store_, request.case_id);
-      if (!record) return record.status();
-      audit.detail.text("from", record->state);
-      audit.detail.text("to", record->state);
-      if (request.expected_version && *request.expected_version != record->version)
-        return Status::conflict(case_name(record->id) + " is at version " + std::to_string(record->version) +
-                                ", not the expected " + std::to_string(*request.expected_version));
-      const Workflow* workflow = workflows_.find(record->workflow, record->workflow_version);
-      if (workflow == nullptr)
-        return Status::internal(case_name(record->id) + " uses workflow " + record->workflow + " version " +
-                                std::to_string(record->workflow_version) + ", which is not registered");
-      FireResult result;
-      result.case_id = record->id;
-      result.event = request.event;
-      result.from = record->state;
-      result.to = record->state;
-      result.version = record->version;
-      if (request.override_gate) {
-        if (auto s = check_text("override reason", request.reason, true); !s) return s;
-        audit.detail.text("reason", request.reason);
-        if (actor.role != Role::team_manager) {
-          result.refusal = RefusalReason::role_not_allowed;
-          result.message = "only a team_manager may override a gate; " + actor.id + " is " +
-                           std::string(role_name(actor.role));
-          audit.draft.outcome = "refused";
-          audit.detail.text("message", result.message);
-          return result;
-        }
-      }
-      auto tasks = store_->tasks_of(record->id);
-      if (!tasks) return tasks.status();
-      std::vector<TaskFact> ledger;
-      ledger.reserve(tasks->size());
-      for (const auto& t : *tasks) ledger.push_back({t.kind, t.role, t.stage == record->stage, t.payload_json});
-      auto decision = workflow->decide(record->state, request.event, ledger, request.override_gate);
-      if (!decision) return decision.status();
-      switch (decision->kind) {
-        case DecisionKind::unknown_event:
-          return Status::invalid_input("unknown event " + shown_name(request.event) + " for workflow " + workflow->name());
-        case DecisionKind::not_valid_in_state:
-          result.refusal = RefusalReason::not_valid_in_state;
-          result.message = request.event + " is not valid in state " + record->state + "; valid: " +
-                           (decision->valid_events.empty() ? "none (final state)" : join(decision->valid_events));
-          break;
-        case DecisionKind::gated:
-          result.refusal = RefusalReason::gate_unmet;
-          result.missing = decision->missing;
-          result.message = request.event + " refused: missing " + describe_all(result.missing);
-          break;
-        case DecisionKind::accepted: {
-          Instant now = clock_->now();
-          if (auto s = store_->move_case(record->id, record->version, decision->to, now); !s) return s;
-          CaseRecord moved = *record;  // as move_case left it
-          moved.state = decision->to;
-          moved.stage += 1;
-          moved.version += 1;
-          moved.state_entered_at = now;
-          if (auto s = update_clocks(*workflow, moved, &*tasks); !s) return s;
-          result.to = decision->to;
-          result.version = record->version + 1;
-          result.missing = decision->missing;
-          if (result.missing.empty()) {
-            result.outcome = FireOutcome::accepted;
-            result.message = request.event + ": " + result.from + " -> " + result.to;
-          } else {
-            result.outcome = FireOutcome::override;
-            result.message = request.event + " overridden by " + actor.id + ": " + result.from + " -> " + result.to +
-                             " without " + describe_all(result.missing);
+    return run_command<FireResult>(
+        *store_, *clock_, as, "fire", request.case_id,
+        [&](const User& actor, AuditBuilder& audit) -> Result<FireResult> {
+          audit.detail.text("event", request.event.substr(0, max_id_bytes));
+          if (!works_cases(actor.role)) return Status::refused("an admin does not fire events");
+          auto record = load_case(*store_, request.case_id);
+          if (!record) return record.status();
+          audit.detail.text("from", record->state);
+          audit.detail.text("to", record->state);
+          if (request.expected_version && *request.expected_version != record->version)
+            return Status::conflict(case_name(record->id) + " is at version " + std::to_string(record->version) +
+                                    ", not the expected " + std::to_string(*request.expected_version));
+          const Workflow* workflow = workflows_.find(record->workflow, record->workflow_version);
+          if (workflow == nullptr)
+            return Status::internal(case_name(record->id) + " uses workflow " + record->workflow + " version " +
+                                    std::to_string(record->workflow_version) + ", which is not registered");
+          FireResult result;
+          result.case_id = record->id;
+          result.event = request.event;
+          result.from = record->state;
+          result.to = record->state;
+          result.version = record->version;
+          if (request.override_gate) {
+            if (auto s = check_text("override reason", request.reason, true); !s) return s;
+            audit.detail.text("reason", request.reason);
+            if (actor.role != Role::team_manager) {
+              result.refusal = RefusalReason::role_not_allowed;
+              result.message =
+                  "only a team_manager may override a gate; " + actor.id + " is " + std::string(role_name(actor.role));
+              audit.draft.outcome = "refused";
+              audit.detail.text("message", result.message);
+              return result;
+            }
           }
-          break;
-        }
-      }
-      audit.draft.outcome = std::string(fire_outcome_name(result.outcome));
-      audit.detail.text("to", result.to);
-      audit.detail.requirements("missing", result.missing);
-      if (result.outcome == FireOutcome::refused) audit.detail.text("message", result.message);
-      return result;
-    });
+          auto tasks = store_->tasks_of(record->id);
+          if (!tasks) return tasks.status();
+          std::vector<TaskFact> ledger;
+          ledger.reserve(tasks->size());
+          for (const auto& t : *tasks) ledger.push_back({t.kind, t.role, t.stage == record->stage, t.payload_json});
+          auto decision = workflow->decide(record->state, request.event, ledger, request.override_gate);
+          if (!decision) return decision.status();
+          switch (decision->kind) {
+            case DecisionKind::unknown_event:
+              return Status::invalid_input("unknown event " + shown_name(request.event) + " for workflow " +
+                                           workflow->name());
+            case DecisionKind::not_valid_in_state:
+              result.refusal = RefusalReason::not_valid_in_state;
+              result.message = request.event + " is not valid in state " + record->state + "; valid: " +
+                               (decision->valid_events.empty() ? "none (final state)" : join(decision->valid_events));
+              break;
+            case DecisionKind::gated:
+              result.refusal = RefusalReason::gate_unmet;
+              result.missing = decision->missing;
+              result.message = request.event + " refused: missing " + describe_all(result.missing);
+              break;
+            case DecisionKind::accepted: {
+              Instant now = clock_->now();
+              if (auto s = store_->move_case(record->id, record->version, decision->to, now); !s) return s;
+              CaseRecord moved = *record;  // as move_case left it
+              moved.state = decision->to;
+              moved.stage += 1;
+              moved.version += 1;
+              moved.state_entered_at = now;
+              if (auto s = update_clocks(*workflow, moved, &*tasks); !s) return s;
+              result.to = decision->to;
+              result.version = record->version + 1;
+              result.missing = decision->missing;
+              if (result.missing.empty()) {
+                result.outcome = FireOutcome::accepted;
+                result.message = request.event + ": " + result.from + " -> " + result.to;
+              } else {
+                result.outcome = FireOutcome::override;
+                result.message = request.event + " overridden by " + actor.id + ": " + result.from + " -> " +
+                                 result.to + " without " + describe_all(result.missing);
+              }
+              break;
+            }
+          }
+          audit.draft.outcome = std::string(fire_outcome_name(result.outcome));
+          audit.detail.text("to", result.to);
+          audit.detail.requirements("missing", result.missing);
+          if (result.outcome == FireOutcome::refused) audit.detail.text("message", result.message);
+          return result;
+        });
   });
 }
 
 Result<CaseStatus> Engine::status(std::string_view as, CaseId case_id, std::optional<Instant> as_of) {
   return serialised<CaseStatus>(false, [&] {
-    return run_command<CaseStatus>(*store_, *clock_, as, "view", case_id,
-                                   [&](const User&, AuditBuilder& audit) -> Result<CaseStatus> {
-      audit.detail.text("view", "status");
-      auto record = load_case(*store_, case_id);
-      if (!record) return record.status();
-      const Workflow* workflow = workflows_.find(record->workflow, record->workflow_version);
-      if (workflow == nullptr) return Status::internal(case_name(case_id) + " uses an unregistered workflow version");
-      auto tasks = store_->tasks_of(case_id);
-      if (!tasks) return tasks.status();
-      std::vector<TaskFact> ledger;
-      for (const auto& t : *tasks) ledger.push_back({t.kind, t.role, t.stage == record->stage, t.payload_json});
-      CaseStatus status;
-      for (const auto& event : workflow->events_from(record->state)) {
-        auto decision = workflow->decide(record->state, event, ledger, false);
-        if (!decision) return decision.status();
-        status.events.push_back(EventReadiness{event, decision->to, decision->kind == DecisionKind::accepted,
-                                               decision->missing});
-      }
-      for (const auto& s : workflow->states())
-        if (s.name == record->state) status.final = s.final;
-      status.as_of = as_of.value_or(clock_->now());
-      auto clocks = store_->clocks_of(case_id);
-      if (!clocks) return clocks.status();
-      std::stable_sort(clocks->begin(), clocks->end(), [](const ClockRecord& a, const ClockRecord& b) {
-        return a.started_at < b.started_at;
-      });
-      for (ClockRecord& clock : *clocks) {
-        ClockView view{clock, clock.state(status.as_of), {}};
-        for (const auto& t : *tasks)  // the latest reason given for this clock wins
-          if (t.kind == "delay_reason") {
-            auto payload = nlohmann::json::parse(t.payload_json, nullptr, false);
-            if (payload.is_object() && payload.value("clock", "") == clock.clock) view.delay_reason = payload.value("reason", "");
+    return run_command<CaseStatus>(
+        *store_, *clock_, as, "view", case_id, [&](const User&, AuditBuilder& audit) -> Result<CaseStatus> {
+          audit.detail.text("view", "status");
+          auto record = load_case(*store_, case_id);
+          if (!record) return record.status();
+          const Workflow* workflow = workflows_.find(record->workflow, record->workflow_version);
+          if (workflow == nullptr)
+            return Status::internal(case_name(case_id) + " uses an unregistered workflow version");
+          auto tasks = store_->tasks_of(case_id);
+          if (!tasks) return tasks.status();
+          std::vector<TaskFact> ledger;
+          for (const auto& t : *tasks) ledger.push_back({t.kind, t.role, t.stage == record->stage, t.payload_json});
+          CaseStatus status;
+          for (const auto& event : workflow->events_from(record->state)) {
+            auto decision = workflow->decide(record->state, event, ledger, false);
+            if (!decision) return decision.status();
+            status.events.push_back(
+                EventReadiness{event, decision->to, decision->kind == DecisionKind::accepted, decision->missing});
           }
-        status.clocks.push_back(std::move(view));
-      }
-      status.record = std::move(*record);
-      return status;
-    });
+          for (const auto& s : workflow->states())
+            if (s.name == record->state) status.final = s.final;
+          status.as_of = as_of.value_or(clock_->now());
+          auto clocks = store_->clocks_of(case_id);
+          if (!clocks) return clocks.status();
+          std::stable_sort(clocks->begin(), clocks->end(),
+                           [](const ClockRecord& a, const ClockRecord& b) { return a.started_at < b.started_at; });
+          for (ClockRecord& clock : *clocks) {
+            ClockView view{clock, clock.state(status.as_of), {}};
+            for (const auto& t : *tasks)  // the latest reason given for this clock wins
+              if (t.kind == "delay_reason") {
+                auto payload = nlohmann::json::parse(t.payload_json, nullptr, false);
+                if (payload.is_object() && payload.value("clock", "") == clock.clock)
+                  view.delay_reason = payload.value("reason", "");
+              }
+            status.clocks.push_back(std::move(view));
+          }
+          status.record = std::move(*record);
+          return status;
+        });
   });
 }
 
 Result<std::vector<AuditEntry>> Engine::history(std::string_view as, CaseId case_id) {
   return serialised<std::vector<AuditEntry>>(false, [&] {
-    return run_command<std::vector<AuditEntry>>(*store_, *clock_, as, "view", case_id,
-                                                [&](const User&, AuditBuilder& audit) -> Result<std::vector<AuditEntry>> {
-      audit.detail.text("view", "history");
-      auto record = load_case(*store_, case_id);
-      if (!record) return record.status();
-      return store_->audit_of_case(case_id);
-    });
+    return run_command<std::vector<AuditEntry>>(
+        *store_, *clock_, as, "view", case_id,
+        [&](const User&, AuditBuilder& audit) -> Result<std::vector<AuditEntry>> {
+          audit.detail.text("view", "history");
+          auto record = load_case(*store_, case_id);
+          if (!record) return record.status();
+          return store_->audit_of_case(case_id);
+        });
   });
 }
 
@@ -620,37 +652,42 @@ Result<Checkpoint> Engine::checkpoint(std::string_view private_key_pem) {
 namespace casegate {
 namespace {
 
-bool may_oversee(Role role) { return role != Role::social_worker; }
-bool may_configure(Role role) { return role == Role::team_manager || role == Role::admin; }
+bool may_oversee(Role role) {
+  return role != Role::social_worker;
+}
+bool may_configure(Role role) {
+  return role == Role::team_manager || role == Role::admin;
+}
 
 }  // namespace
 
 Status Engine::set_setting(std::string_view as, std::string_view key, std::string_view value) {
   auto result = serialised<bool>(false, [&] {
-    return run_command<bool>(*store_, *clock_, as, "settings", std::nullopt, [&](const User& actor, AuditBuilder& audit) -> Result<bool> {
-      audit.detail.text("key", key.substr(0, max_id_bytes));
-      audit.detail.text("value", value.substr(0, max_id_bytes));
-      if (!may_configure(actor.role)) return Status::refused("only a team_manager or an admin changes settings");
-      if (key == "calendar.jurisdiction") {
-        if (!parse_jurisdiction(value))
-          return Status::invalid_input("calendar.jurisdiction: " + shown_name(value) +
-                                       " is not england_and_wales, scotland or northern_ireland");
-        if (auto s = store_->set_setting(key, value); !s) return s;
-        if (auto s = store_->add_calendar_change("jurisdiction", std::nullopt, value); !s) return s;
-        return true;
-      }
-      const Settings::Definition* definition = Settings::find(key);
-      if (definition == nullptr) return Status::invalid_input("unknown setting " + shown_name(key));
-      std::int64_t number = 0;
-      auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
-      if (error != std::errc() || end != value.data() + value.size())
-        return Status::invalid_input(definition->key + ": " + shown_name(value) + " is not a whole number");
-      if (number < definition->min || number > definition->max)
-        return Status::invalid_input(definition->key + ": " + std::to_string(number) + " is outside " +
-                                     std::to_string(definition->min) + ".." + std::to_string(definition->max));
-      if (auto s = store_->set_setting(key, std::to_string(number)); !s) return s;
-      return true;
-    });
+    return run_command<bool>(
+        *store_, *clock_, as, "settings", std::nullopt, [&](const User& actor, AuditBuilder& audit) -> Result<bool> {
+          audit.detail.text("key", key.substr(0, max_id_bytes));
+          audit.detail.text("value", value.substr(0, max_id_bytes));
+          if (!may_configure(actor.role)) return Status::refused("only a team_manager or an admin changes settings");
+          if (key == "calendar.jurisdiction") {
+            if (!parse_jurisdiction(value))
+              return Status::invalid_input("calendar.jurisdiction: " + shown_name(value) +
+                                           " is not england_and_wales, scotland or northern_ireland");
+            if (auto s = store_->set_setting(key, value); !s) return s;
+            if (auto s = store_->add_calendar_change("jurisdiction", std::nullopt, value); !s) return s;
+            return true;
+          }
+          const Settings::Definition* definition = Settings::find(key);
+          if (definition == nullptr) return Status::invalid_input("unknown setting " + shown_name(key));
+          std::int64_t number = 0;
+          auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+          if (error != std::errc() || end != value.data() + value.size())
+            return Status::invalid_input(definition->key + ": " + shown_name(value) + " is not a whole number");
+          if (number < definition->min || number > definition->max)
+            return Status::invalid_input(definition->key + ": " + std::to_string(number) + " is outside " +
+                                         std::to_string(definition->min) + ".." + std::to_string(definition->max));
+          if (auto s = store_->set_setting(key, std::to_string(number)); !s) return s;
+          return true;
+        });
   });
   return result ? Status::ok() : result.status();
 }
@@ -669,7 +706,8 @@ Result<std::vector<SettingView>> Engine::settings(std::string_view as) {
                     jurisdiction == stored->end(), "bank holidays by the rules of this jurisdiction"});
     for (const auto& d : Settings::definitions()) {
       auto it = stored->find(d.key);
-      list.push_back({d.key, it == stored->end() ? std::to_string(d.default_value) : it->second, it == stored->end(), d.meaning});
+      list.push_back(
+          {d.key, it == stored->end() ? std::to_string(d.default_value) : it->second, it == stored->end(), d.meaning});
     }
     return list;
   });
@@ -677,18 +715,20 @@ Result<std::vector<SettingView>> Engine::settings(std::string_view as) {
 
 Status Engine::change_calendar(std::string_view as, std::string_view kind, Date date, std::string_view reason) {
   auto result = serialised<bool>(false, [&] {
-    return run_command<bool>(*store_, *clock_, as, "calendar", std::nullopt, [&](const User& actor, AuditBuilder& audit) -> Result<bool> {
-      audit.detail.text("change", kind.substr(0, max_id_bytes));
-      audit.detail.text("date", format_date(date));
-      audit.detail.text("reason", reason.substr(0, max_text_bytes));
-      if (!may_configure(actor.role)) return Status::refused("only a team_manager or an admin changes the calendar");
-      if (kind != "closure" && kind != "working")
-        return Status::invalid_input("calendar change " + shown_name(kind) + " is not closure or working");
-      if (!date.ok()) return Status::invalid_input("not a date");
-      if (auto s = check_text("reason", reason, true); !s) return s;
-      if (auto s = store_->add_calendar_change(kind, date, reason); !s) return s;
-      return true;
-    });
+    return run_command<bool>(
+        *store_, *clock_, as, "calendar", std::nullopt, [&](const User& actor, AuditBuilder& audit) -> Result<bool> {
+          audit.detail.text("change", kind.substr(0, max_id_bytes));
+          audit.detail.text("date", format_date(date));
+          audit.detail.text("reason", reason.substr(0, max_text_bytes));
+          if (!may_configure(actor.role))
+            return Status::refused("only a team_manager or an admin changes the calendar");
+          if (kind != "closure" && kind != "working")
+            return Status::invalid_input("calendar change " + shown_name(kind) + " is not closure or working");
+          if (!date.ok()) return Status::invalid_input("not a date");
+          if (auto s = check_text("reason", reason, true); !s) return s;
+          if (auto s = store_->add_calendar_change(kind, date, reason); !s) return s;
+          return true;
+        });
   });
   return result ? Status::ok() : result.status();
 }
@@ -705,86 +745,96 @@ Result<std::shared_ptr<const Calendar>> Engine::calendar(std::string_view as) {
 
 // A report: run as a command so that it is audited as a view, read only.
 template <class T, class Body>
-Result<T> run_report(Engine& engine, CaseStore& store, const Clock& clock, std::string_view as, std::string_view report,
-                     Body&& body) {
-  (void)engine;
-  return run_command<T>(store, clock, as, "view", std::nullopt, [&](const User& actor, AuditBuilder& audit) -> Result<T> {
-    audit.detail.text("report", report);
-    if (!may_oversee(actor.role)) return Status::refused("oversight reports are for managers, chairs and auditors");
-    return body(audit);
-  });
+Result<T> run_report(CaseStore& store, const Clock& clock, std::string_view as, std::string_view report, Body&& body) {
+  return run_command<T>(store, clock, as, "view", std::nullopt,
+                        [&](const User& actor, AuditBuilder& audit) -> Result<T> {
+                          audit.detail.text("report", report);
+                          if (!may_oversee(actor.role))
+                            return Status::refused("oversight reports are for managers, chairs and auditors");
+                          return body(audit);
+                        });
 }
 
 Result<OverdueReport> Engine::overdue(std::string_view as, std::optional<Instant> as_of, std::string_view team,
                                       std::int64_t limit) {
   return serialised<OverdueReport>(false, [&] {
-    return run_report<OverdueReport>(*this, *store_, *clock_, as, "overdue", [&](AuditBuilder& audit) -> Result<OverdueReport> {
-      Instant when = as_of.value_or(clock_->now());
-      audit.detail.text("as_of", format_instant(when));
-      if (!team.empty()) audit.detail.text("team", team.substr(0, max_text_bytes));
-      if (limit < 1 || limit > 100000) return Status::invalid_input("limit must be 1..100000");
-      return store_->overdue_clocks(when, team, limit);
-    });
+    return run_report<OverdueReport>(*store_, *clock_, as, "overdue",
+                                     [&](AuditBuilder& audit) -> Result<OverdueReport> {
+                                       Instant when = as_of.value_or(clock_->now());
+                                       audit.detail.text("as_of", format_instant(when));
+                                       if (!team.empty()) audit.detail.text("team", team.substr(0, max_text_bytes));
+                                       if (limit < 1 || limit > 100000)
+                                         return Status::invalid_input("limit must be 1..100000");
+                                       return store_->overdue_clocks(when, team, limit);
+                                     });
   });
 }
 
 Result<TimelinessReport> Engine::timeliness(std::string_view as, Date from, Date to, std::optional<Instant> as_of,
                                             bool by_team) {
   return serialised<TimelinessReport>(false, [&] {
-    return run_report<TimelinessReport>(*this, *store_, *clock_, as, "timeliness", [&](AuditBuilder& audit) -> Result<TimelinessReport> {
-      audit.detail.text("from", format_date(from));
-      audit.detail.text("to", format_date(to));
-      if (std::chrono::sys_days{to} < std::chrono::sys_days{from}) return Status::invalid_input("--to is before --from");
-      return store_->timeliness(from, to, as_of.value_or(clock_->now()), by_team);
-    });
+    return run_report<TimelinessReport>(*store_, *clock_, as, "timeliness",
+                                        [&](AuditBuilder& audit) -> Result<TimelinessReport> {
+                                          audit.detail.text("from", format_date(from));
+                                          audit.detail.text("to", format_date(to));
+                                          if (std::chrono::sys_days{to} < std::chrono::sys_days{from})
+                                            return Status::invalid_input("--to is before --from");
+                                          return store_->timeliness(from, to, as_of.value_or(clock_->now()), by_team);
+                                        });
   });
 }
 
-Result<std::vector<AuditEntry>> Engine::exceptions(std::string_view as, std::string_view outcome, Instant from, Instant to) {
+Result<std::vector<AuditEntry>> Engine::exceptions(std::string_view as, std::string_view outcome, Instant from,
+                                                   Instant to) {
   return serialised<std::vector<AuditEntry>>(false, [&] {
-    return run_report<std::vector<AuditEntry>>(*this, *store_, *clock_, as, outcome == "override" ? "overrides" : "refusals",
+    return run_report<std::vector<AuditEntry>>(*store_, *clock_, as, outcome == "override" ? "overrides" : "refusals",
                                                [&](AuditBuilder& audit) -> Result<std::vector<AuditEntry>> {
-      audit.detail.text("from", format_instant(from));
-      audit.detail.text("to", format_instant(to));
-      if (outcome != "refused" && outcome != "override") return Status::invalid_input("outcome must be refused or override");
-      return store_->audit_with_outcome(outcome, from, to);
-    });
+                                                 audit.detail.text("from", format_instant(from));
+                                                 audit.detail.text("to", format_instant(to));
+                                                 if (outcome != "refused" && outcome != "override")
+                                                   return Status::invalid_input("outcome must be refused or override");
+                                                 return store_->audit_with_outcome(outcome, from, to);
+                                               });
   });
 }
 
 Result<std::vector<VoiceRow>> Engine::voice(std::string_view as, Instant from, Instant to, std::string_view team) {
   return serialised<std::vector<VoiceRow>>(false, [&] {
-    return run_report<std::vector<VoiceRow>>(*this, *store_, *clock_, as, "voice", [&](AuditBuilder& audit) -> Result<std::vector<VoiceRow>> {
-      audit.detail.text("from", format_instant(from));
-      audit.detail.text("to", format_instant(to));
-      return store_->voice(from, to, team);
-    });
+    return run_report<std::vector<VoiceRow>>(*store_, *clock_, as, "voice",
+                                             [&](AuditBuilder& audit) -> Result<std::vector<VoiceRow>> {
+                                               audit.detail.text("from", format_instant(from));
+                                               audit.detail.text("to", format_instant(to));
+                                               return store_->voice(from, to, team);
+                                             });
   });
 }
 
 Result<std::vector<StrategyMeetingRow>> Engine::strategy_meetings(std::string_view as, Instant from, Instant to,
                                                                   std::string_view team) {
   return serialised<std::vector<StrategyMeetingRow>>(false, [&] {
-    return run_report<std::vector<StrategyMeetingRow>>(*this, *store_, *clock_, as, "strategy_meetings",
-                                                       [&](AuditBuilder& audit) -> Result<std::vector<StrategyMeetingRow>> {
-      audit.detail.text("from", format_instant(from));
-      audit.detail.text("to", format_instant(to));
-      return store_->strategy_meetings(from, to, team);
-    });
+    return run_report<std::vector<StrategyMeetingRow>>(
+        *store_, *clock_, as, "strategy_meetings", [&](AuditBuilder& audit) -> Result<std::vector<StrategyMeetingRow>> {
+          audit.detail.text("from", format_instant(from));
+          audit.detail.text("to", format_instant(to));
+          return store_->strategy_meetings(from, to, team);
+        });
   });
 }
 
 Result<std::vector<ActionsRow>> Engine::actions(std::string_view as, std::optional<Instant> as_of, bool by_theme) {
   return serialised<std::vector<ActionsRow>>(false, [&] {
-    return run_report<std::vector<ActionsRow>>(*this, *store_, *clock_, as, "actions", [&](AuditBuilder& audit) -> Result<std::vector<ActionsRow>> {
-      Instant when = as_of.value_or(clock_->now());
-      audit.detail.text("as_of", format_instant(when));
-      auto rows = store_->actions(when, by_theme);
-      if (rows && !by_theme && rows->size() == 1 && rows->front().completed_on_time + rows->front().completed_late +
-                                                          rows->front().open_overdue + rows->front().open_on_track == 0)
-        rows->clear();
-      return rows;
-    });
+    return run_report<std::vector<ActionsRow>>(*store_, *clock_, as, "actions",
+                                               [&](AuditBuilder& audit) -> Result<std::vector<ActionsRow>> {
+                                                 Instant when = as_of.value_or(clock_->now());
+                                                 audit.detail.text("as_of", format_instant(when));
+                                                 auto rows = store_->actions(when, by_theme);
+                                                 if (rows && !by_theme && rows->size() == 1 &&
+                                                     rows->front().completed_on_time + rows->front().completed_late +
+                                                             rows->front().open_overdue + rows->front().open_on_track ==
+                                                         0)
+                                                   rows->clear();
+                                                 return rows;
+                                               });
   });
 }
 
@@ -805,7 +855,8 @@ Result<std::vector<MigrationItem>> Engine::migration_plan(std::string_view name,
       if (s.name == record.state) finished = s.final;
     if (finished) continue;  // closed cases keep the version they ended with
     MigrationItem item{record.id, record.workflow_version, record.state, "", true, {}};
-    if (target->has_state(record.state)) item.new_state = record.state;
+    if (target->has_state(record.state))
+      item.new_state = record.state;
     else if (auto renamed = target->state_renames().find(record.state);
              renamed != target->state_renames().end() && target->has_state(renamed->second))
       item.new_state = renamed->second;
@@ -842,17 +893,18 @@ Result<std::vector<MigrationItem>> Engine::migration_plan(std::string_view name,
   return plan;
 }
 
-Result<std::vector<MigrationItem>> Engine::plan_migration(std::string_view as, std::string_view workflow, int to_version,
-                                                          const std::vector<CaseId>& cases) {
+Result<std::vector<MigrationItem>> Engine::plan_migration(std::string_view as, std::string_view workflow,
+                                                          int to_version, const std::vector<CaseId>& cases) {
   return serialised<std::vector<MigrationItem>>(false, [&] {
-    return run_command<std::vector<MigrationItem>>(*store_, *clock_, as, "view", std::nullopt,
-                                                   [&](const User& actor, AuditBuilder& audit) -> Result<std::vector<MigrationItem>> {
-      audit.detail.text("report", "migration plan");
-      audit.detail.text("workflow", workflow.substr(0, max_id_bytes));
-      audit.detail.number("to_version", to_version);
-      if (!may_configure(actor.role)) return Status::refused("only a team_manager or an admin migrates cases");
-      return migration_plan(workflow, to_version, cases);
-    });
+    return run_command<std::vector<MigrationItem>>(
+        *store_, *clock_, as, "view", std::nullopt,
+        [&](const User& actor, AuditBuilder& audit) -> Result<std::vector<MigrationItem>> {
+          audit.detail.text("report", "migration plan");
+          audit.detail.text("workflow", workflow.substr(0, max_id_bytes));
+          audit.detail.number("to_version", to_version);
+          if (!may_configure(actor.role)) return Status::refused("only a team_manager or an admin migrates cases");
+          return migration_plan(workflow, to_version, cases);
+        });
   });
 }
 
@@ -861,42 +913,46 @@ Result<std::vector<MigrationItem>> Engine::migrate(std::string_view as, std::str
   return serialised<std::vector<MigrationItem>>(false, [&] {
     // One transaction: an audit entry for each case moved, and run_command's own entry for the
     // migration as a whole.
-    return run_command<std::vector<MigrationItem>>(*store_, *clock_, as, "migrate", std::nullopt,
-                                                   [&](const User& actor, AuditBuilder& audit) -> Result<std::vector<MigrationItem>> {
-      audit.detail.text("workflow", workflow.substr(0, max_id_bytes));
-      audit.detail.number("to_version", to_version);
-      if (!may_configure(actor.role)) return Status::refused("only a team_manager or an admin migrates cases");
-      auto plan = migration_plan(workflow, to_version, cases);
-      if (!plan) return plan;
-      std::string unmappable;
-      for (const auto& item : *plan)
-        if (!item.mappable) unmappable += (unmappable.empty() ? "" : ", ") + case_name(item.case_id) + " (" + item.state + ")";
-      if (!unmappable.empty())
-        return Status::refused("version " + std::to_string(to_version) + " has no place for " + unmappable +
-                               ": give the state a mapping in the new version; nothing was migrated");
-      for (const auto& item : *plan) {
-        auto record = load_case(*store_, item.case_id);
-        if (!record) return record.status();
-        if (auto s = store_->migrate_case(item.case_id, record->version, to_version, item.new_state); !s) return s;
-        DetailJson detail;
-        detail.text("workflow", workflow);
-        detail.number("from_version", item.from_version);
-        detail.number("to_version", to_version);
-        detail.text("from", item.state);
-        detail.text("to", item.new_state);
-        auto entry = store_->append_audit(AuditDraft{clock_->now(), item.case_id, actor.id, std::string(role_name(actor.role)),
-                                                     "migrate", "accepted", detail.str()});
-        if (!entry) return entry.status();
-      }
-      audit.detail.number("cases", static_cast<std::int64_t>(plan->size()));
-      return plan;
-    });
+    return run_command<std::vector<MigrationItem>>(
+        *store_, *clock_, as, "migrate", std::nullopt,
+        [&](const User& actor, AuditBuilder& audit) -> Result<std::vector<MigrationItem>> {
+          audit.detail.text("workflow", workflow.substr(0, max_id_bytes));
+          audit.detail.number("to_version", to_version);
+          if (!may_configure(actor.role)) return Status::refused("only a team_manager or an admin migrates cases");
+          auto plan = migration_plan(workflow, to_version, cases);
+          if (!plan) return plan;
+          std::string unmappable;
+          for (const auto& item : *plan)
+            if (!item.mappable)
+              unmappable += (unmappable.empty() ? "" : ", ") + case_name(item.case_id) + " (" + item.state + ")";
+          if (!unmappable.empty())
+            return Status::refused("version " + std::to_string(to_version) + " has no place for " + unmappable +
+                                   ": give the state a mapping in the new version; nothing was migrated");
+          for (const auto& item : *plan) {
+            auto record = load_case(*store_, item.case_id);
+            if (!record) return record.status();
+            if (auto s = store_->migrate_case(item.case_id, record->version, to_version, item.new_state); !s) return s;
+            DetailJson detail;
+            detail.text("workflow", workflow);
+            detail.number("from_version", item.from_version);
+            detail.number("to_version", to_version);
+            detail.text("from", item.state);
+            detail.text("to", item.new_state);
+            auto entry = store_->append_audit(AuditDraft{clock_->now(), item.case_id, actor.id,
+                                                         std::string(role_name(actor.role)), "migrate", "accepted",
+                                                         detail.str()});
+            if (!entry) return entry.status();
+          }
+          audit.detail.number("cases", static_cast<std::int64_t>(plan->size()));
+          return plan;
+        });
   });
 }
 
-Status Engine::export_table(std::string_view as, std::string_view table, const std::function<void(const ExportTable&)>& chunk) {
+Status Engine::export_table(std::string_view as, std::string_view table,
+                            const std::function<void(const ExportTable&)>& chunk) {
   auto result = serialised<bool>(false, [&] {
-    return run_report<bool>(*this, *store_, *clock_, as, "export", [&](AuditBuilder& audit) -> Result<bool> {
+    return run_report<bool>(*store_, *clock_, as, "export", [&](AuditBuilder& audit) -> Result<bool> {
       audit.detail.text("table", table.substr(0, max_id_bytes));
       if (auto s = store_->export_table(table, chunk); !s) return s;
       return true;

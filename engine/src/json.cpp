@@ -1,8 +1,7 @@
 #include "casegate/json.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 namespace casegate {
 
@@ -40,14 +39,9 @@ void to_json(json& out, const CaseRecord& record) {
 }
 
 void to_json(json& out, const FireResult& result) {
-  out = json{{"case", result.case_id},
-             {"event", result.event},
-             {"outcome", fire_outcome_name(result.outcome)},
-             {"from", result.from},
-             {"to", result.to},
-             {"missing", result.missing},
-             {"message", result.message},
-             {"version", result.version}};
+  out = json{{"case", result.case_id},    {"event", result.event},    {"outcome", fire_outcome_name(result.outcome)},
+             {"from", result.from},       {"to", result.to},          {"missing", result.missing},
+             {"message", result.message}, {"version", result.version}};
 }
 
 void to_json(json& out, const TaskReceipt& receipt) {
@@ -98,16 +92,17 @@ void to_json(json& out, const ChainReport& report) {
 }
 
 void to_json(json& out, const TransitionInfo& transition) {
-  out = json{{"from", transition.from},
-             {"event", transition.event},
-             {"to", transition.to},
-             {"gate", transition.gate}};
+  out = json{{"from", transition.from}, {"event", transition.event}, {"to", transition.to}, {"gate", transition.gate}};
 }
 
 namespace {
-json optional_time(const std::optional<Instant>& at) { return at ? json(format_instant(*at)) : json(nullptr); }
+json optional_time(const std::optional<Instant>& at) {
+  return at ? json(format_instant(*at)) : json(nullptr);
+}
 template <class T>
-json optional_value(const std::optional<T>& value) { return value ? json(*value) : json(nullptr); }
+json optional_value(const std::optional<T>& value) {
+  return value ? json(*value) : json(nullptr);
+}
 }  // namespace
 
 void to_json(json& out, const ClockView& clock) {
@@ -126,11 +121,16 @@ void to_json(json& out, const ClockView& clock) {
 void to_json(json& out, const OverdueReport& report) {
   json clocks = json::array();
   for (const auto& o : report.clocks)
-    clocks.push_back(json{{"case", o.clock.case_id},       {"subject", o.subject},
-                          {"workflow", o.workflow},         {"state", o.state},
-                          {"clock", o.clock.clock},         {"cycle", o.clock.cycle},
-                          {"due_at", format_instant(o.clock.due_at)}, {"due_date", o.clock.due_date},
-                          {"days_overdue", std::round(o.days_overdue * 10) / 10}, {"team", o.clock.team}});
+    clocks.push_back(json{{"case", o.clock.case_id},
+                          {"subject", o.subject},
+                          {"workflow", o.workflow},
+                          {"state", o.state},
+                          {"clock", o.clock.clock},
+                          {"cycle", o.clock.cycle},
+                          {"due_at", format_instant(o.clock.due_at)},
+                          {"due_date", o.clock.due_date},
+                          {"days_overdue", std::round(o.days_overdue * 10) / 10},
+                          {"team", o.clock.team}});
   out = json{{"as_of", format_instant(report.as_of)},
              {"team", report.team.empty() ? json(nullptr) : json(report.team)},
              {"total", report.total},
@@ -140,15 +140,19 @@ void to_json(json& out, const OverdueReport& report) {
 void to_json(json& out, const TimelinessReport& report) {
   json rows = json::array();
   for (const auto& r : report.rows)
-    rows.push_back(json{{"clock", r.clock},
-                        {"team", report.by == "team" ? json(r.team) : json(nullptr)},
-                        {"met_on_time", r.met_on_time},
-                        {"met_late", r.met_late},
-                        {"overdue", r.overdue},
-                        {"running", r.running},
-                        {"percent_on_time", r.percent_on_time ? json(std::round(*r.percent_on_time * 10) / 10) : json(nullptr)}});
-  out = json{{"from", format_date(report.from)}, {"to", format_date(report.to)}, {"as_of", format_instant(report.as_of)},
-             {"by", report.by}, {"rows", rows}};
+    rows.push_back(
+        json{{"clock", r.clock},
+             {"team", report.by == "team" ? json(r.team) : json(nullptr)},
+             {"met_on_time", r.met_on_time},
+             {"met_late", r.met_late},
+             {"overdue", r.overdue},
+             {"running", r.running},
+             {"percent_on_time", r.percent_on_time ? json(std::round(*r.percent_on_time * 10) / 10) : json(nullptr)}});
+  out = json{{"from", format_date(report.from)},
+             {"to", format_date(report.to)},
+             {"as_of", format_instant(report.as_of)},
+             {"by", report.by},
+             {"rows", rows}};
 }
 
 void to_json(json& out, const VoiceRow& r) {
@@ -159,7 +163,8 @@ void to_json(json& out, const VoiceRow& r) {
              {"stage_entered_at", format_instant(r.stage_entered_at)},
              {"captured", r.captured},
              {"first_captured_at", optional_time(r.first_captured_at)},
-             {"days_after_stage_began", r.days_after_stage_began ? json(std::round(*r.days_after_stage_began * 10) / 10) : json(nullptr)},
+             {"days_after_stage_began",
+              r.days_after_stage_began ? json(std::round(*r.days_after_stage_began * 10) / 10) : json(nullptr)},
              {"child_seen", optional_value(r.child_seen)},
              {"seen_alone", optional_value(r.seen_alone)},
              {"method", r.method.empty() ? json(nullptr) : json(r.method)},
@@ -188,7 +193,8 @@ void to_json(json& out, const ActionsRow& row) {
 }
 
 void to_json(json& out, const SettingView& setting) {
-  out = json{{"key", setting.key}, {"value", setting.value}, {"default", setting.is_default}, {"meaning", setting.meaning}};
+  out = json{
+      {"key", setting.key}, {"value", setting.value}, {"default", setting.is_default}, {"meaning", setting.meaning}};
 }
 
 }  // namespace casegate

@@ -90,7 +90,8 @@ std::vector<std::string> lint_workflow(const Workflow& workflow) {
   std::set<std::string> transitions;
   for (const auto& t : workflow.transitions()) {
     std::string row = t.from + " --" + t.event + "--> " + t.to;
-    if (!transitions.insert(t.from + "\x1f" + t.event + "\x1f" + t.to).second) note("transition " + row + " is listed twice");
+    if (!transitions.insert(t.from + "\x1f" + t.event + "\x1f" + t.to).second)
+      note("transition " + row + " is listed twice");
     for (const auto& r : t.gate) {
       const TaskKindInfo* kind = find_task_kind(r.task);
       if (kind == nullptr) {
@@ -113,16 +114,20 @@ std::vector<std::string> lint_workflow(const Workflow& workflow) {
     const std::string entering = "entering ", recorded_in = " recorded in ";
     if (c.met_by.rfind(entering, 0) == 0) {
       std::string state = c.met_by.substr(entering.size());
-      if (!state_names.count(state)) note("clock '" + c.name + "' is met on entering '" + state + "', which is not a state");
-      else if (!reached.count(state)) note("clock '" + c.name + "' is met on entering '" + state + "', which is never reached");
+      if (!state_names.count(state))
+        note("clock '" + c.name + "' is met on entering '" + state + "', which is not a state");
+      else if (!reached.count(state))
+        note("clock '" + c.name + "' is met on entering '" + state + "', which is never reached");
       continue;
     }
     std::string kind = c.met_by.substr(0, c.met_by.find(' '));
     if (!find_task_kind(kind)) note("clock '" + c.name + "' is met by unknown task kind '" + kind + "'");
     if (auto at = c.met_by.find(recorded_in); at != std::string::npos) {
       std::string state = c.met_by.substr(at + recorded_in.size());
-      if (!state_names.count(state)) note("clock '" + c.name + "' is met in '" + state + "', which is not a state");
-      else if (!reached.count(state)) note("clock '" + c.name + "' is met in '" + state + "', which is never reached");
+      if (!state_names.count(state))
+        note("clock '" + c.name + "' is met in '" + state + "', which is not a state");
+      else if (!reached.count(state))
+        note("clock '" + c.name + "' is met in '" + state + "', which is never reached");
     }
   }
   return findings;

@@ -1,7 +1,6 @@
 // Payload rules of the task-kind catalogue (workflows.md, "Task kinds and payload rules").
-#include <nlohmann/json.hpp>
-
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -22,11 +21,9 @@ struct FieldRule {
   std::vector<std::string_view> choices = {};
 };
 
-const std::vector<std::string_view> agencies{"social_care", "police", "health", "education",
-                                             "gp",          "referrer", "other"};
+const std::vector<std::string_view> agencies{"social_care", "police", "health", "education", "gp", "referrer", "other"};
 const std::vector<std::string_view> meeting_modes{"in_person", "phone", "video", "written"};
-const std::vector<std::string_view> abuse_categories{"neglect", "physical_abuse", "sexual_abuse",
-                                                     "emotional_abuse"};
+const std::vector<std::string_view> abuse_categories{"neglect", "physical_abuse", "sexual_abuse", "emotional_abuse"};
 
 // Every kind also accepts an optional free-text "notes" field.
 const FieldRule notes_field{"notes", FieldType::text, false};
@@ -85,7 +82,9 @@ bool contains(const std::vector<std::string_view>& items, std::string_view value
   return false;
 }
 
-std::string shown(const json& value) { return printable(value.dump(), 40); }
+std::string shown(const json& value) {
+  return printable(value.dump(), 40);
+}
 
 bool is_iso_date(const std::string& text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
@@ -97,11 +96,12 @@ bool is_iso_date(const std::string& text) {
   return date.ok();
 }
 
-Status check_choice(const std::string& where, const json& value,
-                    const std::vector<std::string_view>& choices) {
-  if (!value.is_string()) return Status::invalid_input(where + ": expected one of " + join(choices) + ", got " + shown(value));
+Status check_choice(const std::string& where, const json& value, const std::vector<std::string_view>& choices) {
+  if (!value.is_string())
+    return Status::invalid_input(where + ": expected one of " + join(choices) + ", got " + shown(value));
   if (!contains(choices, value.get_ref<const std::string&>()))
-    return Status::invalid_input(where + ": '" + printable(value.get_ref<const std::string&>()) + "' is not one of " + join(choices));
+    return Status::invalid_input(where + ": '" + printable(value.get_ref<const std::string&>()) + "' is not one of " +
+                                 join(choices));
   return Status::ok();
 }
 
@@ -117,8 +117,7 @@ Status check_field(const std::string& where, const FieldRule& rule, const json& 
     case FieldType::boolean:
       if (!value.is_boolean()) return Status::invalid_input(where + ": expected true or false, got " + shown(value));
       return Status::ok();
-    case FieldType::choice:
-      return check_choice(where, value, rule.choices);
+    case FieldType::choice: return check_choice(where, value, rule.choices);
     case FieldType::choice_list: {
       if (!value.is_array() || value.empty())
         return Status::invalid_input(where + ": expected a non-empty list of " + join(rule.choices));
@@ -133,9 +132,11 @@ Status check_field(const std::string& where, const FieldRule& rule, const json& 
       for (std::size_t i = 0; i < value.size(); ++i) {
         at.assign(where).append("[").append(std::to_string(i)).append("]");
         const json& item = value[i];
-        if (!item.is_object()) return Status::invalid_input(at + ": expected {\"agency\", \"mode\"}, got " + shown(item));
+        if (!item.is_object())
+          return Status::invalid_input(at + ": expected {\"agency\", \"mode\"}, got " + shown(item));
         for (const auto& [key, _] : item.items())
-          if (key != "agency" && key != "mode") return Status::invalid_input(at + ": unknown field '" + printable(key) + "'");
+          if (key != "agency" && key != "mode")
+            return Status::invalid_input(at + ": unknown field '" + printable(key) + "'");
         if (!item.contains("agency")) return Status::invalid_input(at + ".agency: required");
         if (!item.contains("mode")) return Status::invalid_input(at + ".mode: required");
         if (auto s = check_choice(at + ".agency", item["agency"], agencies); !s) return s;

@@ -1,6 +1,5 @@
 #include "casegate/time.hpp"
 
-
 namespace casegate {
 namespace {
 
@@ -33,8 +32,7 @@ bool expect(std::string_view text, std::size_t& pos, char c) {
 Result<Instant> parse_instant(std::string_view text, std::string_view field) {
   auto bad = [&](std::string_view why) {
     return Status::invalid_input(std::string(field) + ": '" + std::string(text.substr(0, 40)) +
-                                 "' is not an ISO 8601 time (" + std::string(why) +
-                                 "), e.g. 2026-11-26T09:30:00Z");
+                                 "' is not an ISO 8601 time (" + std::string(why) + "), e.g. 2026-11-26T09:30:00Z");
   };
   std::size_t pos = 0;
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;
@@ -86,7 +84,8 @@ std::string format_instant(Instant instant) {
   auto ms_of_day = (instant - day_point).count();
   std::string text = "0000-00-00T00:00:00.000Z";
   auto put = [&](std::size_t at, long long value, int width) {
-    for (int i = width - 1; i >= 0; --i, value /= 10) text[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+    for (int i = width - 1; i >= 0; --i, value /= 10)
+      text[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
   };
   put(0, int(date.year()), 4);
   put(5, unsigned(date.month()), 2);
@@ -98,6 +97,8 @@ std::string format_instant(Instant instant) {
   return text;
 }
 
-Instant SystemClock::now() const { return floor<milliseconds>(system_clock::now()); }
+Instant SystemClock::now() const {
+  return floor<milliseconds>(system_clock::now());
+}
 
 }  // namespace casegate

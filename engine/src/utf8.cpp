@@ -16,8 +16,8 @@ std::size_t sequence_length(std::string_view text, std::size_t i) {
     if ((next & 0xC0) != 0x80) return 0;
     code = (code << 6) | (next & 0x3F);
   }
-  const bool overlong = (length == 2 && code < 0x80) || (length == 3 && code < 0x800) ||
-                        (length == 4 && code < 0x10000);
+  const bool overlong =
+      (length == 2 && code < 0x80) || (length == 3 && code < 0x800) || (length == 4 && code < 0x10000);
   if (overlong || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
   return length;
 }

@@ -4,7 +4,9 @@
 
 namespace casegate {
 
-std::string_view scope_name(Scope scope) { return scope == Scope::stage ? "stage" : "case"; }
+std::string_view scope_name(Scope scope) {
+  return scope == Scope::stage ? "stage" : "case";
+}
 
 std::string describe(const Requirement& requirement) {
   std::string text = requirement.task;
@@ -28,8 +30,7 @@ bool Workflow::has_state(std::string_view state) const {
 std::vector<std::string> Workflow::events_from(std::string_view state) const {
   std::vector<std::string> events;
   for (const auto& t : transitions())
-    if (t.from == state && std::find(events.begin(), events.end(), t.event) == events.end())
-      events.push_back(t.event);
+    if (t.from == state && std::find(events.begin(), events.end(), t.event) == events.end()) events.push_back(t.event);
   return events;
 }
 
@@ -37,8 +38,8 @@ Status WorkflowRegistry::add(std::shared_ptr<const Workflow> workflow) {
   if (!workflow) return Status::invalid_input("cannot register a null workflow");
   auto& versions = by_name_[workflow->name()];
   if (versions.count(workflow->version()) != 0)
-    return Status::invalid_input("workflow " + workflow->name() + " version " +
-                                 std::to_string(workflow->version()) + " is already registered");
+    return Status::invalid_input("workflow " + workflow->name() + " version " + std::to_string(workflow->version()) +
+                                 " is already registered");
   versions.emplace(workflow->version(), std::move(workflow));
   return Status::ok();
 }

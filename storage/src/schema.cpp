@@ -67,8 +67,9 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
        R"sql(
 CREATE INDEX audit_log_by_case ON audit_log(case_id, seq);
 )sql"},
-      {3, "clocks, the stages a case went through, deployment settings and calendar changes; "
-          "an index of refusals and overrides for oversight",
+      {3,
+       "clocks, the stages a case went through, deployment settings and calendar changes; "
+       "an index of refusals and overrides for oversight",
        R"sql(
 CREATE TABLE case_stages (
   case_id    INTEGER NOT NULL REFERENCES cases(id),
@@ -128,7 +129,9 @@ CREATE INDEX tasks_by_kind_time ON tasks(kind, occurred_at);
   return all;
 }
 
-int latest_schema_version() { return migrations().back().version; }
+int latest_schema_version() {
+  return migrations().back().version;
+}
 
 int schema_version(sqlite::Database& db) {
   sqlite::Statement query(db, "PRAGMA user_version");

@@ -13,7 +13,9 @@ Database::Database(const std::string& path, int flags) {
   sqlite3_extended_result_codes(db_, 1);
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+  sqlite3_close_v2(db_);
+}
 
 void Database::execute(const char* sql) {
   char* error = nullptr;
@@ -34,7 +36,9 @@ Statement::Statement(Database& db, const char* sql) : db_(db) {
   if (rc != SQLITE_OK) db.fail(rc, "prepare");
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
 
 Statement::Use::~Use() {
   if (statement_) sqlite3_reset(statement_->stmt_);
@@ -71,7 +75,9 @@ void Statement::Use::run() {
   }
 }
 
-std::int64_t Statement::Use::integer(int column) const { return sqlite3_column_int64(statement_->stmt_, column); }
+std::int64_t Statement::Use::integer(int column) const {
+  return sqlite3_column_int64(statement_->stmt_, column);
+}
 
 std::string_view Statement::Use::text_view(int column) const {
   auto* data = reinterpret_cast<const char*>(sqlite3_column_text(statement_->stmt_, column));
@@ -79,7 +85,9 @@ std::string_view Statement::Use::text_view(int column) const {
   return data ? std::string_view(data, static_cast<std::size_t>(size)) : std::string_view();
 }
 
-std::string Statement::Use::text(int column) const { return std::string(text_view(column)); }
+std::string Statement::Use::text(int column) const {
+  return std::string(text_view(column));
+}
 
 bool Statement::Use::is_null(int column) const {
   return sqlite3_column_type(statement_->stmt_, column) == SQLITE_NULL;

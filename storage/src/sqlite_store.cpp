@@ -1,9 +1,9 @@
 #include "casegate/sqlite_store.hpp"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "casegate/digest.hpp"
 #include "schema.hpp"
@@ -21,17 +21,13 @@ const std::string genesis_hash(64, '0');
 Status to_status(const SqliteError& error) {
   switch (error.code()) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return Status::conflict("database is busy: " + std::string(error.what()));
-    case SQLITE_FULL:
-      return Status::internal("disk full: " + std::string(error.what()));
+    case SQLITE_LOCKED: return Status::conflict("database is busy: " + std::string(error.what()));
+    case SQLITE_FULL: return Status::internal("disk full: " + std::string(error.what()));
     case SQLITE_IOERR:
       return Status::internal("cannot write the database file (disk full or I/O error): " + std::string(error.what()));
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return Status::integrity("database file is damaged: " + std::string(error.what()));
-    default:
-      return Status::internal("database error: " + std::string(error.what()));
+    case SQLITE_NOTADB: return Status::integrity("database file is damaged: " + std::string(error.what()));
+    default: return Status::internal("database error: " + std::string(error.what()));
   }
 }
 
@@ -83,10 +79,14 @@ class SqliteStore final : public CaseStore {
     sqlite3_db_config(db_.handle(), SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
     sqlite3_busy_timeout(db_.handle(), options.busy_timeout_ms);
     db_.execute("PRAGMA journal_mode=WAL");
-    if (options.synchronous == "FULL") db_.execute("PRAGMA synchronous=FULL");
-    else if (options.synchronous == "NORMAL") db_.execute("PRAGMA synchronous=NORMAL");
-    else if (options.synchronous == "OFF") db_.execute("PRAGMA synchronous=OFF");
-    else throw std::invalid_argument("synchronous must be FULL, NORMAL or OFF, not '" + options.synchronous + "'");
+    if (options.synchronous == "FULL")
+      db_.execute("PRAGMA synchronous=FULL");
+    else if (options.synchronous == "NORMAL")
+      db_.execute("PRAGMA synchronous=NORMAL");
+    else if (options.synchronous == "OFF")
+      db_.execute("PRAGMA synchronous=OFF");
+    else
+      throw std::invalid_argument("synchronous must be FULL, NORMAL or OFF, not '" + options.synchronous + "'");
     db_.execute("PRAGMA foreign_keys=ON");
     // Without it, INSERT OR REPLACE deletes rows without firing the append-only DELETE trigger.
     db_.execute("PRAGMA recursive_triggers=ON");
@@ -218,7 +218,12 @@ class SqliteStore final : public CaseStore {
 
   Status migrate_case(CaseId id, std::int64_t expected_version, int workflow_version, std::string_view state) override {
     return guarded([&] {
-      migrate_case_->start().bind(1, std::int64_t{workflow_version}).bind(2, state).bind(3, id).bind(4, expected_version).run();
+      migrate_case_->start()
+          .bind(1, std::int64_t{workflow_version})
+          .bind(2, state)
+          .bind(3, id)
+          .bind(4, expected_version)
+          .run();
       if (sqlite3_changes(db_.handle()) != 1)
         return Status::conflict("case " + std::to_string(id) + " changed while it was being migrated");
       rename_current_stage_->start().bind(1, state).bind(2, id).run();
@@ -240,14 +245,24 @@ class SqliteStore final : public CaseStore {
           .bind(9, format_instant(r.state_entered_at))
           .run();
       CaseId id = sqlite3_last_insert_rowid(db_.handle());
-      insert_stage_->start().bind(1, id).bind(2, std::int64_t{1}).bind(3, r.state).bind(4, format_instant(r.state_entered_at)).run();
+      insert_stage_->start()
+          .bind(1, id)
+          .bind(2, std::int64_t{1})
+          .bind(3, r.state)
+          .bind(4, format_instant(r.state_entered_at))
+          .run();
       return id;
     });
   }
 
   Status move_case(CaseId id, std::int64_t expected_version, std::string_view state, Instant entered_at) override {
     return guarded([&] {
-      move_case_->start().bind(1, state).bind(2, format_instant(entered_at)).bind(3, id).bind(4, expected_version).run();
+      move_case_->start()
+          .bind(1, state)
+          .bind(2, format_instant(entered_at))
+          .bind(3, id)
+          .bind(4, expected_version)
+          .run();
       if (sqlite3_changes(db_.handle()) != 1)
         return Status::conflict("case " + std::to_string(id) + " changed while the command ran");
       record_current_stage_->start().bind(1, id).run();
@@ -353,8 +368,8 @@ class SqliteStore final : public CaseStore {
               report.problem = std::move(problem);
             };
             if (seq != expected_seq) {
-              fail(expected_seq, "entry " + std::to_string(expected_seq) + " is missing (next entry is " +
-                                     std::to_string(seq) + ")");
+              fail(expected_seq,
+                   "entry " + std::to_string(expected_seq) + " is missing (next entry is " + std::to_string(seq) + ")");
               break;
             }
             // The stored text is what was hashed: an entry whose time no longer reads back to the
@@ -425,10 +440,20 @@ class SqliteStore final : public CaseStore {
       std::string started = format_instant(c.started_at), due = format_instant(c.due_at);
       {
         auto q = (before ? update_clock_ : insert_clock_)->start();
-        q.bind(1, c.case_id).bind(2, c.clock).bind(3, c.cycle).bind(4, started).bind(5, due).bind(6, c.due_date)
-            .bind(7, c.calendar_version).bind(9, std::int64_t{c.stopped}).bind(10, c.team).bind(11, c.anchor);
-        if (met) q.bind(8, *met);
-        else q.bind_null(8);
+        q.bind(1, c.case_id)
+            .bind(2, c.clock)
+            .bind(3, c.cycle)
+            .bind(4, started)
+            .bind(5, due)
+            .bind(6, c.due_date)
+            .bind(7, c.calendar_version)
+            .bind(9, std::int64_t{c.stopped})
+            .bind(10, c.team)
+            .bind(11, c.anchor);
+        if (met)
+          q.bind(8, *met);
+        else
+          q.bind_null(8);
         q.run();
       }
       if (before) count_clock(*before, -1);
@@ -485,8 +510,10 @@ class SqliteStore final : public CaseStore {
       std::string day = date ? format_date(*date) : std::string();
       auto q = add_calendar_change_->start();
       q.bind(1, kind).bind(3, value);
-      if (date) q.bind(2, day);
-      else q.bind_null(2);
+      if (date)
+        q.bind(2, day);
+      else
+        q.bind_null(2);
       q.run();
       return Status::ok();
     });
@@ -509,8 +536,10 @@ class SqliteStore final : public CaseStore {
       }
       auto q = (team.empty() ? overdue_ : overdue_team_)->start();
       q.bind(1, cutoff).bind(3, limit);
-      if (!team.empty()) q.bind(2, team);
-      else q.bind_null(2);
+      if (!team.empty())
+        q.bind(2, team);
+      else
+        q.bind_null(2);
       while (q.step()) {
         OverdueClock row;
         row.clock = read_clock(q, 0);
@@ -537,7 +566,8 @@ class SqliteStore final : public CaseStore {
         auto q = (by_team ? timeliness_by_team_ : timeliness_)->start();
         q.bind(1, first).bind(2, last).bind(3, day);
         while (q.step())
-          rows[{q.text(0), q.text(1)}] = TimelinessRow{q.text(0), q.text(1), q.integer(2), q.integer(3), q.integer(4), q.integer(5), std::nullopt};
+          rows[{q.text(0), q.text(1)}] =
+              TimelinessRow{q.text(0), q.text(1), q.integer(2), q.integer(3), q.integer(4), q.integer(5), std::nullopt};
       }
       if (first <= day && day <= last) {
         // ... and those due today depend on the hour.
@@ -553,7 +583,8 @@ class SqliteStore final : public CaseStore {
       }
       for (auto& [key, row] : rows) {
         std::int64_t judged = row.met_on_time + row.met_late + row.overdue;
-        if (judged > 0) row.percent_on_time = 100.0 * static_cast<double>(row.met_on_time) / static_cast<double>(judged);
+        if (judged > 0)
+          row.percent_on_time = 100.0 * static_cast<double>(row.met_on_time) / static_cast<double>(judged);
         if (judged + row.running > 0) report.rows.push_back(std::move(row));
       }
       return report;
@@ -617,7 +648,8 @@ class SqliteStore final : public CaseStore {
         row.occurred_at = parse_stored_time(q.text_view(3));
         auto payload = nlohmann::json::parse(q.text_view(4), nullptr, false);
         if (payload.is_object() && payload.contains("participants"))
-          for (const auto& p : payload["participants"]) row.participants.emplace_back(p.value("agency", ""), p.value("mode", ""));
+          for (const auto& p : payload["participants"])
+            row.participants.emplace_back(p.value("agency", ""), p.value("mode", ""));
         if (q.is_null(5)) {
           row.timeliness = "no clock";
         } else {
@@ -644,12 +676,14 @@ class SqliteStore final : public CaseStore {
   }
 
   Status export_table(std::string_view table, const std::function<void(const ExportTable&)>& chunk) override {
-    Statement* statement = table == "cases" ? export_cases_.get()
-                           : table == "tasks" ? export_tasks_.get()
-                           : table == "audit" ? export_audit_.get()
-                           : table == "clocks" ? export_clocks_.get() : nullptr;
+    Statement* statement = table == "cases"    ? export_cases_.get()
+                           : table == "tasks"  ? export_tasks_.get()
+                           : table == "audit"  ? export_audit_.get()
+                           : table == "clocks" ? export_clocks_.get()
+                                               : nullptr;
     if (statement == nullptr)
-      return Status::invalid_input("no table '" + std::string(table.substr(0, 40)) + "' to export: cases, tasks, audit or clocks");
+      return Status::invalid_input("no table '" + std::string(table.substr(0, 40)) +
+                                   "' to export: cases, tasks, audit or clocks");
     return guarded([&] {
       ExportTable out;
       auto q = statement->start();
@@ -657,7 +691,8 @@ class SqliteStore final : public CaseStore {
       for (int c = 0; c < columns; ++c) out.columns.emplace_back(sqlite3_column_name(statement_handle(*statement), c));
       while (q.step()) {
         std::vector<std::optional<std::string>> row;
-        for (int c = 0; c < columns; ++c) row.push_back(q.is_null(c) ? std::nullopt : std::optional<std::string>(q.text(c)));
+        for (int c = 0; c < columns; ++c)
+          row.push_back(q.is_null(c) ? std::nullopt : std::optional<std::string>(q.text(c)));
         out.rows.push_back(std::move(row));
         if (out.rows.size() == 10000) {  // bounded memory for large tables
           chunk(out);
@@ -690,10 +725,19 @@ class SqliteStore final : public CaseStore {
   // Adds (or with -1 takes away) a clock's share of its day in clock_counts.
   void count_clock(const ClockRecord& c, std::int64_t sign) {
     std::int64_t on_time = 0, late = 0, open = 0;
-    if (c.met_at) (*c.met_at <= c.due_at ? on_time : late) = sign;
-    else if (!c.stopped) open = sign;
+    if (c.met_at)
+      (*c.met_at <= c.due_at ? on_time : late) = sign;
+    else if (!c.stopped)
+      open = sign;
     if (on_time == 0 && late == 0 && open == 0) return;
-    count_clock_->start().bind(1, c.due_date).bind(2, c.clock).bind(3, c.team).bind(4, on_time).bind(5, late).bind(6, open).run();
+    count_clock_->start()
+        .bind(1, c.due_date)
+        .bind(2, c.clock)
+        .bind(3, c.team)
+        .bind(4, on_time)
+        .bind(5, late)
+        .bind(6, open)
+        .run();
   }
 
   static sqlite3_stmt* statement_handle(Statement& statement) { return statement.handle(); }
@@ -727,9 +771,11 @@ class SqliteStore final : public CaseStore {
         "received_at, opened_at, state_entered_at FROM cases ";
     find_case_ = make((case_columns + "WHERE id = ?1").c_str());
     cases_below_version_ = make((case_columns + "WHERE workflow = ?1 AND workflow_version < ?2 ORDER BY id").c_str());
-    migrate_case_ = make("UPDATE cases SET workflow_version = ?1, state = ?2, version = version + 1 WHERE id = ?3 AND version = ?4");
+    migrate_case_ = make(
+        "UPDATE cases SET workflow_version = ?1, state = ?2, version = version + 1 WHERE id = ?3 AND version = ?4");
     record_current_stage_ = make(
-        "INSERT INTO case_stages (case_id, stage, state, entered_at) SELECT id, stage, state, state_entered_at FROM cases "
+        "INSERT INTO case_stages (case_id, stage, state, entered_at) SELECT id, stage, state, state_entered_at FROM "
+        "cases "
         "WHERE id = ?1");
     rename_current_stage_ = make(
         "UPDATE case_stages SET state = ?1 WHERE case_id = ?2 AND stage = (SELECT stage FROM cases WHERE id = ?2)");
@@ -750,53 +796,66 @@ class SqliteStore final : public CaseStore {
     insert_audit_ = make(
         "INSERT INTO audit_log (seq, at, case_id, actor, role, action, outcome, detail, prev_hash, hash) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-    const char* audit_columns = "SELECT seq, at, case_id, actor, role, action, outcome, detail, prev_hash, hash FROM audit_log ";
+    const char* audit_columns =
+        "SELECT seq, at, case_id, actor, role, action, outcome, detail, prev_hash, hash FROM audit_log ";
     audit_of_case_ = make((std::string(audit_columns) + "WHERE case_id = ?1 ORDER BY seq").c_str());
     audit_all_ = make((std::string(audit_columns) + "ORDER BY seq").c_str());
     insert_stage_ = make("INSERT INTO case_stages (case_id, stage, state, entered_at) VALUES (?1, ?2, ?3, ?4)");
     stages_of_ = make("SELECT stage, state, entered_at FROM case_stages WHERE case_id = ?1 ORDER BY stage");
     const std::string clock_columns =
-        "k.case_id, k.clock, k.cycle, k.started_at, k.due_at, k.due_date, k.calendar_version, k.met_at, k.stopped, k.team, "
+        "k.case_id, k.clock, k.cycle, k.started_at, k.due_at, k.due_date, k.calendar_version, k.met_at, k.stopped, "
+        "k.team, "
         "k.anchor";
     // In key order (clock, cycle): sorting here would cost a temporary b-tree on every command.
     clocks_of_ = make(("SELECT " + clock_columns + " FROM clocks k WHERE k.case_id = ?1").c_str());
     insert_clock_ = make(
-        "INSERT INTO clocks (case_id, clock, cycle, started_at, due_at, due_date, calendar_version, met_at, stopped, team, anchor) "
+        "INSERT INTO clocks (case_id, clock, cycle, started_at, due_at, due_date, calendar_version, met_at, stopped, "
+        "team, anchor) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
     update_clock_ = make(
-        "UPDATE clocks SET started_at = ?4, due_at = ?5, due_date = ?6, calendar_version = ?7, met_at = ?8, stopped = ?9, "
+        "UPDATE clocks SET started_at = ?4, due_at = ?5, due_date = ?6, calendar_version = ?7, met_at = ?8, stopped = "
+        "?9, "
         "team = ?10, anchor = ?11 WHERE case_id = ?1 AND clock = ?2 AND cycle = ?3");
     count_clock_ = make(
         "INSERT INTO clock_counts (due_date, clock, team, met_on_time, met_late, open) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
         "ON CONFLICT (due_date, clock, team) DO UPDATE SET met_on_time = met_on_time + excluded.met_on_time, "
         "met_late = met_late + excluded.met_late, open = open + excluded.open");
     settings_ = make("SELECT key, value FROM settings");
-    set_setting_ = make("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    set_setting_ = make(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
     calendar_changes_ = make("SELECT id, kind, date, value FROM calendar_changes ORDER BY id");
     add_calendar_change_ = make("INSERT INTO calendar_changes (kind, date, value) VALUES (?1, ?2, ?3)");
-    const std::string open_overdue = " FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.met_at IS NULL AND k.stopped = 0 AND k.due_at < ?1";
+    const std::string open_overdue =
+        " FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.met_at IS NULL AND k.stopped = 0 AND k.due_at < ?1";
     overdue_count_ = make(
         "SELECT (SELECT coalesce(sum(open), 0) FROM clock_counts WHERE due_date < ?1 AND (?2 = '' OR team = ?2)) + "
         "(SELECT count(*) FROM clocks WHERE met_at IS NULL AND stopped = 0 AND due_at >= ?3 AND due_at < ?4 "
         "AND (?2 = '' OR team = ?2))");
     overdue_ = make(("SELECT " + clock_columns + ", c.subject, c.workflow, c.state" + open_overdue +
-                     " AND ?2 IS NULL ORDER BY k.due_at LIMIT ?3").c_str());
+                     " AND ?2 IS NULL ORDER BY k.due_at LIMIT ?3")
+                        .c_str());
     overdue_team_ = make(("SELECT " + clock_columns + ", c.subject, c.workflow, c.state" + open_overdue +
-                          " AND k.team = ?2 ORDER BY k.due_at LIMIT ?3").c_str());
+                          " AND k.team = ?2 ORDER BY k.due_at LIMIT ?3")
+                             .c_str());
     const std::string counts =
         "sum(met_on_time), sum(met_late), sum(CASE WHEN due_date < ?3 THEN open ELSE 0 END), "
         "sum(CASE WHEN due_date > ?3 THEN open ELSE 0 END) FROM clock_counts WHERE due_date BETWEEN ?1 AND ?2";
     timeliness_ = make(("SELECT clock, '', " + counts + " GROUP BY clock").c_str());
     timeliness_by_team_ = make(("SELECT clock, team, " + counts + " GROUP BY clock, team").c_str());
-    const std::string today = "sum(due_at < ?3), sum(due_at >= ?3) FROM clocks "
-                              "WHERE met_at IS NULL AND stopped = 0 AND due_at BETWEEN ?1 AND ?2";
+    const std::string today =
+        "sum(due_at < ?3), sum(due_at >= ?3) FROM clocks "
+        "WHERE met_at IS NULL AND stopped = 0 AND due_at BETWEEN ?1 AND ?2";
     due_today_ = make(("SELECT clock, '', " + today + " GROUP BY clock").c_str());
     due_today_by_team_ = make(("SELECT clock, team, " + today + " GROUP BY clock, team").c_str());
-    const std::string audit_select = "SELECT seq, at, case_id, actor, role, action, outcome, detail, prev_hash, hash FROM audit_log ";
-    refusals_ = make((audit_select + "WHERE outcome IN ('refused', 'override') AND outcome = 'refused' AND action = 'fire' "
-                                     "AND at BETWEEN ?1 AND ?2 ORDER BY at, seq").c_str());
+    const std::string audit_select =
+        "SELECT seq, at, case_id, actor, role, action, outcome, detail, prev_hash, hash FROM audit_log ";
+    refusals_ =
+        make((audit_select + "WHERE outcome IN ('refused', 'override') AND outcome = 'refused' AND action = 'fire' "
+                             "AND at BETWEEN ?1 AND ?2 ORDER BY at, seq")
+                 .c_str());
     overrides_ = make((audit_select + "WHERE outcome IN ('refused', 'override') AND outcome = 'override' "
-                                      "AND at BETWEEN ?1 AND ?2 ORDER BY at, seq").c_str());
+                                      "AND at BETWEEN ?1 AND ?2 ORDER BY at, seq")
+                          .c_str());
     voice_ = make(
         "SELECT s.case_id, c.team, s.stage, s.state, s.entered_at, v.occurred_at, v.payload "
         "FROM case_stages s JOIN cases c ON c.id = s.case_id "
@@ -811,16 +870,19 @@ class SqliteStore final : public CaseStore {
         "ORDER BY t.occurred_at, t.id");
     const std::string action_counts =
         "sum(k.met_at IS NOT NULL AND k.met_at <= k.due_at), sum(k.met_at IS NOT NULL AND k.met_at > k.due_at), "
-        "sum(k.met_at IS NULL AND k.stopped = 0 AND k.due_at < ?1), sum(k.met_at IS NULL AND k.stopped = 0 AND k.due_at >= ?1) "
+        "sum(k.met_at IS NULL AND k.stopped = 0 AND k.due_at < ?1), sum(k.met_at IS NULL AND k.stopped = 0 AND "
+        "k.due_at >= ?1) "
         "FROM clocks k JOIN cases c ON c.id = k.case_id WHERE c.workflow = 'improvement_action' AND k.clock = 'target'";
     actions_ = make(("SELECT '', " + action_counts).c_str());
-    actions_by_theme_ = make(("SELECT coalesce(json_extract(c.attributes, '$.theme'), ''), " + action_counts +
-                              " GROUP BY 1 ORDER BY 1").c_str());
+    actions_by_theme_ =
+        make(("SELECT coalesce(json_extract(c.attributes, '$.theme'), ''), " + action_counts + " GROUP BY 1 ORDER BY 1")
+                 .c_str());
     export_cases_ = make(
         "SELECT id, workflow, workflow_version, subject, team, state, stage, version, attributes, received_at, "
         "opened_at, state_entered_at FROM cases ORDER BY id");
     export_tasks_ = make(
-        "SELECT id, case_id, kind, payload, actor, role, state, stage, occurred_at, recorded_at FROM tasks ORDER BY id");
+        "SELECT id, case_id, kind, payload, actor, role, state, stage, occurred_at, recorded_at FROM tasks ORDER BY "
+        "id");
     export_audit_ = make((audit_select + "ORDER BY seq").c_str());
     export_clocks_ = make(
         "SELECT case_id, clock, cycle, started_at, due_at, due_date, calendar_version, met_at, stopped, team, anchor "
@@ -852,9 +914,10 @@ class SqliteStore final : public CaseStore {
 
   Database db_;
   std::unique_ptr<Statement> find_user_, list_users_, has_users_, insert_user_, set_user_active_, find_case_,
-      insert_case_, move_case_, tasks_of_, insert_task_, audit_tip_, insert_audit_, audit_of_case_, audit_all_,
-      begin_, commit_, savepoint_, release_, data_version_, audit_hash_at_, insert_stage_, stages_of_, clocks_of_,
-      insert_clock_, update_clock_, count_clock_, cases_below_version_, migrate_case_, rename_current_stage_, record_current_stage_, settings_, set_setting_, calendar_changes_, add_calendar_change_, overdue_count_, overdue_,
+      insert_case_, move_case_, tasks_of_, insert_task_, audit_tip_, insert_audit_, audit_of_case_, audit_all_, begin_,
+      commit_, savepoint_, release_, data_version_, audit_hash_at_, insert_stage_, stages_of_, clocks_of_,
+      insert_clock_, update_clock_, count_clock_, cases_below_version_, migrate_case_, rename_current_stage_,
+      record_current_stage_, settings_, set_setting_, calendar_changes_, add_calendar_change_, overdue_count_, overdue_,
       overdue_team_, timeliness_, timeliness_by_team_, due_today_, due_today_by_team_, refusals_, overrides_, voice_,
       strategy_meetings_, actions_, actions_by_theme_, export_cases_, export_tasks_, export_audit_, export_clocks_;
   std::optional<std::map<std::string, std::string, std::less<>>> settings_cache_;

@@ -1,13 +1,13 @@
 // The casegate command's contract, run against the built binary: exit codes, one-line errors,
 // JSON shapes.
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 
@@ -68,8 +68,8 @@ class Cli {
   // init, and one user of each role a case needs.
   void set_up_team() const {
     REQUIRE((*this)({"init", "--admin", "admin.ali"}).exit_code == 0);
-    for (auto [id, role] : {std::pair{"sw.jones", "social_worker"}, {"tm.khan", "team_manager"},
-                            {"chair.patel", "conference_chair"}})
+    for (auto [id, role] :
+         {std::pair{"sw.jones", "social_worker"}, {"tm.khan", "team_manager"}, {"chair.patel", "conference_chair"}})
       REQUIRE((*this)({"--as", "admin.ali", "user", "add", id, "--role", role, "--team", "north"}).exit_code == 0);
   }
 
@@ -106,9 +106,9 @@ TEST_CASE("cli: a case walks from referral with refusals that exit 3 and name wh
   CHECK(human.exit_code == 3);
   CHECK_THAT(human.out, Catch::Contains("- referral_decision with decision=significant_harm"));
 
-  Run recorded = casegate({"--as", "sw.jones", "--json", "record", "1", "referral_decision", "--data",
-                           R"({"decision":"significant_harm","urgency":"immediate"})", "--occurred-at",
-                           "2020-01-01T00:00:00Z"});
+  Run recorded =
+      casegate({"--as", "sw.jones", "--json", "record", "1", "referral_decision", "--data",
+                R"({"decision":"significant_harm","urgency":"immediate"})", "--occurred-at", "2020-01-01T00:00:00Z"});
   CHECK(recorded.exit_code == 2);
   CHECK_THAT(recorded.err, Catch::Contains("before case 1 was received"));
   recorded = casegate({"--as", "sw.jones", "--json", "record", "1", "referral_decision", "--data",
@@ -164,7 +164,8 @@ TEST_CASE("cli: overrides need a team manager and a reason", "[cli]") {
   Run no_reason = casegate({"--as", "tm.khan", "fire", "1", "refer_to_strategy", "--override"});
   CHECK(no_reason.exit_code == 2);
   CHECK(no_reason.err == "casegate: --override needs --reason TEXT\n");
-  Run worker = casegate({"--as", "sw.jones", "--json", "fire", "1", "refer_to_strategy", "--override", "--reason", "x"});
+  Run worker =
+      casegate({"--as", "sw.jones", "--json", "fire", "1", "refer_to_strategy", "--override", "--reason", "x"});
   CHECK(worker.exit_code == 3);
   CHECK(worker.parsed()["outcome"] == "refused");
   Run manager = casegate({"--as", "tm.khan", "--json", "fire", "1", "refer_to_strategy", "--override", "--reason",
@@ -191,12 +192,16 @@ TEST_CASE("cli: every error is one line on stderr with its exit code", "[cli]") 
       {{"--as", "sw.jones", "fire", "one", "refer_to_strategy"}, 2, "case id 'one' is not a positive whole number"},
       {{"--as", "sw.jones", "fire", "1", "start_plan"}, 3, "start_plan is not valid in state referral"},
       {{"--as", "sw.jones", "record", "1", "horoscope", "--data", "{}"}, 2, "unknown task kind 'horoscope'"},
-      {{"--as", "sw.jones", "record", "1", "assessment", "--data", "{\"type\":1}"}, 2, "assessment.type: expected one of"},
+      {{"--as", "sw.jones", "record", "1", "assessment", "--data", "{\"type\":1}"},
+       2,
+       "assessment.type: expected one of"},
       {{"--as", "sw.jones", "record", "1", "assessment", "--data", "not json"}, 2, "payload is not valid JSON"},
-      {{"--as", "sw.jones", "record", "1", "conference_decision", "--data", R"({"outcome":"no_plan"})"}, 3,
+      {{"--as", "sw.jones", "record", "1", "conference_decision", "--data", R"({"outcome":"no_plan"})"},
+       3,
        "conference_decision is recorded only by a conference_chair"},
       {{"--as", "sw.jones", "open", "adoption", "--subject", "C"}, 2, "unknown workflow 'adoption'"},
-      {{"--as", "sw.jones", "open", "child_protection", "--subject", "C", "--received-at", "tomorrow"}, 2,
+      {{"--as", "sw.jones", "open", "child_protection", "--subject", "C", "--received-at", "tomorrow"},
+       2,
        "--received-at: 'tomorrow' is not an ISO 8601 time"},
       {{"--as", "sw.jones", "user", "add", "x", "--role", "social_worker"}, 3, "only an admin adds users"},
       {{"--as", "admin.ali", "user", "add", "x", "--role", "wizard"}, 2, "unknown role 'wizard'"},
@@ -225,7 +230,8 @@ TEST_CASE("cli: verify exits 6 naming the first entry that does not verify", "[c
   REQUIRE(std::system(("sqlite3 '" + db + "' \"" + sql + "\"").c_str()) == 0);
   Run run = casegate({"--json", "verify"});
   CHECK(run.exit_code == 6);
-  CHECK(run.err == "casegate: audit chain does not verify at entry 3: entry 3 was altered (hash does not match its content)\n");
+  CHECK(run.err ==
+        "casegate: audit chain does not verify at entry 3: entry 3 was altered (hash does not match its content)\n");
   CHECK(run.parsed()["ok"] == false);
   CHECK(run.parsed()["first_bad_seq"] == 3);
   CHECK(run.parsed()["entries_verified"] == 2);
@@ -250,7 +256,8 @@ TEST_CASE("cli: users are listed and can be deactivated", "[cli]") {
   Run list = casegate({"--as", "admin.ali", "--json", "user", "list"});
   REQUIRE(list.exit_code == 0);
   CHECK(list.parsed().size() == 4);
-  CHECK(list.parsed()[2] == json::parse(R"({"id":"sw.jones","name":"sw.jones","role":"social_worker","team":"north","active":true})"));
+  CHECK(list.parsed()[2] ==
+        json::parse(R"({"id":"sw.jones","name":"sw.jones","role":"social_worker","team":"north","active":true})"));
   REQUIRE(casegate({"--as", "admin.ali", "user", "deactivate", "sw.jones"}).exit_code == 0);
   Run refused = casegate({"--as", "sw.jones", "open", "child_protection", "--subject", "C"});
   CHECK(refused.exit_code == 3);
@@ -274,8 +281,8 @@ TEST_CASE("cli: --help describes the commands and exit codes", "[cli]") {
   Cli casegate;
   Run help = casegate({"--help"});
   CHECK(help.exit_code == 0);
-  for (const char* word : {"init", "user", "open", "record", "fire", "status", "history", "verify", "workflow", "demo",
-                           "3 refused"})
+  for (const char* word :
+       {"init", "user", "open", "record", "fire", "status", "history", "verify", "workflow", "demo", "3 refused"})
     CHECK_THAT(help.out, Catch::Contains(word));
 }
 
@@ -296,8 +303,8 @@ TEST_CASE("cli: a signed checkpoint finds a truncated log that verify alone cann
   Run keygen = casegate({"keygen", "--out", "audit-key.pem"});
   REQUIRE(keygen.exit_code == 0);
   CHECK(keygen.out.size() == 65);
-  CHECK((std::filesystem::status(casegate.dir() / "audit-key.pem").permissions() & std::filesystem::perms::group_read) ==
-        std::filesystem::perms::none);
+  CHECK((std::filesystem::status(casegate.dir() / "audit-key.pem").permissions() &
+         std::filesystem::perms::group_read) == std::filesystem::perms::none);
   Run checkpoint = casegate({"checkpoint", "--key", "audit-key.pem", "--out", "head.json"});
   REQUIRE(checkpoint.exit_code == 0);
   CHECK(casegate({"checkpoint", "--key", "audit-key.pem", "--out", "head.json"}).exit_code == 2);  // never overwrites
@@ -306,13 +313,15 @@ TEST_CASE("cli: a signed checkpoint finds a truncated log that verify alone cann
   CHECK_THAT(matches.out, Catch::Contains("entry 5 matches the checkpoint"));
 
   std::string db = (casegate.dir() / "cli.db").string();
-  REQUIRE(std::system(("sqlite3 '" + db + "' 'DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 3;'").c_str()) == 0);
+  REQUIRE(std::system(("sqlite3 '" + db + "' 'DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 3;'")
+                          .c_str()) == 0);
   CHECK(casegate({"verify"}).exit_code == 0);
   Run truncated = casegate({"verify", "--checkpoint", "head.json"});
   CHECK(truncated.exit_code == 6);
-  CHECK(truncated.err == "casegate: audit chain does not verify at entry 4: the log ends at entry 3 but the checkpoint of " +
-                             json::parse(slurp(casegate.dir() / "head.json"))["at"].get<std::string>() +
-                             " holds entry 5: entries were removed\n");
+  CHECK(truncated.err ==
+        "casegate: audit chain does not verify at entry 4: the log ends at entry 3 but the checkpoint of " +
+            json::parse(slurp(casegate.dir() / "head.json"))["at"].get<std::string>() +
+            " holds entry 5: entries were removed\n");
 }
 
 TEST_CASE("cli: the HTML report renders in Chromium with the same figures as the JSON reports", "[cli][report]") {
@@ -322,7 +331,8 @@ TEST_CASE("cli: the HTML report renders in Chromium with the same figures as the
     args.insert(args.begin(), {"--as", "tm.khan"});
     return casegate(args);
   };
-  REQUIRE(run({"record", "1", "delay_reason", "--data", R"({"clock":"core_group","reason":"<b>family</b> away"})"}).exit_code == 0);
+  REQUIRE(run({"record", "1", "delay_reason", "--data", R"({"clock":"core_group","reason":"<b>family</b> away"})"})
+              .exit_code == 0);
   Run report = run({"report", "--as-of", "2027-06-01", "--out", "report.html"});
   REQUIRE(report.exit_code == 0);
   std::string html = slurp(casegate.dir() / "report.html");
@@ -331,14 +341,17 @@ TEST_CASE("cli: the HTML report renders in Chromium with the same figures as the
   CHECK(html.find("<svg") != std::string::npos);
 
   // Rendered by a real browser: the DOM it builds, and a screenshot.
-  std::string chromium = "chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
-                         "--disable-background-networking --disable-component-update --disable-sync "
-                         "--user-data-dir='" + (casegate.dir() / "profile").string() + "' ";
+  std::string chromium =
+      "chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+      "--disable-background-networking --disable-component-update --disable-sync "
+      "--user-data-dir='" +
+      (casegate.dir() / "profile").string() + "' ";
   std::string page = "file://" + (casegate.dir() / "report.html").string();
   std::string dom_file = (casegate.dir() / "dom.html").string();
   REQUIRE(std::system((chromium + "--dump-dom '" + page + "' > '" + dom_file + "' 2>/dev/null").c_str()) == 0);
   std::string png = (casegate.dir() / "report.png").string();
-  REQUIRE(std::system((chromium + "--window-size=1100,1500 --screenshot='" + png + "' '" + page + "' >/dev/null 2>&1").c_str()) == 0);
+  REQUIRE(std::system((chromium + "--window-size=1100,1500 --screenshot='" + png + "' '" + page + "' >/dev/null 2>&1")
+                          .c_str()) == 0);
   REQUIRE(std::filesystem::exists(png));
   CHECK(std::filesystem::file_size(png) > 20000);
   std::ifstream header(png, std::ios::binary);
@@ -355,7 +368,9 @@ TEST_CASE("cli: the HTML report renders in Chromium with the same figures as the
 
   json overdue = run({"--json", "oversight", "overdue", "--as-of", "2027-06-01"}).parsed();
   CHECK(figures["overdue.total"] == std::to_string(overdue["total"].get<int>()));
-  json timeliness = run({"--json", "oversight", "timeliness", "--from", "2026-06-01", "--to", "2027-06-01", "--as-of", "2027-06-01"}).parsed();
+  json timeliness =
+      run({"--json", "oversight", "timeliness", "--from", "2026-06-01", "--to", "2027-06-01", "--as-of", "2027-06-01"})
+          .parsed();
   REQUIRE(timeliness["rows"].size() == 6);
   for (const auto& row : timeliness["rows"]) {
     std::string key = "timeliness." + row["clock"].get<std::string>() + ".";
@@ -376,7 +391,8 @@ TEST_CASE("cli: the HTML report renders in Chromium with the same figures as the
 TEST_CASE("cli: oversight tables come as CSV, and export gives every row", "[cli][report]") {
   Cli casegate;
   REQUIRE(casegate({"demo", "--demo-db", "cli.db"}).exit_code == 0);
-  Run csv = casegate({"--as", "tm.khan", "oversight", "timeliness", "--from", "2026-01-01", "--to", "2030-01-01", "--csv"});
+  Run csv =
+      casegate({"--as", "tm.khan", "oversight", "timeliness", "--from", "2026-01-01", "--to", "2030-01-01", "--csv"});
   REQUIRE(csv.exit_code == 0);
   CHECK(csv.out.rfind("clock,team,met_on_time,met_late,overdue,running,percent_on_time\r\n", 0) == 0);
   Run exported = casegate({"--as", "tm.khan", "--json", "export", "--table", "audit", "--format", "json"});
@@ -404,17 +420,25 @@ TEST_CASE("cli: a scenario with a wrong expectation names the step and fails", "
     ]})";
   Run run = casegate({"scenario", "run", "wrong.json"});
   CHECK(run.exit_code == 3);
-  CHECK_THAT(run.out, Catch::Contains("wrong.json: step 2 (fire refer_to_strategy): expected outcome accepted, got refused (missing [\"referral_decision\"])"));
-  CHECK_THAT(run.out, Catch::Contains("step 3 (record referral_decision): expected clock strategy_discussion due 2026-12-05, got 2026-12-02"));
+  CHECK_THAT(run.out, Catch::Contains("wrong.json: step 2 (fire refer_to_strategy): expected outcome accepted, got "
+                                      "refused (missing [\"referral_decision\"])"));
+  CHECK_THAT(
+      run.out,
+      Catch::Contains(
+          "step 3 (record referral_decision): expected clock strategy_discussion due 2026-12-05, got 2026-12-02"));
   CHECK_THAT(run.out, Catch::Contains("step 4 (case): no case 'nobody' opened"));
   CHECK_THAT(run.out, Catch::Contains("0 passed, 1 failed"));
 }
 
-TEST_CASE("cli: workflow show draws the compiled machine as a table, Graphviz, Mermaid or JSON; check lints", "[cli][workflows]") {
+TEST_CASE("cli: workflow show draws the compiled machine as a table, Graphviz, Mermaid or JSON; check lints",
+          "[cli][workflows]") {
   Cli casegate;
   Run dot = casegate({"workflow", "show", "improvement_action", "--format", "dot"});
   REQUIRE(dot.exit_code == 0);
-  CHECK_THAT(dot.out, Catch::Contains("\"completed\" -> \"assured\" [label=\"assure\\naudit_check with effective=true (recorded by auditor)\"]"));
+  CHECK_THAT(
+      dot.out,
+      Catch::Contains(
+          "\"completed\" -> \"assured\" [label=\"assure\\naudit_check with effective=true (recorded by auditor)\"]"));
   CHECK_THAT(dot.out, Catch::Contains("\"closed\" [shape=doublecircle]"));
   Run mermaid = casegate({"workflow", "show", "pre_birth", "--format", "mermaid"});
   CHECK_THAT(mermaid.out, Catch::Contains("pre_birth_plan --> post_birth_review : born: birth"));

@@ -13,7 +13,9 @@ using nlohmann::json;
 
 namespace {
 
-json detail_of(const AuditEntry& entry) { return json::parse(entry.entry.detail_json); }
+json detail_of(const AuditEntry& entry) {
+  return json::parse(entry.entry.detail_json);
+}
 
 const char* const significant_harm = R"({"decision":"significant_harm","urgency":"within_24h"})";
 
@@ -26,7 +28,8 @@ TEST_CASE("a refused step names what is missing and leaves the case where it was
   CHECK(refused.outcome == FireOutcome::refused);
   CHECK(refused.refusal == RefusalReason::gate_unmet);
   REQUIRE(refused.missing.size() == 1);
-  CHECK(refused.missing[0] == Requirement{"referral_decision", "decision=significant_harm", std::nullopt, Scope::stage});
+  CHECK(refused.missing[0] ==
+        Requirement{"referral_decision", "decision=significant_harm", std::nullopt, Scope::stage});
   CHECK(refused.version == 1);
   CHECK(f.state_of(id) == "referral");
 
@@ -116,12 +119,14 @@ TEST_CASE("unknown and inactive users are refused before anything happens", "[en
   CHECK(unknown.status().message() == "user 'nobody' does not exist");
 
   REQUIRE(f.engine->set_user_active(admin, social_worker, false).is_ok());
-  auto inactive = f.engine->record_task(social_worker, RecordTaskRequest{id, "referral_decision", significant_harm, std::nullopt});
+  auto inactive =
+      f.engine->record_task(social_worker, RecordTaskRequest{id, "referral_decision", significant_harm, std::nullopt});
   CHECK(inactive.status().code() == Code::refused);
   CHECK_THAT(inactive.status().message(), Catch::Contains("inactive"));
   CHECK(f.audit_of(id).back().entry.outcome == "refused");
   REQUIRE(f.engine->set_user_active(admin, social_worker, true).is_ok());
-  CHECK(f.engine->record_task(social_worker, RecordTaskRequest{id, "referral_decision", significant_harm, std::nullopt}).is_ok());
+  CHECK(f.engine->record_task(social_worker, RecordTaskRequest{id, "referral_decision", significant_harm, std::nullopt})
+            .is_ok());
 }
 
 TEST_CASE("unknown cases, events, kinds and workflows get errors that name them", "[engine]") {
@@ -164,8 +169,8 @@ TEST_CASE("a team manager overrides a gate with a reason, and the override is au
   auto no_reason = f.engine->fire(team_manager, FireRequest{id, "refer_to_strategy", true, " ", std::nullopt});
   CHECK(no_reason.status().to_string() == "invalid_input: override reason must not be empty");
 
-  auto overridden = f.engine->fire(team_manager, FireRequest{id, "refer_to_strategy", true,
-                                                            "police at the door; decision to follow", std::nullopt});
+  auto overridden = f.engine->fire(
+      team_manager, FireRequest{id, "refer_to_strategy", true, "police at the door; decision to follow", std::nullopt});
   REQUIRE(overridden.is_ok());
   CHECK(overridden->outcome == FireOutcome::override);
   CHECK(overridden->to == "strategy_discussion");
@@ -173,7 +178,8 @@ TEST_CASE("a team manager overrides a gate with a reason, and the override is au
   CHECK(overridden->missing[0].task == "referral_decision");
 
   auto audit = f.audit_of(id);
-  auto entry = std::find_if(audit.begin(), audit.end(), [](const AuditEntry& e) { return e.entry.outcome == "override"; });
+  auto entry =
+      std::find_if(audit.begin(), audit.end(), [](const AuditEntry& e) { return e.entry.outcome == "override"; });
   REQUIRE(entry != audit.end());
   CHECK(entry->entry.actor == team_manager);
   json detail = detail_of(*entry);
@@ -187,7 +193,8 @@ TEST_CASE("an override where nothing is missing is an ordinary acceptance", "[en
   EngineFixture f;
   CaseId id = f.open_case();
   f.record(id, "referral_decision", significant_harm);
-  auto result = f.engine->fire(team_manager, FireRequest{id, "refer_to_strategy", true, "belt and braces", std::nullopt});
+  auto result =
+      f.engine->fire(team_manager, FireRequest{id, "refer_to_strategy", true, "belt and braces", std::nullopt});
   REQUIRE(result.is_ok());
   CHECK(result->outcome == FireOutcome::accepted);
   CHECK(result->missing.empty());
@@ -207,18 +214,21 @@ TEST_CASE("a stale expected version is a conflict, audited, and changes nothing"
 
 TEST_CASE("business times may not lie in the future or before the referral", "[engine]") {
   EngineFixture f;
-  auto future = f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "C", "", at("2026-03-02T09:06:00Z"), {}});
+  auto future =
+      f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "C", "", at("2026-03-02T09:06:00Z"), {}});
   CHECK(future.status().to_string() == "invalid_input: received_at 2026-03-02T09:06:00.000Z is in the future");
-  auto skewed = f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "C", "", at("2026-03-02T09:04:00Z"), {}});
+  auto skewed =
+      f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "C", "", at("2026-03-02T09:04:00Z"), {}});
   REQUIRE(skewed.is_ok());  // within the five minutes allowed for clock skew
-  auto opened = f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "C", "", at("2026-03-01T18:00:00Z"), {}});
+  auto opened =
+      f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "C", "", at("2026-03-01T18:00:00Z"), {}});
   REQUIRE(opened.is_ok());
-  auto early = f.engine->record_task(social_worker, RecordTaskRequest{opened->id, "referral_decision", significant_harm,
-                                                                     at("2026-03-01T17:59:59Z")});
+  auto early = f.engine->record_task(
+      social_worker, RecordTaskRequest{opened->id, "referral_decision", significant_harm, at("2026-03-01T17:59:59Z")});
   CHECK(early.status().code() == Code::invalid_input);
   CHECK_THAT(early.status().message(), Catch::Contains("before case 2 was received"));
-  auto held_yesterday = f.engine->record_task(social_worker, RecordTaskRequest{opened->id, "referral_decision",
-                                                                              significant_harm, at("2026-03-01T19:00:00Z")});
+  auto held_yesterday = f.engine->record_task(
+      social_worker, RecordTaskRequest{opened->id, "referral_decision", significant_harm, at("2026-03-01T19:00:00Z")});
   REQUIRE(held_yesterday.is_ok());
 }
 
@@ -227,13 +237,15 @@ TEST_CASE("every command is audited with a chain that verifies", "[engine][audit
   CaseId id = f.open_case();
   f.record(id, "referral_decision", significant_harm);
   f.fire(id, "refer_to_strategy");
-  auto bad = f.engine->record_task(social_worker, RecordTaskRequest{id, "strategy_meeting", R"({"participants":[]})", std::nullopt});
+  auto bad = f.engine->record_task(social_worker,
+                                   RecordTaskRequest{id, "strategy_meeting", R"({"participants":[]})", std::nullopt});
   CHECK(bad.status().code() == Code::invalid_input);
   auto history = f.audit_of(id);
   std::vector<std::string> seen;
   for (const auto& e : history) seen.push_back(e.entry.action + ":" + e.entry.outcome);
   CHECK(seen == std::vector<std::string>{"open:accepted", "record:accepted", "fire:accepted", "record:invalid"});
-  CHECK(detail_of(history[3])["error"] == "strategy_meeting.participants: expected a non-empty list of {\"agency\", \"mode\"}");
+  CHECK(detail_of(history[3])["error"] ==
+        "strategy_meeting.participants: expected a non-empty list of {\"agency\", \"mode\"}");
   CHECK(detail_of(history[1])["payload_sha256"].get<std::string>().size() == 64);
   // The history view above is itself audited: the next read shows it.
   CHECK(f.audit_of(id).back().entry.action == "view");
@@ -297,8 +309,8 @@ TEST_CASE("a failure between the state update and the audit append writes nothin
   CHECK(status->record.version == 1);
 
   store->fail_next_append = true;
-  auto recorded = f.engine->record_task(social_worker, RecordTaskRequest{id, "assessment",
-                                                                        R"({"type":"section_47","outcome":"x"})", std::nullopt});
+  auto recorded = f.engine->record_task(
+      social_worker, RecordTaskRequest{id, "assessment", R"({"type":"section_47","outcome":"x"})", std::nullopt});
   CHECK(recorded.status().code() == Code::internal);
   // The assessment was rolled back with its audit entry.
   auto tasks = store->tasks_of(id);
@@ -316,14 +328,19 @@ TEST_CASE("a failure between the state update and the audit append writes nothin
 
 TEST_CASE("free text that looks like SQL is stored as text and changes nothing else", "[engine][hostile]") {
   EngineFixture f;
-  auto opened = f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "x'); DROP TABLE cases; --", "",
-                                                                   std::nullopt, {{"school", "'; DELETE FROM audit_log; --"}}});
+  auto opened = f.engine->open_case(social_worker, OpenCaseRequest{"child_protection",
+                                                                   "x'); DROP TABLE cases; --",
+                                                                   "",
+                                                                   std::nullopt,
+                                                                   {{"school", "'; DELETE FROM audit_log; --"}}});
   REQUIRE(opened.is_ok());
   auto status = f.engine->status(team_manager, opened->id);
   CHECK(status->record.subject == "x'); DROP TABLE cases; --");
   CHECK(f.engine->verify()->ok);
-  auto bad_attr = f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "C", "", std::nullopt, {{"a b", "x"}}});
+  auto bad_attr =
+      f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "C", "", std::nullopt, {{"a b", "x"}}});
   CHECK(bad_attr.status().code() == Code::invalid_input);
-  auto bad_subject = f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "caf\xC3", "", std::nullopt, {}});
+  auto bad_subject =
+      f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "caf\xC3", "", std::nullopt, {}});
   CHECK(bad_subject.status().to_string() == "invalid_input: subject is not valid UTF-8");
 }

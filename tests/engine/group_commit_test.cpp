@@ -1,7 +1,7 @@
-#include <catch2/catch.hpp>
 #include <unistd.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <thread>
 
@@ -11,7 +11,8 @@
 using namespace casegate;
 using namespace casegate::testing;
 
-TEST_CASE("commands from many threads are committed together, each isolated from the others", "[engine][group_commit]") {
+TEST_CASE("commands from many threads are committed together, each isolated from the others",
+          "[engine][group_commit]") {
   auto dir = std::filesystem::temp_directory_path() / ("casegate-gc-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::string path = (dir / "gc.db").string();
@@ -24,15 +25,23 @@ TEST_CASE("commands from many threads are committed together, each isolated from
     std::atomic<int> failures{0};
     auto worker = [&](int t) {
       for (int n = 0; n < cases_per_thread; ++n) {
-        auto opened = engine->open_case(social_worker, OpenCaseRequest{"child_protection", std::string("T") += std::to_string(t), "", std::nullopt, {}});
-        if (!opened) { ++failures; continue; }
+        auto opened = engine->open_case(
+            social_worker,
+            OpenCaseRequest{"child_protection", std::string("T") += std::to_string(t), "", std::nullopt, {}});
+        if (!opened) {
+          ++failures;
+          continue;
+        }
         CaseId id = opened->id;
         // Interleaved with the other threads: an invalid record, a refused fire, then the real steps.
-        auto bad = engine->record_task(social_worker, RecordTaskRequest{id, "referral_decision", R"({"decision":"perhaps"})", std::nullopt});
+        auto bad = engine->record_task(
+            social_worker, RecordTaskRequest{id, "referral_decision", R"({"decision":"perhaps"})", std::nullopt});
         if (bad.status().code() != Code::invalid_input) ++failures;
         auto refused = engine->fire(social_worker, FireRequest{id, "refer_to_strategy", false, "", std::nullopt});
         if (!refused || refused->outcome != FireOutcome::refused) ++failures;
-        auto good = engine->record_task(social_worker, RecordTaskRequest{id, "referral_decision", R"({"decision":"significant_harm"})", std::nullopt});
+        auto good = engine->record_task(
+            social_worker,
+            RecordTaskRequest{id, "referral_decision", R"({"decision":"significant_harm"})", std::nullopt});
         if (!good) ++failures;
         auto accepted = engine->fire(social_worker, FireRequest{id, "refer_to_strategy", false, "", std::int64_t{1}});
         if (!accepted || accepted->outcome != FireOutcome::accepted) ++failures;

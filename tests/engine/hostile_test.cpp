@@ -1,7 +1,6 @@
 // Hostile input through the API: each attempt gets one clear line and changes nothing but the
 // audit entry of the rejected attempt.
 #include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -60,26 +59,149 @@ TEST_CASE("hostile input is refused with one line and changes nothing but the au
   };
   std::vector<Attempt> attempts;
   for (const auto& evil : injections) {
-    attempts.push_back({"event " + evil, [&, evil] { return f.engine->fire(social_worker, FireRequest{id, evil, false, "", std::nullopt}).status(); }, Code::invalid_input});
-    attempts.push_back({"kind " + evil, [&, evil] { return f.engine->record_task(social_worker, RecordTaskRequest{id, evil, "{}", std::nullopt}).status(); }, Code::invalid_input});
-    attempts.push_back({"workflow " + evil, [&, evil] { return f.engine->open_case(social_worker, OpenCaseRequest{evil, "S", "", std::nullopt, {}}).status(); }, Code::invalid_input});
-    attempts.push_back({"attribute name " + evil, [&, evil] { return f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "S", "", std::nullopt, {{evil, "v"}}}).status(); }, Code::invalid_input});
-    attempts.push_back({"user id " + evil, [&, evil] { return f.engine->add_user(admin, User{evil, "", Role::social_worker, "", true}); }, Code::invalid_input});
-    attempts.push_back({"payload value " + evil, [&, evil] { return f.engine->record_task(social_worker, RecordTaskRequest{id, "referral_decision", R"({"decision":")" + evil + "\"}", std::nullopt}).status(); }, Code::invalid_input});
+    attempts.push_back({"event " + evil,
+                        [&, evil] {
+                          return f.engine->fire(social_worker, FireRequest{id, evil, false, "", std::nullopt}).status();
+                        },
+                        Code::invalid_input});
+    attempts.push_back(
+        {"kind " + evil,
+         [&, evil] {
+           return f.engine->record_task(social_worker, RecordTaskRequest{id, evil, "{}", std::nullopt}).status();
+         },
+         Code::invalid_input});
+    attempts.push_back(
+        {"workflow " + evil,
+         [&, evil] {
+           return f.engine->open_case(social_worker, OpenCaseRequest{evil, "S", "", std::nullopt, {}}).status();
+         },
+         Code::invalid_input});
+    attempts.push_back({"attribute name " + evil,
+                        [&, evil] {
+                          return f.engine
+                              ->open_case(social_worker,
+                                          OpenCaseRequest{"child_protection", "S", "", std::nullopt, {{evil, "v"}}})
+                              .status();
+                        },
+                        Code::invalid_input});
+    attempts.push_back({"user id " + evil,
+                        [&, evil] {
+                          return f.engine->add_user(admin, User{evil, "", Role::social_worker, "", true});
+                        },
+                        Code::invalid_input});
+    attempts.push_back({"payload value " + evil,
+                        [&, evil] {
+                          return f.engine
+                              ->record_task(social_worker,
+                                            RecordTaskRequest{id, "referral_decision",
+                                                              R"({"decision":")" + evil + "\"}", std::nullopt})
+                              .status();
+                        },
+                        Code::invalid_input});
   }
-  attempts.push_back({"invalid UTF-8 event", [&] { return f.engine->fire(social_worker, FireRequest{id, "refer\xff\xfe", false, "", std::nullopt}).status(); }, Code::invalid_input});
-  attempts.push_back({"invalid UTF-8 payload", [&] { return f.engine->record_task(social_worker, RecordTaskRequest{id, "evidence", "{\"description\":\"\xc0\xaf\"}", std::nullopt}).status(); }, Code::invalid_input});
-  attempts.push_back({"NUL in a kind", [&] { return f.engine->record_task(social_worker, RecordTaskRequest{id, std::string("assessment\0x", 12), "{}", std::nullopt}).status(); }, Code::invalid_input});
-  attempts.push_back({"NUL in an override reason", [&] { return f.engine->fire(team_manager, FireRequest{id, "refer_to_strategy", true, nul_text, std::nullopt}).status(); }, Code::invalid_input});
-  attempts.push_back({"payload of 64 KiB + 1", [&] { return f.engine->record_task(social_worker, RecordTaskRequest{id, "evidence", big_payload, std::nullopt}).status(); }, Code::invalid_input});
-  attempts.push_back({"deeply nested payload", [&] { return f.engine->record_task(social_worker, RecordTaskRequest{id, "evidence", deep, std::nullopt}).status(); }, Code::invalid_input});
-  attempts.push_back({"number out of range", [&] { return f.engine->record_task(social_worker, RecordTaskRequest{id, "assessment", R"({"type":"section_47","outcome":1e400})", std::nullopt}).status(); }, Code::invalid_input});
-  attempts.push_back({"huge integer", [&] { return f.engine->record_task(social_worker, RecordTaskRequest{id, "assessment", R"({"type":"section_47","outcome":123456789012345678901234567890})", std::nullopt}).status(); }, Code::invalid_input});
-  attempts.push_back({"unknown field", [&] { return f.engine->record_task(social_worker, RecordTaskRequest{id, "assessment", R"({"type":"section_47","outcome":"x","admin":true})", std::nullopt}).status(); }, Code::invalid_input});
-  attempts.push_back({"wrong type", [&] { return f.engine->record_task(social_worker, RecordTaskRequest{id, "voice_of_child", R"({"child_seen":"true","method":"direct"})", std::nullopt}).status(); }, Code::invalid_input});
-  attempts.push_back({"a thousand attributes", [&] { return f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "S", "", std::nullopt, many_attributes}).status(); }, Code::invalid_input});
-  attempts.push_back({"a negative case id", [&] { return f.engine->fire(social_worker, FireRequest{-1, "refer_to_strategy", false, "", std::nullopt}).status(); }, Code::not_found});
-  attempts.push_back({"an enormous case id", [&] { return f.engine->fire(social_worker, FireRequest{INT64_MAX, "refer_to_strategy", false, "", std::nullopt}).status(); }, Code::not_found});
+  attempts.push_back(
+      {"invalid UTF-8 event",
+       [&] {
+         return f.engine->fire(social_worker, FireRequest{id, "refer\xff\xfe", false, "", std::nullopt}).status();
+       },
+       Code::invalid_input});
+  attempts.push_back({"invalid UTF-8 payload",
+                      [&] {
+                        return f.engine
+                            ->record_task(
+                                social_worker,
+                                RecordTaskRequest{id, "evidence", "{\"description\":\"\xc0\xaf\"}", std::nullopt})
+                            .status();
+                      },
+                      Code::invalid_input});
+  attempts.push_back({"NUL in a kind",
+                      [&] {
+                        return f.engine
+                            ->record_task(social_worker,
+                                          RecordTaskRequest{id, std::string("assessment\0x", 12), "{}", std::nullopt})
+                            .status();
+                      },
+                      Code::invalid_input});
+  attempts.push_back({"NUL in an override reason",
+                      [&] {
+                        return f.engine
+                            ->fire(team_manager, FireRequest{id, "refer_to_strategy", true, nul_text, std::nullopt})
+                            .status();
+                      },
+                      Code::invalid_input});
+  attempts.push_back({"payload of 64 KiB + 1",
+                      [&] {
+                        return f.engine
+                            ->record_task(social_worker, RecordTaskRequest{id, "evidence", big_payload, std::nullopt})
+                            .status();
+                      },
+                      Code::invalid_input});
+  attempts.push_back(
+      {"deeply nested payload",
+       [&] {
+         return f.engine->record_task(social_worker, RecordTaskRequest{id, "evidence", deep, std::nullopt}).status();
+       },
+       Code::invalid_input});
+  attempts.push_back({"number out of range",
+                      [&] {
+                        return f.engine
+                            ->record_task(social_worker,
+                                          RecordTaskRequest{id, "assessment",
+                                                            R"({"type":"section_47","outcome":1e400})", std::nullopt})
+                            .status();
+                      },
+                      Code::invalid_input});
+  attempts.push_back({"huge integer",
+                      [&] {
+                        return f.engine
+                            ->record_task(
+                                social_worker,
+                                RecordTaskRequest{id, "assessment",
+                                                  R"({"type":"section_47","outcome":123456789012345678901234567890})",
+                                                  std::nullopt})
+                            .status();
+                      },
+                      Code::invalid_input});
+  attempts.push_back({"unknown field",
+                      [&] {
+                        return f.engine
+                            ->record_task(
+                                social_worker,
+                                RecordTaskRequest{id, "assessment",
+                                                  R"({"type":"section_47","outcome":"x","admin":true})", std::nullopt})
+                            .status();
+                      },
+                      Code::invalid_input});
+  attempts.push_back({"wrong type",
+                      [&] {
+                        return f.engine
+                            ->record_task(social_worker,
+                                          RecordTaskRequest{id, "voice_of_child",
+                                                            R"({"child_seen":"true","method":"direct"})", std::nullopt})
+                            .status();
+                      },
+                      Code::invalid_input});
+  attempts.push_back({"a thousand attributes",
+                      [&] {
+                        return f.engine
+                            ->open_case(social_worker,
+                                        OpenCaseRequest{"child_protection", "S", "", std::nullopt, many_attributes})
+                            .status();
+                      },
+                      Code::invalid_input});
+  attempts.push_back(
+      {"a negative case id",
+       [&] {
+         return f.engine->fire(social_worker, FireRequest{-1, "refer_to_strategy", false, "", std::nullopt}).status();
+       },
+       Code::not_found});
+  attempts.push_back({"an enormous case id",
+                      [&] {
+                        return f.engine
+                            ->fire(social_worker, FireRequest{INT64_MAX, "refer_to_strategy", false, "", std::nullopt})
+                            .status();
+                      },
+                      Code::not_found});
 
   for (const auto& attempt : attempts) {
     INFO(attempt.what);

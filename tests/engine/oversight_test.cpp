@@ -2,7 +2,6 @@
 // generator keeps itself and against the exported rows, counted here independently of SQL.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-
 #include <random>
 
 #include "fixture.hpp"
@@ -26,20 +25,28 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
   EngineFixture f;
   std::mt19937 random(7);
   auto chance = [&](int percent) { return std::uniform_int_distribution<int>(1, 100)(random) <= percent; };
-  auto minutes = [&](int low, int high) { return std::chrono::minutes(std::uniform_int_distribution<int>(low, high)(random)); };
+  auto minutes = [&](int low, int high) {
+    return std::chrono::minutes(std::uniform_int_distribution<int>(low, high)(random));
+  };
   Expected expected;
   const Instant start = at("2026-01-05T09:00:00Z");
   const Instant as_of = at("2026-09-01T12:00:00Z");
   f.clock->set(as_of);
   for (int n = 0; n < generated_cases; ++n) {
     Instant received = start + std::chrono::hours(n * 2);
-    CaseId id = f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "G" + std::to_string(n),
-                                                                  n % 3 ? "north" : "south", received, {}})->id;
+    CaseId id =
+        f.engine
+            ->open_case(
+                social_worker,
+                OpenCaseRequest{"child_protection", "G" + std::to_string(n), n % 3 ? "north" : "south", received, {}})
+            ->id;
     ++expected.stages;  // referral
     auto fire = [&](const char* event, const std::string& as = social_worker) {
       auto result = f.engine->fire(as, FireRequest{id, event, false, "", std::nullopt}).value();
-      if (result.outcome == FireOutcome::refused) ++expected.refusals;
-      else ++expected.stages;
+      if (result.outcome == FireOutcome::refused)
+        ++expected.refusals;
+      else
+        ++expected.stages;
       return result.outcome;
     };
     auto record = [&](const std::string& kind, const std::string& payload, Instant occurred) {
@@ -48,17 +55,24 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
     if (chance(10)) fire("refer_to_strategy");  // too early: refused
     bool immediate = chance(25);
     Instant decided = received + minutes(10, 30 * 60);
-    record("referral_decision", immediate ? R"({"decision":"significant_harm","urgency":"immediate"})"
-                                          : R"({"decision":"significant_harm"})", decided);
+    record(
+        "referral_decision",
+        immediate ? R"({"decision":"significant_harm","urgency":"immediate"})" : R"({"decision":"significant_harm"})",
+        decided);
     fire("refer_to_strategy");
     if (chance(15)) {
-      REQUIRE(f.engine->fire(team_manager, FireRequest{id, "start_section_47", true, "police already involved", std::nullopt})
-                  ->outcome == FireOutcome::override);
+      REQUIRE(
+          f.engine
+              ->fire(team_manager, FireRequest{id, "start_section_47", true, "police already involved", std::nullopt})
+              ->outcome == FireOutcome::override);
       ++expected.overrides;
       ++expected.stages;
     } else {
       Instant held = decided + minutes(30, 30 * 60);
-      record("strategy_meeting", R"({"participants":[{"agency":"social_care","mode":"in_person"},{"agency":"police","mode":"phone"},{"agency":"health","mode":"video"}]})", held);
+      record(
+          "strategy_meeting",
+          R"({"participants":[{"agency":"social_care","mode":"in_person"},{"agency":"police","mode":"phone"},{"agency":"health","mode":"video"}]})",
+          held);
       ++expected.meetings;
       bool within = held <= decided + std::chrono::hours(immediate ? 4 : 24);
       (within ? expected.meetings_within : expected.meetings_late)++;
@@ -68,8 +82,10 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
       Instant seen = received + std::chrono::hours(48) + minutes(0, 20 * 24 * 60);
       record("assessment", R"({"type":"section_47","outcome":"x"})", seen);
       if (chance(80)) {
-        record("voice_of_child", chance(50) ? R"({"child_seen":true,"seen_alone":true,"method":"direct"})"
-                                            : R"({"child_seen":true,"method":"advocate","advocate":"NYAS"})", seen);
+        record("voice_of_child",
+               chance(50) ? R"({"child_seen":true,"seen_alone":true,"method":"direct"})"
+                          : R"({"child_seen":true,"method":"advocate","advocate":"NYAS"})",
+               seen);
         ++expected.voice_captured;
         fire("convene_initial_conference");
       } else {
@@ -82,18 +98,25 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
   std::map<std::string, std::array<std::int64_t, 4>> counted;  // on time, late, overdue, running
   std::int64_t overdue_total = 0;
   std::string cutoff = format_instant(as_of);
-  REQUIRE(f.engine->export_table(team_manager, "clocks", [&](const ExportTable& table) {
-    for (const auto& row : table.rows) {
-      // case_id, clock, cycle, started_at, due_at, due_date, calendar_version, met_at, stopped, team
-      const std::string& due_at = *row[4];
-      bool stopped = *row[8] == "1";
-      auto& c = counted[*row[1]];
-      if (row[7]) ++c[*row[7] <= due_at ? 0 : 1];
-      else if (!stopped) ++c[due_at < cutoff ? 2 : 3];
-      overdue_total += !row[7] && !stopped && due_at < cutoff;
-    }
-  }).is_ok());
-  auto timeliness = f.engine->timeliness(team_manager, parse_date("2000-01-01").value(), parse_date("2100-01-01").value(), as_of, false);
+  REQUIRE(f.engine
+              ->export_table(team_manager, "clocks",
+                             [&](const ExportTable& table) {
+                               for (const auto& row : table.rows) {
+                                 // case_id, clock, cycle, started_at, due_at, due_date, calendar_version, met_at,
+                                 // stopped, team
+                                 const std::string& due_at = *row[4];
+                                 bool stopped = *row[8] == "1";
+                                 auto& c = counted[*row[1]];
+                                 if (row[7])
+                                   ++c[*row[7] <= due_at ? 0 : 1];
+                                 else if (!stopped)
+                                   ++c[due_at < cutoff ? 2 : 3];
+                                 overdue_total += !row[7] && !stopped && due_at < cutoff;
+                               }
+                             })
+              .is_ok());
+  auto timeliness = f.engine->timeliness(team_manager, parse_date("2000-01-01").value(),
+                                         parse_date("2100-01-01").value(), as_of, false);
   REQUIRE(timeliness.is_ok());
   REQUIRE(timeliness->rows.size() == counted.size());
   for (const auto& row : timeliness->rows) {
@@ -106,7 +129,8 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
   REQUIRE(overdue.is_ok());
   CHECK(overdue->total == overdue_total);
   CHECK(static_cast<std::int64_t>(overdue->clocks.size()) == overdue_total);
-  for (std::size_t i = 1; i < overdue->clocks.size(); ++i) CHECK(overdue->clocks[i - 1].clock.due_at <= overdue->clocks[i].clock.due_at);
+  for (std::size_t i = 1; i < overdue->clocks.size(); ++i)
+    CHECK(overdue->clocks[i - 1].clock.due_at <= overdue->clocks[i].clock.due_at);
   auto south = f.engine->overdue(team_manager, as_of, "south", 100000);
   std::int64_t south_counted = 0;
   for (const auto& o : overdue->clocks) south_counted += o.clock.team == "south";
@@ -114,10 +138,13 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
 
   // Refusals, overrides, voice and strategy meetings: against what the generator did.
   Instant everything_from = at("2000-01-01T00:00:00Z"), everything_to = at("2100-01-01T00:00:00Z");
-  CHECK(static_cast<std::int64_t>(f.engine->exceptions(team_manager, "refused", everything_from, everything_to)->size()) == expected.refusals);
+  CHECK(static_cast<std::int64_t>(
+            f.engine->exceptions(team_manager, "refused", everything_from, everything_to)->size()) ==
+        expected.refusals);
   auto overrides = f.engine->exceptions(team_manager, "override", everything_from, everything_to);
   CHECK(static_cast<std::int64_t>(overrides->size()) == expected.overrides);
-  for (const auto& e : *overrides) CHECK(nlohmann::json::parse(e.entry.detail_json)["reason"] == "police already involved");
+  for (const auto& e : *overrides)
+    CHECK(nlohmann::json::parse(e.entry.detail_json)["reason"] == "police already involved");
   auto voice = f.engine->voice(team_manager, everything_from, everything_to, "");
   CHECK(static_cast<std::int64_t>(voice->size()) == expected.stages);
   std::int64_t captured = 0;
@@ -136,9 +163,15 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
 TEST_CASE("a clock due on the report's own day is running before its hour and overdue after", "[engine][oversight]") {
   EngineFixture f;
   f.clock->set(at("2026-11-28T09:00:00Z"));
-  CaseId id = f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "C", "north", at("2026-11-27T21:00:00Z"), {}})->id;
-  REQUIRE(f.engine->record_task(social_worker, RecordTaskRequest{id, "referral_decision", R"({"decision":"significant_harm"})",
-                                                                at("2026-11-27T22:00:00Z")}).is_ok());
+  CaseId id =
+      f.engine
+          ->open_case(social_worker, OpenCaseRequest{"child_protection", "C", "north", at("2026-11-27T21:00:00Z"), {}})
+          ->id;
+  REQUIRE(
+      f.engine
+          ->record_task(social_worker, RecordTaskRequest{id, "referral_decision", R"({"decision":"significant_harm"})",
+                                                         at("2026-11-27T22:00:00Z")})
+          .is_ok());
   Date day = parse_date("2026-11-28").value();
   auto strategy = [&](const char* as_of) {
     auto report = f.engine->timeliness(team_manager, day, day, at(as_of), true);

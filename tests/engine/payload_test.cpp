@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "casegate/task_kinds.hpp"
@@ -48,21 +47,27 @@ TEST_CASE("invalid payloads of every kind are refused with the field and problem
       {"referral_decision", R"({"decision":"maybe"})", "referral_decision.decision: 'maybe' is not one of"},
       {"referral_decision", R"({"decision":"child_in_need","urgency":"soon"})", "referral_decision.urgency: 'soon'"},
       {"strategy_meeting", R"({"participants":[]})", "strategy_meeting.participants: expected a non-empty list"},
-      {"strategy_meeting", R"({"participants":[{"agency":"police"}]})", "strategy_meeting.participants[0].mode: required"},
+      {"strategy_meeting", R"({"participants":[{"agency":"police"}]})",
+       "strategy_meeting.participants[0].mode: required"},
       {"strategy_meeting", R"({"participants":[{"agency":"army","mode":"phone"}]})", "participants[0].agency: 'army'"},
-      {"strategy_meeting", R"({"participants":[{"agency":"police","mode":"pigeon"}]})", "participants[0].mode: 'pigeon'"},
+      {"strategy_meeting", R"({"participants":[{"agency":"police","mode":"pigeon"}]})",
+       "participants[0].mode: 'pigeon'"},
       {"strategy_meeting", R"({"participants":[{"agency":"police","mode":"phone","x":1}]})", "unknown field 'x'"},
       {"assessment", R"({"type":"section_47"})", "assessment.outcome: required"},
       {"assessment", R"({"type":"informal","outcome":"x"})", "assessment.type: 'informal'"},
       {"assessment", R"({"type":"section_47","outcome":"  "})", "assessment.outcome: must not be empty"},
       {"voice_of_child", R"({"child_seen":false,"method":"direct"})", "voice_of_child.reason_not_seen: required"},
-      {"voice_of_child", R"({"child_seen":"yes","method":"direct"})", "voice_of_child.child_seen: expected true or false"},
+      {"voice_of_child", R"({"child_seen":"yes","method":"direct"})",
+       "voice_of_child.child_seen: expected true or false"},
       {"voice_of_child", R"({"child_seen":true,"method":"telepathy"})", "voice_of_child.method: 'telepathy'"},
-      {"voice_of_child", R"({"child_seen":false,"seen_alone":true,"method":"written","reason_not_seen":"x"})", "seen_alone: cannot be true"},
+      {"voice_of_child", R"({"child_seen":false,"seen_alone":true,"method":"written","reason_not_seen":"x"})",
+       "seen_alone: cannot be true"},
       {"management_oversight", R"({"decision":42})", "management_oversight.decision: expected text"},
       {"conference_decision", R"({"outcome":"plan"})", "conference_decision.category: required when outcome is plan"},
-      {"conference_decision", R"({"outcome":"continue","category":"bad_luck"})", "conference_decision.category: 'bad_luck'"},
-      {"conference_decision", R"({"outcome":"end","category":"neglect"})", "category: only given when outcome is plan or continue"},
+      {"conference_decision", R"({"outcome":"continue","category":"bad_luck"})",
+       "conference_decision.category: 'bad_luck'"},
+      {"conference_decision", R"({"outcome":"end","category":"neglect"})",
+       "category: only given when outcome is plan or continue"},
       {"core_group", R"({"attendees":"police"})", "core_group.attendees: expected a non-empty list"},
       {"core_group", R"({"attendees":["police","nobody"]})", "core_group.attendees[1]: 'nobody'"},
       {"visit", R"({"child_seen":true,"seen_alone":false})", "visit.reason_not_seen_alone: required"},
@@ -107,8 +112,9 @@ TEST_CASE("names echoed from a payload stay on one line and valid UTF-8", "[payl
   CHECK(rejection("evidence", R"({"description":1,")" + long_welsh + R"(":2})") ==
         "evidence: unknown field '" + long_welsh + "'");
   CHECK(rejection("core_group", R"({"attendees":["é)" + std::string(70, 'x') + R"("]})") ==
-        "core_group.attendees[0]: 'é" + std::string(59, 'x') + "...' is not one of social_care, police, health, "
-        "education, gp, referrer, other");
+        "core_group.attendees[0]: 'é" + std::string(59, 'x') +
+            "...' is not one of social_care, police, health, "
+            "education, gp, referrer, other");
 }
 
 TEST_CASE("a participant's unknown field is echoed on one line", "[payload]") {

@@ -1,7 +1,8 @@
+#include "casegate/time.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "casegate/status.hpp"
-#include "casegate/time.hpp"
 
 using namespace casegate;
 

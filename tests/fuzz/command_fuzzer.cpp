@@ -4,10 +4,9 @@
 // Input that is not such JSON is used raw, as an event name and as a payload. Checks: no crash
 // or sanitizer report, errors are one line, every command by a known user adds exactly one
 // audit entry (views add one too), and the chain verifies at the end.
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "casegate/casegate.hpp"
@@ -36,7 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.clock = clock;
   auto engine = std::move(open_engine(":memory:", options).value());
   engine->init("admin", "");
-  for (auto [id, role] : {std::pair{"sw", Role::social_worker}, {"tm", Role::team_manager}, {"chair", Role::conference_chair}})
+  for (auto [id, role] :
+       {std::pair{"sw", Role::social_worker}, {"tm", Role::team_manager}, {"chair", Role::conference_chair}})
     engine->add_user("admin", User{id, "", role, "", true});
   CaseId first = engine->open_case("sw", OpenCaseRequest{"child_protection", "F", "", std::nullopt, {}}).value().id;
 
@@ -54,14 +54,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     CaseId id = command.contains("case") && command["case"].is_number_integer() ? command["case"].get<CaseId>() : first;
     Status status;
     if (op == "open") {
-      status = engine->open_case(as, OpenCaseRequest{text_of(command, "workflow"), text_of(command, "subject"), "", std::nullopt, {}}).status();
+      status =
+          engine
+              ->open_case(
+                  as, OpenCaseRequest{text_of(command, "workflow"), text_of(command, "subject"), "", std::nullopt, {}})
+              .status();
     } else if (op == "record") {
-      status = engine->record_task(as, RecordTaskRequest{id, text_of(command, "kind"), text_of(command, "data"), std::nullopt}).status();
+      status =
+          engine
+              ->record_task(as, RecordTaskRequest{id, text_of(command, "kind"), text_of(command, "data"), std::nullopt})
+              .status();
     } else if (op == "fire") {
       std::optional<std::int64_t> expect;
-      if (command.contains("expect") && command["expect"].is_number_integer()) expect = command["expect"].get<std::int64_t>();
-      bool override_gate = command.contains("override") && command["override"].is_boolean() && command["override"].get<bool>();
-      status = engine->fire(as, FireRequest{id, text_of(command, "event"), override_gate, text_of(command, "reason"), expect}).status();
+      if (command.contains("expect") && command["expect"].is_number_integer())
+        expect = command["expect"].get<std::int64_t>();
+      bool override_gate =
+          command.contains("override") && command["override"].is_boolean() && command["override"].get<bool>();
+      status =
+          engine
+              ->fire(as, FireRequest{id, text_of(command, "event"), override_gate, text_of(command, "reason"), expect})
+              .status();
     } else if (op == "status") {
       status = engine->status(as, id).status();
     } else if (op == "history") {

@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
   const char* steps[][2] = {
       {"referral_decision", R"({"decision":"significant_harm"})"},
       {"refer_to_strategy", nullptr},
-      {"strategy_meeting", R"({"participants":[{"agency":"social_care","mode":"in_person"},{"agency":"police","mode":"phone"},{"agency":"health","mode":"video"}]})"},
+      {"strategy_meeting",
+       R"({"participants":[{"agency":"social_care","mode":"in_person"},{"agency":"police","mode":"phone"},{"agency":"health","mode":"video"}]})"},
       {"start_section_47", nullptr},
       {"assessment", R"({"type":"section_47","outcome":"ongoing"})"},
       {"voice_of_child", R"({"child_seen":true,"method":"direct"})"},

@@ -1,12 +1,12 @@
 // Crash safety and multi-process concurrency, run against real files and real processes.
 // CASEGATE_LONG builds the long variant (more kills, more processes' work).
-#include <catch2/catch.hpp>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -119,7 +119,8 @@ TEST_CASE("commands acknowledged before a SIGKILL are all there, and none is hal
     // Nothing half-applied: every row has its audit entry and every accepted fire its version.
     CHECK(raw.number("SELECT count(*) FROM tasks WHERE id NOT IN (SELECT json_extract(detail,'$.task_id') FROM "
                      "audit_log WHERE action='record' AND outcome='accepted')") == 0);
-    CHECK(raw.number("SELECT count(*) FROM cases WHERE id NOT IN (SELECT case_id FROM audit_log WHERE action='open')") == 0);
+    CHECK(raw.number(
+              "SELECT count(*) FROM cases WHERE id NOT IN (SELECT case_id FROM audit_log WHERE action='open')") == 0);
     CHECK(raw.number("SELECT count(*) FROM cases c WHERE version - 1 != (SELECT count(*) FROM audit_log a WHERE "
                      "a.case_id=c.id AND a.action='fire' AND a.outcome='accepted')") == 0);
     auto store = open_engine(db);
@@ -133,7 +134,8 @@ TEST_CASE("commands acknowledged before a SIGKILL are all there, and none is hal
   CHECK(acknowledged > kill_rounds);  // the worker did get work done between kills
 }
 
-TEST_CASE("processes racing on the same cases lose no update, and every stale version is refused", "[reliability][concurrency]") {
+TEST_CASE("processes racing on the same cases lose no update, and every stale version is refused",
+          "[reliability][concurrency]") {
   TempDir dir("casegate-race");
   std::string db = (dir.path / "race.db").string();
   auto cli = [&](std::vector<std::string> args) {
@@ -146,7 +148,8 @@ TEST_CASE("processes racing on the same cases lose no update, and every stale ve
   };
   REQUIRE(cli({"init"}).first == 0);
   REQUIRE(cli({"--as", "admin", "user", "add", "sw", "--role", "social_worker"}).first == 0);
-  for (int n = 0; n < concurrent_cases; ++n) REQUIRE(cli({"--as", "sw", "open", "child_protection", "--subject", "R"}).first == 0);
+  for (int n = 0; n < concurrent_cases; ++n)
+    REQUIRE(cli({"--as", "sw", "open", "child_protection", "--subject", "R"}).first == 0);
 
   // Four processes at once: each records a referral decision on every case, reads it, and tries
   // to move it on as of version 1. One wins per case; the others must be refused as stale.
@@ -159,7 +162,9 @@ TEST_CASE("processes racing on the same cases lose no update, and every stale ve
       int wins = 0, stale = 0, other = 0;
       for (int n = 1; n <= concurrent_cases; ++n) {
         std::string id = std::to_string(n);
-        if (cli({"--as", "sw", "record", id, "referral_decision", "--data", R"({"decision":"significant_harm"})"}).first != 0) ++other;
+        if (cli({"--as", "sw", "record", id, "referral_decision", "--data", R"({"decision":"significant_harm"})"})
+                .first != 0)
+          ++other;
         if (cli({"--as", "sw", "status", id}).first != 0) ++other;
         int code = cli({"--as", "sw", "fire", id, "refer_to_strategy", "--expect-version", "1"}).first;
         (code == 0 ? wins : code == 5 ? stale : other)++;
@@ -188,7 +193,8 @@ TEST_CASE("processes racing on the same cases lose no update, and every stale ve
             << raw.number("SELECT count(*) FROM audit_log") << " audit entries without a gap\n";
 }
 
-TEST_CASE("a full disk fails the command cleanly, and the engine works again once space returns", "[reliability][disk_full]") {
+TEST_CASE("a full disk fails the command cleanly, and the engine works again once space returns",
+          "[reliability][disk_full]") {
   TempDir dir("casegate-full");
   std::string db = (dir.path / "full.db").string();
   // In a child process: RLIMIT_FSIZE stands in for a full disk without touching the machine.
@@ -214,16 +220,25 @@ TEST_CASE("a full disk fails the command cleanly, and the engine works again onc
     Status failure;
     CaseId last_ok = before->id;
     for (int n = 0; n < 10000 && failure; ++n) {
-      auto opened = engine->open_case("sw", OpenCaseRequest{"child_protection", "FULL-" + std::to_string(n), "", std::nullopt, {}});
-      if (!opened) { failure = opened.status(); break; }
-      auto recorded = engine->record_task("sw", RecordTaskRequest{opened->id, "referral_decision",
-                                                                 R"({"decision":"child_in_need","notes":")" + big_note + "\"}", std::nullopt});
-      if (!recorded) { failure = recorded.status(); break; }
+      auto opened = engine->open_case(
+          "sw", OpenCaseRequest{"child_protection", "FULL-" + std::to_string(n), "", std::nullopt, {}});
+      if (!opened) {
+        failure = opened.status();
+        break;
+      }
+      auto recorded = engine->record_task(
+          "sw", RecordTaskRequest{opened->id, "referral_decision",
+                                  R"({"decision":"child_in_need","notes":")" + big_note + "\"}", std::nullopt});
+      if (!recorded) {
+        failure = recorded.status();
+        break;
+      }
       last_ok = opened->id;
     }
     if (failure.is_ok()) fail(21, "the limit was never reached");
     if (failure.code() != Code::internal) fail(22, "unexpected code: " + failure.to_string());
-    if (failure.message().find('\n') != std::string::npos || failure.message().empty()) fail(23, "message not one line");
+    if (failure.message().find('\n') != std::string::npos || failure.message().empty())
+      fail(23, "message not one line");
     std::cerr << "disk full child: the command failed with: " << failure.to_string() << "\n";
     // Space returns.
     if (setrlimit(RLIMIT_FSIZE, &limit) != 0) fail(24, "setrlimit back");
@@ -242,7 +257,8 @@ TEST_CASE("a full disk fails the command cleanly, and the engine works again onc
   RawDb raw(db);
   CHECK(raw.text("PRAGMA integrity_check") == "ok");
   // Every case that exists was opened and audited; none is missing its record half.
-  CHECK(raw.number("SELECT count(*) FROM cases WHERE id NOT IN (SELECT case_id FROM audit_log WHERE action='open')") == 0);
+  CHECK(raw.number("SELECT count(*) FROM cases WHERE id NOT IN (SELECT case_id FROM audit_log WHERE action='open')") ==
+        0);
   CHECK(raw.number("SELECT count(*) FROM tasks WHERE id NOT IN (SELECT json_extract(detail,'$.task_id') FROM "
                    "audit_log WHERE action='record' AND outcome='accepted')") == 0);
 }

@@ -1,13 +1,14 @@
 // What the chain alone cannot show, a signed checkpoint kept elsewhere can: a truncated tail and
 // a log rewritten with every later hash recomputed.
-#include <catch2/catch.hpp>
+#include "casegate/checkpoint.hpp"
+
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 
 #include "casegate/casegate.hpp"
-#include "casegate/checkpoint.hpp"
 #include "casegate/sqlite_store.hpp"
 #include "fixture.hpp"
 
@@ -24,7 +25,8 @@ struct Scenario {
 
   Scenario() {
     static int counter = 0;
-    dir = std::filesystem::temp_directory_path() / ("casegate-cp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    dir = std::filesystem::temp_directory_path() /
+          ("casegate-cp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     std::filesystem::create_directories(dir);
     db = (dir / "cp.db").string();
     EngineFixture f(std::move(open_sqlite_store(db).value()));
@@ -55,16 +57,24 @@ struct Scenario {
     sqlite3* raw = nullptr;
     REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
     sqlite3_stmt* read = nullptr;
-    REQUIRE(sqlite3_prepare_v2(raw, "SELECT seq, at, case_id, actor, role, action, outcome, detail, prev_hash FROM audit_log "
-                                    "WHERE seq >= ?1 ORDER BY seq", -1, &read, nullptr) == SQLITE_OK);
+    REQUIRE(
+        sqlite3_prepare_v2(raw,
+                           "SELECT seq, at, case_id, actor, role, action, outcome, detail, prev_hash FROM audit_log "
+                           "WHERE seq >= ?1 ORDER BY seq",
+                           -1, &read, nullptr) == SQLITE_OK);
     sqlite3_bind_int64(read, 1, from);
     std::vector<std::pair<std::int64_t, AuditDraft>> rows;
     std::string prev;
     while (sqlite3_step(read) == SQLITE_ROW) {
       auto text = [&](int c) { return std::string(reinterpret_cast<const char*>(sqlite3_column_text(read, c))); };
       AuditDraft d{parse_instant(text(1)).value(),
-                   sqlite3_column_type(read, 2) == SQLITE_NULL ? std::nullopt : std::optional<CaseId>(sqlite3_column_int64(read, 2)),
-                   text(3), text(4), text(5), text(6), text(7)};
+                   sqlite3_column_type(read, 2) == SQLITE_NULL ? std::nullopt
+                                                               : std::optional<CaseId>(sqlite3_column_int64(read, 2)),
+                   text(3),
+                   text(4),
+                   text(5),
+                   text(6),
+                   text(7)};
       if (rows.empty()) {
         prev = text(8);
         d.actor = "someone.else";
@@ -104,7 +114,8 @@ TEST_CASE("a checkpoint matches while the log only grows", "[storage][checkpoint
 
 TEST_CASE("a truncated log verifies alone but not against the checkpoint", "[storage][checkpoint][tamper]") {
   Scenario s;
-  s.sql("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > " + std::to_string(s.checkpoint.head.seq - 3));
+  s.sql("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > " +
+        std::to_string(s.checkpoint.head.seq - 3));
   CHECK(s.verify(nullptr).ok);
   ChainReport report = s.verify(&s.checkpoint);
   CHECK_FALSE(report.ok);
@@ -112,7 +123,8 @@ TEST_CASE("a truncated log verifies alone but not against the checkpoint", "[sto
   CHECK_THAT(report.problem, Catch::Contains("entries were removed"));
 }
 
-TEST_CASE("a log rewritten with recomputed hashes verifies alone but not against the checkpoint", "[storage][checkpoint][tamper]") {
+TEST_CASE("a log rewritten with recomputed hashes verifies alone but not against the checkpoint",
+          "[storage][checkpoint][tamper]") {
   Scenario s;
   s.rewrite_from(10);
   CHECK(s.verify(nullptr).ok);  // the chain is whole again: only the checkpoint can tell

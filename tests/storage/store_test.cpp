@@ -1,9 +1,9 @@
-#include <catch2/catch.hpp>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "casegate/casegate.hpp"
 #include "casegate/sqlite_store.hpp"
@@ -87,7 +87,8 @@ TEST_CASE("verify finds an entry whose detail was edited with the triggers dropp
   write_some_history(temp.path);
   RawDb raw(temp.path);
   REQUIRE(raw.exec("DROP TRIGGER audit_log_no_update") == SQLITE_OK);
-  REQUIRE(raw.exec("UPDATE audit_log SET detail=replace(detail,'start_plan','refer_to_strategy') WHERE seq=9") == SQLITE_OK);
+  REQUIRE(raw.exec("UPDATE audit_log SET detail=replace(detail,'start_plan','refer_to_strategy') WHERE seq=9") ==
+          SQLITE_OK);
   ChainReport report = verify_file(temp.path);
   CHECK_FALSE(report.ok);
   CHECK(report.first_bad_seq == 9);
@@ -148,14 +149,23 @@ TEST_CASE("verify finds two entries swapped", "[storage][audit][tamper]") {
 }
 
 TEST_CASE("the canonical form and hash are as documented", "[storage][audit]") {
-  AuditDraft draft{parse_instant("2026-03-02T09:00:00Z").value(), 7, "sw.jones", "social_worker", "fire", "refused",
+  AuditDraft draft{parse_instant("2026-03-02T09:00:00Z").value(),
+                   7,
+                   "sw.jones",
+                   "social_worker",
+                   "fire",
+                   "refused",
                    R"({"event":"start_plan"})"};
   CHECK(audit_canonical_form(12, draft) ==
-        "12\x1f" "2026-03-02T09:00:00.000Z\x1f" "7\x1fsw.jones\x1fsocial_worker\x1f" "fire\x1frefused\x1f{\"event\":\"start_plan\"}");
+        "12\x1f"
+        "2026-03-02T09:00:00.000Z\x1f"
+        "7\x1fsw.jones\x1fsocial_worker\x1f"
+        "fire\x1frefused\x1f{\"event\":\"start_plan\"}");
   draft.case_id.reset();
   CHECK(audit_canonical_form(1, draft).find("Z\x1f\x1fsw.jones") != std::string::npos);
   // Computed independently with Python: sha256(bytes(32) + canonical).hexdigest()
-  AuditDraft first{parse_instant("2026-01-01T00:00:00Z").value(), std::nullopt, "admin", "admin", "init", "accepted", "{}"};
+  AuditDraft first{
+      parse_instant("2026-01-01T00:00:00Z").value(), std::nullopt, "admin", "admin", "init", "accepted", "{}"};
   CHECK(audit_entry_hash(std::string(64, '0'), 1, first) ==
         "da56ae5170ff1eefac7d5d793fdbd11e704c5786d2a05b3e8cc1924022984325");
 }
@@ -168,7 +178,8 @@ TEST_CASE("a database from the previous schema version is upgraded on open", "[s
     REQUIRE(v1.version == 1);
     REQUIRE(raw.exec(v1.sql) == SQLITE_OK);
     REQUIRE(raw.exec("PRAGMA user_version=1") == SQLITE_OK);
-    REQUIRE(raw.exec("INSERT INTO users (id, name, role) VALUES ('sw.old', 'Old Worker', 'social_worker')") == SQLITE_OK);
+    REQUIRE(raw.exec("INSERT INTO users (id, name, role) VALUES ('sw.old', 'Old Worker', 'social_worker')") ==
+            SQLITE_OK);
     CHECK(raw.number("SELECT count(*) FROM sqlite_master WHERE name='audit_log_by_case'") == 0);
   }
   auto store = open_sqlite_store(temp.path);

@@ -1,7 +1,6 @@
 #include "fixture.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <deque>
 #include <map>
 
@@ -11,7 +10,9 @@
 
 namespace casegate::testing {
 
-Instant at(const char* iso) { return parse_instant(iso).value(); }
+Instant at(const char* iso) {
+  return parse_instant(iso).value();
+}
 
 std::string payload_for(const Requirement& r) {
   static const std::map<std::string, std::string> by_requirement{
@@ -68,19 +69,24 @@ EngineFixture::EngineFixture(std::unique_ptr<CaseStore> store)
 std::map<std::string, std::string> attributes_for(const std::string& workflow) {
   if (workflow == "pre_birth") return {{"expected_delivery_date", "2026-09-01"}};
   if (workflow == "improvement_action")
-    return {{"title", "Every child seen alone"}, {"theme", "voice_of_the_child"}, {"owner", "tm.khan"}, {"target_date", "2026-06-30"}};
+    return {{"title", "Every child seen alone"},
+            {"theme", "voice_of_the_child"},
+            {"owner", "tm.khan"},
+            {"target_date", "2026-06-30"}};
   return {};
 }
 
 CaseId EngineFixture::open_case(const std::string& workflow, std::optional<int> version) {
-  auto opened = engine->open_case(social_worker, OpenCaseRequest{workflow, "CHILD-1", "", std::nullopt, attributes_for(workflow), version});
+  auto opened = engine->open_case(
+      social_worker, OpenCaseRequest{workflow, "CHILD-1", "", std::nullopt, attributes_for(workflow), version});
   REQUIRE(opened.status().to_string() == "ok");
   return opened->id;
 }
 
 TaskReceipt EngineFixture::record(CaseId id, const std::string& kind, const std::string& payload,
                                   const std::string& as) {
-  auto receipt = engine->record_task(as.empty() ? recorder_of(kind) : as, RecordTaskRequest{id, kind, payload, std::nullopt});
+  auto receipt =
+      engine->record_task(as.empty() ? recorder_of(kind) : as, RecordTaskRequest{id, kind, payload, std::nullopt});
   INFO(kind << " " << payload);
   REQUIRE(receipt.status().to_string() == "ok");
   return *receipt;
@@ -97,8 +103,10 @@ void EngineFixture::satisfy(CaseId id, const Requirement& requirement) {
   record(id, requirement.task, payload_for(requirement));
 }
 
-CaseId EngineFixture::case_in_state(const std::string& state, const std::string& workflow_name, std::optional<int> version) {
-  const Workflow* workflow = version ? engine->workflows().find(workflow_name, *version) : engine->workflows().latest(workflow_name);
+CaseId EngineFixture::case_in_state(const std::string& state, const std::string& workflow_name,
+                                    std::optional<int> version) {
+  const Workflow* workflow =
+      version ? engine->workflows().find(workflow_name, *version) : engine->workflows().latest(workflow_name);
   REQUIRE(workflow != nullptr);
   // Breadth-first search for the shortest path of transitions to `state`.
   std::map<std::string, const TransitionInfo*> reached_by;
@@ -115,7 +123,8 @@ CaseId EngineFixture::case_in_state(const std::string& state, const std::string&
   }
   REQUIRE(reached_by.count(state) == 1);
   std::vector<const TransitionInfo*> path;
-  for (std::string s = state; reached_by[s] != nullptr; s = reached_by[s]->from) path.insert(path.begin(), reached_by[s]);
+  for (std::string s = state; reached_by[s] != nullptr; s = reached_by[s]->from)
+    path.insert(path.begin(), reached_by[s]);
   CaseId id = open_case(workflow_name, workflow->version());
   for (const auto* t : path) {
     for (const auto& r : t->gate) satisfy(id, r);

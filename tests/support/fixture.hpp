@@ -33,8 +33,7 @@ struct EngineFixture {
   std::unique_ptr<Engine> engine;
 
   CaseId open_case(const std::string& workflow = "child_protection", std::optional<int> version = std::nullopt);
-  TaskReceipt record(CaseId id, const std::string& kind, const std::string& payload,
-                     const std::string& as = "");
+  TaskReceipt record(CaseId id, const std::string& kind, const std::string& payload, const std::string& as = "");
   FireResult fire(CaseId id, const std::string& event, const std::string& as = social_worker);
   // Records what `requirement` needs, as the right role.
   void satisfy(CaseId id, const Requirement& requirement);

@@ -61,7 +61,9 @@ class ForwardingStore : public CaseStore {
   Result<std::vector<StrategyMeetingRow>> strategy_meetings(Instant from, Instant to, std::string_view team) override {
     return inner_->strategy_meetings(from, to, team);
   }
-  Result<std::vector<ActionsRow>> actions(Instant as_of, bool by_theme) override { return inner_->actions(as_of, by_theme); }
+  Result<std::vector<ActionsRow>> actions(Instant as_of, bool by_theme) override {
+    return inner_->actions(as_of, by_theme);
+  }
   Status export_table(std::string_view table, const std::function<void(const ExportTable&)>& chunk) override {
     return inner_->export_table(table, chunk);
   }

@@ -1,8 +1,7 @@
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "casegate/json.hpp"
@@ -26,20 +25,35 @@ const std::vector<TransitionInfo>& specified_table() {
   static const std::vector<TransitionInfo> table{
       {"referral", "refer_to_strategy", "strategy_discussion", {req("referral_decision", "decision=significant_harm")}},
       {"referral", "step_down", "child_in_need", {req("referral_decision", "decision=child_in_need")}},
-      {"referral", "close_no_further_action", "closed",
+      {"referral",
+       "close_no_further_action",
+       "closed",
        {req("referral_decision", "decision=no_further_action"), req("management_oversight", "", tm)}},
-      {"strategy_discussion", "start_section_47", "section_47_enquiry",
+      {"strategy_discussion",
+       "start_section_47",
+       "section_47_enquiry",
        {req("strategy_meeting", "participants include social_care, police, health")}},
-      {"strategy_discussion", "no_section_47", "child_in_need",
+      {"strategy_discussion",
+       "no_section_47",
+       "child_in_need",
        {req("strategy_meeting"), req("management_oversight", "", tm)}},
-      {"section_47_enquiry", "convene_initial_conference", "initial_conference",
+      {"section_47_enquiry",
+       "convene_initial_conference",
+       "initial_conference",
        {req("assessment"), req("voice_of_child")}},
-      {"section_47_enquiry", "step_down", "child_in_need",
+      {"section_47_enquiry",
+       "step_down",
+       "child_in_need",
        {req("assessment"), req("voice_of_child"), req("management_oversight", "", tm)}},
-      {"initial_conference", "start_plan", "child_protection_plan", {req("conference_decision", "outcome=plan", chair)}},
+      {"initial_conference",
+       "start_plan",
+       "child_protection_plan",
+       {req("conference_decision", "outcome=plan", chair)}},
       {"initial_conference", "no_plan", "child_in_need", {req("conference_decision", "outcome=no_plan", chair)}},
       {"child_protection_plan", "convene_review", "review_conference", {req("core_group"), req("voice_of_child")}},
-      {"review_conference", "continue_plan", "child_protection_plan",
+      {"review_conference",
+       "continue_plan",
+       "child_protection_plan",
        {req("conference_decision", "outcome=continue", chair)}},
       {"review_conference", "end_plan", "child_in_need", {req("conference_decision", "outcome=end", chair)}},
       {"child_in_need", "close_case", "closed", {req("voice_of_child"), req("management_oversight", "", tm)}},
@@ -53,13 +67,17 @@ const std::vector<TransitionInfo>& pre_birth_table() {
   const auto chair = Role::conference_chair;
   static const std::vector<TransitionInfo> table{
       {"pre_birth_referral", "start_assessment", "pre_birth_assessment", {req("referral_decision")}},
-      {"pre_birth_assessment", "convene_conference", "pre_birth_conference",
+      {"pre_birth_assessment",
+       "convene_conference",
+       "pre_birth_conference",
        {req("assessment", "type=pre_birth"), req("strategy_meeting"),
         req("voice_of_child", "method in observation|parent_report, child_seen=false")}},
       {"pre_birth_conference", "start_plan", "pre_birth_plan", {req("conference_decision", "outcome=plan", chair)}},
       {"pre_birth_conference", "no_plan", "child_in_need", {req("conference_decision", "outcome=no_plan", chair)}},
       {"pre_birth_plan", "born", "post_birth_review", {req("birth")}},
-      {"post_birth_review", "continue_plan", "closed",
+      {"post_birth_review",
+       "continue_plan",
+       "closed",
        {req("conference_decision", "outcome=continue", chair), req("management_oversight", "", tm)}},
       {"post_birth_review", "end_plan", "child_in_need", {req("conference_decision", "outcome=end", chair)}},
       {"child_in_need", "close_case", "closed", {req("management_oversight", "", tm)}},
@@ -80,7 +98,8 @@ const std::vector<TransitionInfo>& improvement_action_table() {
 
 const std::map<std::string, const std::vector<TransitionInfo>*>& specified_tables() {
   static const std::map<std::string, const std::vector<TransitionInfo>*> tables{
-      {"child_protection", &specified_table()}, {"pre_birth", &pre_birth_table()},
+      {"child_protection", &specified_table()},
+      {"pre_birth", &pre_birth_table()},
       {"improvement_action", &improvement_action_table()}};
   return tables;
 }
@@ -108,7 +127,8 @@ TEST_CASE("each seed workflow's compiled table is the specified one", "[workflow
     states.push_back(s.name + (s.initial ? "*" : "") + (s.final ? "!" : ""));
   std::sort(states.begin(), states.end());
   CHECK(states == std::vector<std::string>{"child_in_need", "child_protection_plan", "closed!", "initial_conference",
-                                           "referral*", "review_conference", "section_47_enquiry", "strategy_discussion"});
+                                           "referral*", "review_conference", "section_47_enquiry",
+                                           "strategy_discussion"});
 }
 
 TEST_CASE("child_protection's exported table matches its reviewed golden copy", "[workflows][golden]") {
@@ -144,8 +164,10 @@ TEST_CASE("every row of every seed workflow is accepted when its gate holds and 
         // With nothing recorded in this stage, the refusal names the whole gate (or none needed).
         CaseId bare = f.case_in_state(row.from, name, 1);
         FireResult bare_result = f.fire(bare, row.event);
-        if (row.gate.empty()) CHECK(bare_result.outcome == FireOutcome::accepted);
-        else CHECK(bare_result.missing == row.gate);
+        if (row.gate.empty())
+          CHECK(bare_result.outcome == FireOutcome::accepted);
+        else
+          CHECK(bare_result.missing == row.gate);
       }
     }
 }

@@ -18,7 +18,8 @@ struct ClockCase {
     id = f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "C", "", at(received), {}}).value().id;
   }
   void record(const std::string& kind, const std::string& payload, const char* occurred, const std::string& as = "") {
-    auto r = f.engine->record_task(as.empty() ? recorder_of(kind) : as, RecordTaskRequest{id, kind, payload, at(occurred)});
+    auto r =
+        f.engine->record_task(as.empty() ? recorder_of(kind) : as, RecordTaskRequest{id, kind, payload, at(occurred)});
     INFO(kind << " " << r.status().to_string());
     REQUIRE(r.is_ok());
   }
@@ -82,7 +83,8 @@ TEST_CASE("working-day deadlines end at local midnight across both clock changes
   CHECK(late.clock("referral_decision").record.due_date == "2026-07-02");
 }
 
-TEST_CASE("an initial conference is due 15 working days after the strategy meeting that started section 47", "[clocks]") {
+TEST_CASE("an initial conference is due 15 working days after the strategy meeting that started section 47",
+          "[clocks]") {
   ClockCase c("2026-12-14T09:00:00Z", "2026-12-18T09:00:00Z");
   c.record("referral_decision", harm_24h, "2026-12-14T10:00:00Z");
   c.fire("refer_to_strategy");
@@ -132,7 +134,8 @@ TEST_CASE("a missed clock keeps its due time and shows its delay reason", "[cloc
   CHECK(late.delay_reason == "referrer unreachable until Thursday");
 }
 
-TEST_CASE("durations are settings, and a calendar change moves only clocks that start afterwards", "[clocks][settings]") {
+TEST_CASE("durations are settings, and a calendar change moves only clocks that start afterwards",
+          "[clocks][settings]") {
   EngineFixture f;
   f.clock->set(at("2026-11-30T09:00:00Z"));
   CHECK(f.engine->set_setting(social_worker, "strategy_discussion.hours", "12").code() == Code::refused);
@@ -140,27 +143,35 @@ TEST_CASE("durations are settings, and a calendar change moves only clocks that 
   CHECK(f.engine->set_setting(team_manager, "strategy_discussion.hours", "0").code() == Code::invalid_input);
   CHECK(f.engine->set_setting(team_manager, "strategy.hours", "12").code() == Code::invalid_input);
   REQUIRE(f.engine->set_setting(team_manager, "strategy_discussion.hours", "12").is_ok());
-  CaseId before = f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "C", "", at("2026-11-30T08:00:00Z"), {}})->id;
+  CaseId before =
+      f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "C", "", at("2026-11-30T08:00:00Z"), {}})
+          ->id;
   f.record(before, "referral_decision", harm_24h);
   auto clocks = f.engine->status(team_manager, before)->clocks;
-  auto strategy = std::find_if(clocks.begin(), clocks.end(), [](const ClockView& c) { return c.record.clock == "strategy_discussion"; });
+  auto strategy = std::find_if(clocks.begin(), clocks.end(),
+                               [](const ClockView& c) { return c.record.clock == "strategy_discussion"; });
   REQUIRE(strategy != clocks.end());
   CHECK(format_instant(strategy->record.due_at) == "2026-11-30T21:00:00.000Z");
   CHECK(strategy->record.calendar_version == 0);
 
   REQUIRE(f.engine->change_calendar(team_manager, "closure", parse_date("2026-12-01").value(), "IT outage").is_ok());
-  CHECK(f.engine->change_calendar(social_worker, "closure", parse_date("2026-12-02").value(), "x").code() == Code::refused);
+  CHECK(f.engine->change_calendar(social_worker, "closure", parse_date("2026-12-02").value(), "x").code() ==
+        Code::refused);
   auto kept = f.engine->status(team_manager, before)->clocks;
-  auto referral = std::find_if(kept.begin(), kept.end(), [](const ClockView& c) { return c.record.clock == "referral_decision"; });
+  auto referral =
+      std::find_if(kept.begin(), kept.end(), [](const ClockView& c) { return c.record.clock == "referral_decision"; });
   REQUIRE(referral != kept.end());
   CHECK(referral->record.due_date == "2026-12-01");  // set before the closure: kept
-  CaseId after = f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "D", "", at("2026-11-30T08:00:00Z"), {}})->id;
+  CaseId after =
+      f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "D", "", at("2026-11-30T08:00:00Z"), {}})
+          ->id;
   auto moved = f.engine->status(team_manager, after)->clocks.front();
   CHECK(moved.record.due_date == "2026-12-02");
   CHECK(moved.record.calendar_version == 1);
   auto listed = f.engine->settings(team_manager);
   REQUIRE(listed.is_ok());
-  auto hours = std::find_if(listed->begin(), listed->end(), [](const SettingView& s) { return s.key == "strategy_discussion.hours"; });
+  auto hours = std::find_if(listed->begin(), listed->end(),
+                            [](const SettingView& s) { return s.key == "strategy_discussion.hours"; });
   CHECK(hours->value == "12");
   CHECK_FALSE(hours->is_default);
 }
@@ -189,8 +200,13 @@ struct PreBirthCase {
   CaseId id = 0;
   explicit PreBirthCase(const char* delivery) {
     f.clock->set(at("2026-03-02T09:00:00Z"));
-    id = f.engine->open_case(social_worker, OpenCaseRequest{"pre_birth", "UNBORN-1", "", at("2026-03-02T08:00:00Z"),
-                                                            {{"expected_delivery_date", delivery}}}).value().id;
+    id = f.engine
+             ->open_case(
+                 social_worker,
+                 OpenCaseRequest{
+                     "pre_birth", "UNBORN-1", "", at("2026-03-02T08:00:00Z"), {{"expected_delivery_date", delivery}}})
+             .value()
+             .id;
   }
   ClockView clock(const std::string& name) {
     auto status = f.engine->status(team_manager, id);  // kept alive while its clocks are read
@@ -209,8 +225,10 @@ TEST_CASE("a pre-birth conference is due 6 weeks before the expected delivery da
   CHECK(format_instant(c.clock("pre_birth_conference").record.due_at) == "2026-07-21T22:59:59.999Z");
   CHECK(c.clock("assessment").record.due_date == "2026-05-07");  // 45 working days, Easter and early May skipped
   auto missing = c.f.engine->open_case(social_worker, OpenCaseRequest{"pre_birth", "U", "", std::nullopt, {}});
-  CHECK(missing.status().to_string() == "invalid_input: pre_birth needs the attribute expected_delivery_date (a date YYYY-MM-DD)");
-  auto bad = c.f.engine->open_case(social_worker, OpenCaseRequest{"pre_birth", "U", "", std::nullopt, {{"expected_delivery_date", "soon"}}});
+  CHECK(missing.status().to_string() ==
+        "invalid_input: pre_birth needs the attribute expected_delivery_date (a date YYYY-MM-DD)");
+  auto bad = c.f.engine->open_case(
+      social_worker, OpenCaseRequest{"pre_birth", "U", "", std::nullopt, {{"expected_delivery_date", "soon"}}});
   CHECK(bad.status().code() == Code::invalid_input);
 }
 
@@ -227,7 +245,8 @@ TEST_CASE("an unborn child's voice comes by observation or the parents' account"
   CHECK(f.fire(id, "convene_conference").outcome == FireOutcome::accepted);
 }
 
-TEST_CASE("the post-birth review is due at the earlier of 3 months after the plan and 10 working days after the birth", "[clocks][pre_birth]") {
+TEST_CASE("the post-birth review is due at the earlier of 3 months after the plan and 10 working days after the birth",
+          "[clocks][pre_birth]") {
   PreBirthCase c("2026-09-01");
   auto& f = c.f;
   auto record = [&](const char* kind, const char* payload, const char* occurred) {
@@ -238,7 +257,8 @@ TEST_CASE("the post-birth review is due at the earlier of 3 months after the pla
   f.fire(c.id, "start_assessment");
   record("assessment", R"({"type":"pre_birth","outcome":"x"})", "2026-04-01T10:00:00Z");
   record("strategy_meeting", R"({"participants":[{"agency":"health","mode":"phone"}]})", "2026-04-02T10:00:00Z");
-  record("voice_of_child", R"({"child_seen":false,"method":"parent_report","reason_not_seen":"unborn"})", "2026-04-03T10:00:00Z");
+  record("voice_of_child", R"({"child_seen":false,"method":"parent_report","reason_not_seen":"unborn"})",
+         "2026-04-03T10:00:00Z");
   f.fire(c.id, "convene_conference");
   record("conference_decision", R"({"outcome":"plan","category":"neglect"})", "2026-07-10T10:00:00Z");
   f.fire(c.id, "start_plan");
@@ -262,7 +282,8 @@ TEST_CASE("the post-birth review is due at the earlier of 3 months after the pla
   g.fire(late.id, "start_assessment");
   record_late("assessment", R"({"type":"pre_birth","outcome":"x"})", "2026-04-01T10:00:00Z");
   record_late("strategy_meeting", R"({"participants":[{"agency":"health","mode":"phone"}]})", "2026-04-02T10:00:00Z");
-  record_late("voice_of_child", R"({"child_seen":false,"method":"observation","reason_not_seen":"unborn"})", "2026-04-03T10:00:00Z");
+  record_late("voice_of_child", R"({"child_seen":false,"method":"observation","reason_not_seen":"unborn"})",
+              "2026-04-03T10:00:00Z");
   g.fire(late.id, "convene_conference");
   record_late("conference_decision", R"({"outcome":"plan","category":"neglect"})", "2026-10-01T10:00:00Z");
   g.fire(late.id, "start_plan");
@@ -271,13 +292,20 @@ TEST_CASE("the post-birth review is due at the earlier of 3 months after the pla
   CHECK(late.clock("post_birth_review").record.anchor == "conference");
 }
 
-TEST_CASE("an improvement action's target is met on completion, and actions are counted per theme", "[clocks][improvement_action]") {
+TEST_CASE("an improvement action's target is met on completion, and actions are counted per theme",
+          "[clocks][improvement_action]") {
   EngineFixture f;
   f.clock->set(at("2026-05-01T09:00:00Z"));
   auto open = [&](const char* theme, const char* target) {
-    return f.engine->open_case(team_manager, OpenCaseRequest{"improvement_action", "ACTION", "", std::nullopt,
-                                                             {{"title", "t"}, {"theme", theme}, {"owner", "tm.khan"}, {"target_date", target}}})
-        .value().id;
+    return f.engine
+        ->open_case(team_manager,
+                    OpenCaseRequest{"improvement_action",
+                                    "ACTION",
+                                    "",
+                                    std::nullopt,
+                                    {{"title", "t"}, {"theme", theme}, {"owner", "tm.khan"}, {"target_date", target}}})
+        .value()
+        .id;
   };
   auto complete = [&](CaseId id, const char* when) {
     f.clock->set(at(when));
@@ -305,7 +333,8 @@ TEST_CASE("an improvement action's target is met on completion, and actions are 
   CHECK(actions->at(1).open_overdue == 1);
   auto overall = f.engine->actions(team_manager, at("2026-06-20T00:00:00Z"), false);
   CHECK(overall->at(0).completed_on_time + overall->at(0).completed_late + overall->at(0).open_overdue +
-            overall->at(0).open_on_track == 4);
+            overall->at(0).open_on_track ==
+        4);
   (void)open_overdue;
   (void)on_track;
 }

@@ -14,7 +14,8 @@ namespace {
 // child_protection v2 presented as a v3 that has dropped one state, optionally mapping it.
 class WithoutState final : public Workflow {
  public:
-  WithoutState(std::shared_ptr<const Workflow> base, std::string dropped, std::map<std::string, std::string, std::less<>> renames)
+  WithoutState(std::shared_ptr<const Workflow> base, std::string dropped,
+               std::map<std::string, std::string, std::less<>> renames)
       : base_(std::move(base)), dropped_(std::move(dropped)), renames_(std::move(renames)) {
     for (const auto& s : base_->states())
       if (s.name != dropped_) states_.push_back(s);
@@ -64,7 +65,8 @@ TEST_CASE("registering version 2 changes no open version 1 case", "[workflows][v
   CHECK(refused.missing[0].task == "visit");
 }
 
-TEST_CASE("a dry run lists each case's mapping and what becomes blocked; migrating moves only the chosen", "[workflows][versions]") {
+TEST_CASE("a dry run lists each case's mapping and what becomes blocked; migrating moves only the chosen",
+          "[workflows][versions]") {
   EngineFixture f;
   CaseId ready = plan_ready_for_review(f, 1);
   CaseId other = f.case_in_state("strategy_discussion", "child_protection", 1);
@@ -93,14 +95,16 @@ TEST_CASE("a dry run lists each case's mapping and what becomes blocked; migrati
   CHECK(f.engine->status(team_manager, other)->record.workflow_version == 1);
   CHECK(f.engine->status(team_manager, closed)->record.workflow_version == 1);
   auto history = f.audit_of(ready);
-  auto entry = std::find_if(history.begin(), history.end(), [](const AuditEntry& e) { return e.entry.action == "migrate"; });
+  auto entry =
+      std::find_if(history.begin(), history.end(), [](const AuditEntry& e) { return e.entry.action == "migrate"; });
   REQUIRE(entry != history.end());
   CHECK_THAT(entry->entry.detail_json, Catch::Contains(R"("from_version":1,"to_version":2)"));
   CHECK(f.engine->migrate(team_manager, "child_protection", 2, {closed}).status().code() == Code::not_found);
   CHECK(f.engine->verify()->ok);
 }
 
-TEST_CASE("a migration that cannot map a state refuses to run, and runs once the new version maps it", "[workflows][versions]") {
+TEST_CASE("a migration that cannot map a state refuses to run, and runs once the new version maps it",
+          "[workflows][versions]") {
   for (bool mapped : {false, true}) {
     DYNAMIC_SECTION((mapped ? "mapped" : "not mapped")) {
       std::map<std::string, std::string, std::less<>> renames;
@@ -108,12 +112,17 @@ TEST_CASE("a migration that cannot map a state refuses to run, and runs once the
       // `seed` owns the v2 that the pretend v3 wraps, for as long as the engine lives.
       auto seed = std::make_shared<WorkflowRegistry>(seed_workflows());
       WorkflowRegistry with_v3 = seed_workflows();
-      REQUIRE(with_v3.add(std::make_shared<WithoutState>(std::shared_ptr<const Workflow>(seed, seed->find("child_protection", 2)),
-                                                        "review_conference", renames)).is_ok());
+      REQUIRE(with_v3
+                  .add(std::make_shared<WithoutState>(
+                      std::shared_ptr<const Workflow>(seed, seed->find("child_protection", 2)), "review_conference",
+                      renames))
+                  .is_ok());
       EngineFixture f;
-      f.engine = std::make_unique<Engine>(std::move(open_sqlite_store(":memory:").value()), std::move(with_v3), f.clock);
+      f.engine =
+          std::make_unique<Engine>(std::move(open_sqlite_store(":memory:").value()), std::move(with_v3), f.clock);
       REQUIRE(f.engine->init(admin, "").is_ok());
-      for (const User& u : {User{social_worker, "", Role::social_worker, "", true}, User{team_manager, "", Role::team_manager, "", true},
+      for (const User& u : {User{social_worker, "", Role::social_worker, "", true},
+                            User{team_manager, "", Role::team_manager, "", true},
                             User{conference_chair, "", Role::conference_chair, "", true}})
         REQUIRE(f.engine->add_user(admin, u).is_ok());
       CaseId reviewing = f.case_in_state("review_conference", "child_protection", 1);

@@ -1,13 +1,12 @@
 #pragma once
 // The casegate command: thin glue between arguments and the public API.
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <functional>
 #include <iosfwd>
-#include <vector>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "casegate/casegate.hpp"
 #include "casegate/json.hpp"

@@ -1,7 +1,6 @@
-#include <nlohmann/json.hpp>
-
 #include <iomanip>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "cli.hpp"
 
@@ -27,10 +26,14 @@ int report(const Status& status) {
 
 Result<std::unique_ptr<Engine>> open(const Globals& globals, const std::string& db_path) {
   EngineOptions options;
-  if (globals.sync == "FULL") options.synchronous = Synchronous::full;
-  else if (globals.sync == "NORMAL") options.synchronous = Synchronous::normal;
-  else if (globals.sync == "OFF") options.synchronous = Synchronous::off;
-  else return Status::invalid_input("--sync must be FULL, NORMAL or OFF, not '" + globals.sync + "'");
+  if (globals.sync == "FULL")
+    options.synchronous = Synchronous::full;
+  else if (globals.sync == "NORMAL")
+    options.synchronous = Synchronous::normal;
+  else if (globals.sync == "OFF")
+    options.synchronous = Synchronous::off;
+  else
+    return Status::invalid_input("--sync must be FULL, NORMAL or OFF, not '" + globals.sync + "'");
   options.busy_timeout_ms = globals.busy_timeout_ms;
   return open_engine(db_path, options);
 }
@@ -66,16 +69,16 @@ void print_fire(std::ostream& out, const FireResult& result) {
 }
 
 void print_record(std::ostream& out, const TaskReceipt& receipt) {
-  out << "case " << receipt.case_id << ": recorded " << receipt.kind << " (task " << receipt.task_id
-      << ") in " << receipt.state << "\n";
+  out << "case " << receipt.case_id << ": recorded " << receipt.kind << " (task " << receipt.task_id << ") in "
+      << receipt.state << "\n";
 }
 
 void print_status(std::ostream& out, const CaseStatus& status) {
   const auto& r = status.record;
-  out << "case " << r.id << " (" << r.workflow << " v" << r.workflow_version << ", subject " << r.subject
-      << ", team " << (r.team.empty() ? "-" : r.team) << ")\n";
-  out << "  state:   " << r.state << (status.final ? " (final)" : "") << " since "
-      << format_instant(r.state_entered_at) << "\n";
+  out << "case " << r.id << " (" << r.workflow << " v" << r.workflow_version << ", subject " << r.subject << ", team "
+      << (r.team.empty() ? "-" : r.team) << ")\n";
+  out << "  state:   " << r.state << (status.final ? " (final)" : "") << " since " << format_instant(r.state_entered_at)
+      << "\n";
   out << "  version: " << r.version << "\n";
   if (status.events.empty()) {
     out << "  no events: the case is finished\n";
@@ -90,9 +93,9 @@ void print_status(std::ostream& out, const CaseStatus& status) {
   if (status.clocks.empty()) return;
   out << "  clocks (as of " << format_instant(status.as_of) << "):\n";
   for (const auto& c : status.clocks) {
-    out << "    " << std::left << std::setw(22) << (c.record.clock + (c.record.cycle > 1 ? " #" + std::to_string(c.record.cycle) : ""))
-        << std::setw(9) << clock_state_name(c.state) << "due " << format_instant(c.record.due_at) << " ("
-        << c.record.due_date << ")";
+    out << "    " << std::left << std::setw(22)
+        << (c.record.clock + (c.record.cycle > 1 ? " #" + std::to_string(c.record.cycle) : "")) << std::setw(9)
+        << clock_state_name(c.state) << "due " << format_instant(c.record.due_at) << " (" << c.record.due_date << ")";
     if (c.record.met_at) out << ", met " << format_instant(*c.record.met_at);
     if (!c.delay_reason.empty()) out << ", delay: " << c.delay_reason;
     out << "\n";
@@ -135,7 +138,8 @@ void print_workflow(std::ostream& out, const Workflow& workflow) {
   out << workflow.name() << " version " << workflow.version() << "\n\nstates:\n";
   for (const auto& s : workflow.states())
     out << "  " << s.name << (s.initial ? " (initial)" : "") << (s.final ? " (final)" : "") << "\n";
-  out << "\n" << std::left << std::setw(24) << "from" << std::setw(29) << "event" << std::setw(24) << "to"
+  out << "\n"
+      << std::left << std::setw(24) << "from" << std::setw(29) << "event" << std::setw(24) << "to"
       << "gate\n";
   for (const auto& t : workflow.transitions()) {
     out << std::setw(24) << t.from << std::setw(29) << t.event << std::setw(24) << t.to;
@@ -146,7 +150,8 @@ void print_workflow(std::ostream& out, const Workflow& workflow) {
   if (workflow.clock_definitions().empty()) return;
   out << "\nclocks:\n";
   for (const auto& c : workflow.clock_definitions())
-    out << "  " << c.name << "\n    from:   " << c.anchor << "\n    due:    " << c.due << "\n    met by: " << c.met_by << "\n";
+    out << "  " << c.name << "\n    from:   " << c.anchor << "\n    due:    " << c.due << "\n    met by: " << c.met_by
+        << "\n";
 }
 
 }  // namespace casegate::cli

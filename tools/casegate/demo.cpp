@@ -63,7 +63,8 @@ int run_demo(const Globals& globals, const std::string& db_path) {
   }
 
   demo.say("A referral arrives; the social worker opens a child-protection case");
-  auto opened_case = engine.open_case("sw.jones", OpenCaseRequest{"child_protection", "CHILD-0042", "", std::nullopt, {}});
+  auto opened_case =
+      engine.open_case("sw.jones", OpenCaseRequest{"child_protection", "CHILD-0042", "", std::nullopt, {}});
   if (!opened_case) return report(opened_case.status());
   CaseId id = opened_case->id;
   std::cout << "opened case " << id << " in state " << opened_case->state << "\n";
@@ -77,15 +78,17 @@ int run_demo(const Globals& globals, const std::string& db_path) {
   demo.record("sw.jones", id, "strategy_meeting",
               R"({"participants":[{"agency":"social_care","mode":"in_person"},{"agency":"health","mode":"phone"}]})");
   demo.fire("sw.jones", id, "start_section_47");
-  demo.record("sw.jones", id, "strategy_meeting",
-              R"({"participants":[{"agency":"social_care","mode":"in_person"},{"agency":"police","mode":"phone"},{"agency":"health","mode":"written"}]})");
+  demo.record(
+      "sw.jones", id, "strategy_meeting",
+      R"({"participants":[{"agency":"social_care","mode":"in_person"},{"agency":"police","mode":"phone"},{"agency":"health","mode":"written"}]})");
   demo.fire("sw.jones", id, "start_section_47");
 
   demo.say("The enquiry cannot go to conference until the child's own voice is recorded");
   demo.record("sw.jones", id, "assessment", R"({"type":"section_47","outcome":"concerns_substantiated"})");
   demo.fire("sw.jones", id, "convene_initial_conference");
-  demo.record("sw.jones", id, "voice_of_child",
-              R"({"child_seen":true,"seen_alone":true,"method":"direct","summary":"Seen alone at school; says she feels scared when dad shouts and wants help."})");
+  demo.record(
+      "sw.jones", id, "voice_of_child",
+      R"({"child_seen":true,"seen_alone":true,"method":"direct","summary":"Seen alone at school; says she feels scared when dad shouts and wants help."})");
   demo.fire("sw.jones", id, "convene_initial_conference");
 
   demo.say("Only the conference chair records the conference's decision");

@@ -1,18 +1,17 @@
 // casegate: the command-line face of the engine. Parses arguments, calls the public API,
 // maps Status codes to exit codes. No logic of its own.
-#include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
-
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "casegate/seed_workflows.hpp"
 #include "cli.hpp"
@@ -126,7 +125,8 @@ int main(int argc, char** argv) {
   std::string role_text;
   auto* user_add = user->add_subcommand("add", "add a user");
   user_add->add_option("ID", new_user.id, "user id, e.g. sw.jones")->required();
-  user_add->add_option("--role", role_text, "social_worker, team_manager, conference_chair, auditor, board_chair, admin")
+  user_add
+      ->add_option("--role", role_text, "social_worker, team_manager, conference_chair, auditor, board_chair, admin")
       ->required();
   user_add->add_option("--team", new_user.team, "team");
   user_add->add_option("--name", new_user.name, "display name");
@@ -137,8 +137,10 @@ int main(int argc, char** argv) {
     new_user.role = *role;
     auto status = engine->add_user(g.as, new_user);
     if (status) {
-      if (g.json) std::cout << json(new_user).dump() << "\n";
-      else std::cout << "added " << new_user.id << " (" << role_text << ")\n";
+      if (g.json)
+        std::cout << json(new_user).dump() << "\n";
+      else
+        std::cout << "added " << new_user.id << " (" << role_text << ")\n";
     }
     finish(status);
   });
@@ -180,7 +182,8 @@ int main(int argc, char** argv) {
   open->add_option("--received-at", received_at, "when the referral was received (ISO 8601; default now)");
   open->add_option("--attr", attributes, "KEY=VALUE attribute (repeatable)");
   int open_version = 0;
-  open->add_option("--workflow-version", open_version, "a registered version (default: the newest)")->check(CLI::Range(1, 1000));
+  open->add_option("--workflow-version", open_version, "a registered version (default: the newest)")
+      ->check(CLI::Range(1, 1000));
   open->callback([&] {
     auto received = optional_instant(received_at, "--received-at");
     if (!received) return void(code = cli::report(received.status()));
@@ -196,9 +199,15 @@ int main(int argc, char** argv) {
     auto opened = engine->open_case(g.as, open_request);
     if (!opened) return finish(opened.status());
     if (g.json)
-      std::cout << json{{"case", opened->id}, {"workflow", opened->workflow}, {"workflow_version", opened->workflow_version},
-                        {"state", opened->state}, {"version", opened->version}}.dump() << "\n";
-    else std::cout << opened->id << "\n";
+      std::cout << json{{"case", opened->id},
+                        {"workflow", opened->workflow},
+                        {"workflow_version", opened->workflow_version},
+                        {"state", opened->state},
+                        {"version", opened->version}}
+                       .dump()
+                << "\n";
+    else
+      std::cout << opened->id << "\n";
   });
 
   // record
@@ -216,8 +225,10 @@ int main(int argc, char** argv) {
     if (!ready(true)) return;
     auto receipt = engine->record_task(g.as, RecordTaskRequest{*id, kind, data, *occurred});
     if (!receipt) return finish(receipt.status());
-    if (g.json) std::cout << json(*receipt).dump() << "\n";
-    else cli::print_record(std::cout, *receipt);
+    if (g.json)
+      std::cout << json(*receipt).dump() << "\n";
+    else
+      cli::print_record(std::cout, *receipt);
   });
 
   // fire
@@ -240,14 +251,17 @@ int main(int argc, char** argv) {
     if (expect_version > 0) fire_request.expected_version = expect_version;
     auto result = engine->fire(g.as, fire_request);
     if (!result) return finish(result.status());
-    if (g.json) std::cout << json(*result).dump() << "\n";
-    else cli::print_fire(std::cout, *result);
+    if (g.json)
+      std::cout << json(*result).dump() << "\n";
+    else
+      cli::print_fire(std::cout, *result);
     if (result->outcome == FireOutcome::refused) code = cli::report(Status::refused(result->message));
   });
 
   // status, history
   std::string status_as_of;
-  auto* status = app.add_subcommand("status", "a case's state, what each event still needs, and its clocks (audited as a view)");
+  auto* status =
+      app.add_subcommand("status", "a case's state, what each event still needs, and its clocks (audited as a view)");
   status->add_option("CASE", case_text, "case id")->required();
   status->add_option("--as-of", status_as_of, "judge clocks as of this time (ISO 8601; default now)");
   status->callback([&] {
@@ -258,8 +272,10 @@ int main(int argc, char** argv) {
     if (!ready(true)) return;
     auto result = engine->status(g.as, *id, *as_of);
     if (!result) return finish(result.status());
-    if (g.json) std::cout << json(*result).dump() << "\n";
-    else cli::print_status(std::cout, *result);
+    if (g.json)
+      std::cout << json(*result).dump() << "\n";
+    else
+      cli::print_status(std::cout, *result);
   });
   auto* history = app.add_subcommand("history", "a case's audit entries in order (audited as a view)");
   history->add_option("CASE", case_text, "case id")->required();
@@ -269,14 +285,17 @@ int main(int argc, char** argv) {
     if (!ready(true)) return;
     auto result = engine->history(g.as, *id);
     if (!result) return finish(result.status());
-    if (g.json) std::cout << json(*result).dump() << "\n";
-    else cli::print_history(std::cout, *result);
+    if (g.json)
+      std::cout << json(*result).dump() << "\n";
+    else
+      cli::print_history(std::cout, *result);
   });
 
   // verify, checkpoint, keygen
   std::string checkpoint_file, public_key, key_file, out_file;
   auto* verify = app.add_subcommand("verify", "recompute the audit hash chain; exit 6 if it does not verify");
-  verify->add_option("--checkpoint", checkpoint_file, "also check against a signed checkpoint (finds truncation, rewriting)");
+  verify->add_option("--checkpoint", checkpoint_file,
+                     "also check against a signed checkpoint (finds truncation, rewriting)");
   verify->add_option("--public-key", public_key, "require the checkpoint to be signed by this key (64 hex digits)");
   verify->callback([&] {
     std::optional<Checkpoint> checkpoint;
@@ -294,7 +313,9 @@ int main(int argc, char** argv) {
     if (report->ok) {
       if (!g.json) {
         std::cout << "audit chain verified: " << report->entries_verified << " entries";
-        if (checkpoint) std::cout << "; entry " << checkpoint->head.seq << " matches the checkpoint of " << format_instant(checkpoint->at);
+        if (checkpoint)
+          std::cout << "; entry " << checkpoint->head.seq << " matches the checkpoint of "
+                    << format_instant(checkpoint->at);
         std::cout << "\n";
       }
     } else {
@@ -303,8 +324,11 @@ int main(int argc, char** argv) {
     }
   });
 
-  auto* checkpoint = app.add_subcommand("checkpoint", "verify the chain and sign its newest entry (keep the file elsewhere)");
-  checkpoint->add_option("--key", key_file, "Ed25519 private key, PEM (casegate keygen, or openssl genpkey -algorithm ed25519)")
+  auto* checkpoint =
+      app.add_subcommand("checkpoint", "verify the chain and sign its newest entry (keep the file elsewhere)");
+  checkpoint
+      ->add_option("--key", key_file,
+                   "Ed25519 private key, PEM (casegate keygen, or openssl genpkey -algorithm ed25519)")
       ->required();
   checkpoint->add_option("--out", out_file, "write the checkpoint here (default: stdout)");
   checkpoint->callback([&] {
@@ -336,9 +360,10 @@ int main(int argc, char** argv) {
     auto registry = seed_workflows();
     json list = json::array();
     for (const auto* w : registry.all()) {
-      if (g.json) list.push_back(json{{"name", w->name()}, {"version", w->version()},
-                                      {"initial_state", w->initial_state()}});
-      else std::cout << w->name() << "\tversion " << w->version() << "\n";
+      if (g.json)
+        list.push_back(json{{"name", w->name()}, {"version", w->version()}, {"initial_state", w->initial_state()}});
+      else
+        std::cout << w->name() << "\tversion " << w->version() << "\n";
     }
     if (g.json) std::cout << list.dump() << "\n";
   });
@@ -347,19 +372,21 @@ int main(int argc, char** argv) {
   auto* workflow_show = workflow->add_subcommand("show", "states, events, gates and clocks, from the compiled machine");
   workflow_show->add_option("NAME", workflow_name, "workflow name")->required();
   workflow_show->add_option("--version", workflow_version, "version (default: newest)");
-  workflow_show->add_option("--format", workflow_format, "table (default), dot (Graphviz), mermaid or json (also --json)")
+  workflow_show
+      ->add_option("--format", workflow_format, "table (default), dot (Graphviz), mermaid or json (also --json)")
       ->check(CLI::IsMember({"table", "dot", "mermaid", "json"}));
   workflow_show->callback([&] {
     auto registry = seed_workflows();
-    const Workflow* w = workflow_version > 0 ? registry.find(workflow_name, workflow_version)
-                                             : registry.latest(workflow_name);
+    const Workflow* w =
+        workflow_version > 0 ? registry.find(workflow_name, workflow_version) : registry.latest(workflow_name);
     if (w == nullptr) return void(code = cli::report(Status::not_found("no workflow '" + workflow_name + "'")));
     if (g.json || workflow_format == "json") return void(std::cout << cli::workflow_json(*w).dump() << "\n");
     if (workflow_format == "dot") return cli::print_dot(std::cout, *w);
     if (workflow_format == "mermaid") return cli::print_mermaid(std::cout, *w);
     cli::print_workflow(std::cout, *w);
   });
-  auto* workflow_check = workflow->add_subcommand("check", "lint registered workflows; exit 0 when clean, 3 with findings");
+  auto* workflow_check =
+      workflow->add_subcommand("check", "lint registered workflows; exit 0 when clean, 3 with findings");
   workflow_check->add_option("NAME", workflow_name, "only this workflow (every version)");
   workflow_check->callback([&] {
     auto registry = seed_workflows();
@@ -378,12 +405,14 @@ int main(int argc, char** argv) {
   auto* migrate = app.add_subcommand("migrate", "move open cases to another version of their workflow");
   migrate->add_option("WORKFLOW", migrate_workflow, "workflow name")->required();
   migrate->add_option("--to-version", migrate_to, "the version to move to")->required()->check(CLI::Range(1, 1000));
-  migrate->add_flag("--dry-run", dry_run, "list each case, its state mapping and the events it would gain or lose; change nothing");
+  migrate->add_flag("--dry-run", dry_run,
+                    "list each case, its state mapping and the events it would gain or lose; change nothing");
   migrate->add_option("--case", migrate_cases, "only this case (repeatable)");
   migrate->add_flag("--all", migrate_all, "every open case below the version");
   migrate->callback([&] {
     if (!dry_run && migrate_cases.empty() && !migrate_all)
-      return void(code = cli::report(Status::invalid_input("name the cases to migrate with --case ID, or give --all (or --dry-run)")));
+      return void(code = cli::report(
+                      Status::invalid_input("name the cases to migrate with --case ID, or give --all (or --dry-run)")));
     if (!ready(true)) return;
     auto result = dry_run ? engine->plan_migration(g.as, migrate_workflow, migrate_to, migrate_cases)
                           : engine->migrate(g.as, migrate_workflow, migrate_to, migrate_cases);
@@ -392,13 +421,21 @@ int main(int argc, char** argv) {
     for (const auto& item : *result) {
       json changes = json::array();
       for (const auto& c : item.changes)
-        changes.push_back(json{{"event", c.event}, {"ready_before", c.ready_before}, {"ready_after", c.ready_after},
-                               {"exists_before", c.exists_before}, {"exists_after", c.exists_after}, {"missing_after", c.missing_after}});
-      items.push_back(json{{"case", item.case_id}, {"from_version", item.from_version}, {"state", item.state},
-                           {"new_state", item.mappable ? json(item.new_state) : json(nullptr)}, {"mappable", item.mappable},
+        changes.push_back(json{{"event", c.event},
+                               {"ready_before", c.ready_before},
+                               {"ready_after", c.ready_after},
+                               {"exists_before", c.exists_before},
+                               {"exists_after", c.exists_after},
+                               {"missing_after", c.missing_after}});
+      items.push_back(json{{"case", item.case_id},
+                           {"from_version", item.from_version},
+                           {"state", item.state},
+                           {"new_state", item.mappable ? json(item.new_state) : json(nullptr)},
+                           {"mappable", item.mappable},
                            {"changes", changes}});
     }
-    if (g.json) return void(std::cout << json{{"dry_run", dry_run}, {"to_version", migrate_to}, {"cases", items}}.dump() << "\n");
+    if (g.json)
+      return void(std::cout << json{{"dry_run", dry_run}, {"to_version", migrate_to}, {"cases", items}}.dump() << "\n");
     std::cout << (dry_run ? "would migrate " : "migrated ") << result->size() << " case(s) to " << migrate_workflow
               << " version " << migrate_to << "\n";
     for (const auto& item : *result) {
@@ -419,7 +456,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> scenario_files;
   auto* scenario = app.add_subcommand("scenario", "workflow tests written as JSON scenario files");
   scenario->require_subcommand(1);
-  auto* scenario_run = scenario->add_subcommand("run", "run scenarios on fresh in-memory databases with a virtual clock");
+  auto* scenario_run =
+      scenario->add_subcommand("run", "run scenarios on fresh in-memory databases with a virtual clock");
   scenario_run->add_option("FILE", scenario_files, "scenario files")->required();
   scenario_run->callback([&] { code = cli::run_scenarios(scenario_files); });
 
@@ -444,7 +482,8 @@ int main(int argc, char** argv) {
       std::cerr << "casegate: unknown command '" << left.front() << "' (see casegate --help)\n";
     else {
       std::string what = e.what();  // CLI11 lists every unexpected argument: keep it to one short line
-      for (char& c : what) if (c == '\n') c = ' ';
+      for (char& c : what)
+        if (c == '\n') c = ' ';
       if (what.size() > 200) what = what.substr(0, 200) + "...";
       std::cerr << "casegate: " << what << " (see casegate --help)\n";
     }

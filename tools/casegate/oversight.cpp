@@ -1,9 +1,8 @@
 // casegate settings, calendar, oversight, export and report: the commands managers use.
-#include <nlohmann/json.hpp>
-
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "cli.hpp"
 #include "html_report.hpp"
@@ -13,7 +12,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string text_or_empty(const std::optional<std::string>& value) { return value.value_or(""); }
+std::string text_or_empty(const std::optional<std::string>& value) {
+  return value.value_or("");
+}
 std::string fixed(double value) {
   std::ostringstream out;
   out << std::fixed << std::setprecision(1) << value;
@@ -62,8 +63,8 @@ void print_exceptions(const std::vector<AuditEntry>& entries, bool csv, bool ove
     std::string event = detail.value("event", ""), reason = detail.value("reason", "");
     std::string case_id = e.entry.case_id ? std::to_string(*e.entry.case_id) : "";
     if (csv) {
-      write_csv_row(std::cout, {std::to_string(e.seq), format_instant(e.entry.at), case_id, e.entry.actor, e.entry.role, event,
-                                detail.value("from", ""), detail.value("to", ""), missing, reason});
+      write_csv_row(std::cout, {std::to_string(e.seq), format_instant(e.entry.at), case_id, e.entry.actor, e.entry.role,
+                                event, detail.value("from", ""), detail.value("to", ""), missing, reason});
       continue;
     }
     std::cout << format_instant(e.entry.at) << "  case " << case_id << "  " << e.entry.actor << " (" << e.entry.role
@@ -114,7 +115,8 @@ void add_time_and_oversight_commands(CLI::App& app, Session& s) {
       if (!date) return void(s.code = report(date.status()));
       if (!s.ready(true)) return;
       auto status = s.engine->change_calendar(s.globals.as, kind, *date, reason);
-      if (status && !s.globals.json) std::cout << "calendar: " << day << " " << (kind == "closure" ? "closed" : "worked") << "\n";
+      if (status && !s.globals.json)
+        std::cout << "calendar: " << day << " " << (kind == "closure" ? "closed" : "worked") << "\n";
       s.finish(status);
     });
   }
@@ -128,8 +130,12 @@ void add_time_and_oversight_commands(CLI::App& app, Session& s) {
     if (s.globals.json) {
       json days = json::array();
       for (const auto& h : closures) days.push_back(json{{"date", format_date(h.date)}, {"name", h.name}});
-      std::cout << json{{"year", show_year}, {"jurisdiction", jurisdiction_name((*current)->jurisdiction())},
-                        {"version", (*current)->version()}, {"closed", days}}.dump() << "\n";
+      std::cout << json{{"year", show_year},
+                        {"jurisdiction", jurisdiction_name((*current)->jurisdiction())},
+                        {"version", (*current)->version()},
+                        {"closed", days}}
+                       .dump()
+                << "\n";
       return;
     }
     std::cout << show_year << ", " << jurisdiction_name((*current)->jurisdiction()) << ", calendar version "
@@ -160,7 +166,8 @@ void add_time_and_oversight_commands(CLI::App& app, Session& s) {
     if (!result) return s.finish(result.status());
     if (s.globals.json) return void(std::cout << json(*result).dump() << "\n");
     if (overdue_options.csv) {
-      write_csv_row(std::cout, {"case", "subject", "workflow", "state", "clock", "cycle", "due_at", "due_date", "days_overdue", "team"});
+      write_csv_row(std::cout, {"case", "subject", "workflow", "state", "clock", "cycle", "due_at", "due_date",
+                                "days_overdue", "team"});
       for (const auto& o : result->clocks)
         write_csv_row(std::cout, {std::to_string(o.clock.case_id), o.subject, o.workflow, o.state, o.clock.clock,
                                   std::to_string(o.clock.cycle), format_instant(o.clock.due_at), o.clock.due_date,
@@ -177,7 +184,8 @@ void add_time_and_oversight_commands(CLI::App& app, Session& s) {
   static PeriodOptions timeliness_options;
   static std::string by = "clock";
   auto* timeliness = oversight->add_subcommand("timeliness", "per clock: met on time, met late, overdue, running");
-  timeliness->add_option("--from", timeliness_options.from, "clocks due on or after this date (YYYY-MM-DD)")->required();
+  timeliness->add_option("--from", timeliness_options.from, "clocks due on or after this date (YYYY-MM-DD)")
+      ->required();
   timeliness->add_option("--to", timeliness_options.to, "... and on or before this date")->required();
   timeliness->add_option("--as-of", timeliness_options.as_of, "judge open clocks as of this time (default now)");
   timeliness->add_option("--by", by, "clock (default) or team")->check(CLI::IsMember({"clock", "team"}));
@@ -197,10 +205,13 @@ void add_time_and_oversight_commands(CLI::App& app, Session& s) {
     auto result = s.engine->timeliness(s.globals.as, *from, *to, as_of, by == "team");
     if (!result) return s.finish(result.status());
     if (s.globals.json) return void(std::cout << json(*result).dump() << "\n");
-    if (timeliness_options.csv) write_csv_row(std::cout, {"clock", "team", "met_on_time", "met_late", "overdue", "running", "percent_on_time"});
-    else std::cout << std::left << std::setw(22) << "clock" << std::setw(16) << (by == "team" ? "team" : "") << std::right
-                   << std::setw(9) << "on time" << std::setw(9) << "late" << std::setw(9) << "overdue" << std::setw(9)
-                   << "running" << std::setw(10) << "% on time" << "\n";
+    if (timeliness_options.csv)
+      write_csv_row(std::cout, {"clock", "team", "met_on_time", "met_late", "overdue", "running", "percent_on_time"});
+    else
+      std::cout << std::left << std::setw(22) << "clock" << std::setw(16) << (by == "team" ? "team" : "") << std::right
+                << std::setw(9) << "on time" << std::setw(9) << "late" << std::setw(9) << "overdue" << std::setw(9)
+                << "running" << std::setw(10) << "% on time"
+                << "\n";
     for (const auto& r : result->rows) {
       std::string percent = r.percent_on_time ? fixed(*r.percent_on_time) : "";
       if (timeliness_options.csv) {
@@ -214,8 +225,9 @@ void add_time_and_oversight_commands(CLI::App& app, Session& s) {
     }
   });
 
-  for (auto [name, outcome, help] : {std::tuple{"refusals", "refused", "refused fires: who tried what, and what was missing"},
-                                     std::tuple{"overrides", "override", "every override, with its reason and manager"}}) {
+  for (auto [name, outcome, help] :
+       {std::tuple{"refusals", "refused", "refused fires: who tried what, and what was missing"},
+        std::tuple{"overrides", "override", "every override, with its reason and manager"}}) {
     static PeriodOptions exception_options[2];
     PeriodOptions& options = exception_options[std::string(outcome) == "override"];
     auto* command = oversight->add_subcommand(name, help);
@@ -232,7 +244,8 @@ void add_time_and_oversight_commands(CLI::App& app, Session& s) {
   }
 
   static PeriodOptions voice_options;
-  auto* voice = oversight->add_subcommand("voice", "per case and stage: was the child's voice captured, seen alone, advocacy, how soon");
+  auto* voice = oversight->add_subcommand(
+      "voice", "per case and stage: was the child's voice captured, seen alone, advocacy, how soon");
   voice_options.add(voice, false);
   voice->callback([&s] {
     if (!s.ready(true)) return;
@@ -250,8 +263,8 @@ void add_time_and_oversight_commands(CLI::App& app, Session& s) {
       if (voice_options.csv) {
         write_csv_row(std::cout, {std::to_string(r.case_id), r.team, std::to_string(r.stage), r.state,
                                   format_instant(r.stage_entered_at), r.captured ? "yes" : "no",
-                                  r.first_captured_at ? format_instant(*r.first_captured_at) : "", days, flag(r.child_seen),
-                                  flag(r.seen_alone), r.method, r.advocate});
+                                  r.first_captured_at ? format_instant(*r.first_captured_at) : "", days,
+                                  flag(r.child_seen), flag(r.seen_alone), r.method, r.advocate});
         continue;
       }
       std::cout << "case " << std::left << std::setw(8) << r.case_id << std::setw(24) << r.state
@@ -266,7 +279,8 @@ void add_time_and_oversight_commands(CLI::App& app, Session& s) {
 
   static PeriodOptions meeting_options;
   static std::string meeting_by;
-  auto* meetings = oversight->add_subcommand("strategy-meetings", "meetings held: within 24 h / 4 h or late, and which agencies took part how");
+  auto* meetings = oversight->add_subcommand(
+      "strategy-meetings", "meetings held: within 24 h / 4 h or late, and which agencies took part how");
   meeting_options.add(meetings, true);
   meetings->add_option("--by", meeting_by, "team: a summary per team")->check(CLI::IsMember({"team"}));
   meetings->callback([&s] {
@@ -280,7 +294,9 @@ void add_time_and_oversight_commands(CLI::App& app, Session& s) {
       std::map<std::string, json> summary;
       for (const auto& r : *rows) {
         json& t = summary[r.team];
-        if (t.is_null()) t = json{{"team", r.team}, {"held", 0}, {"within", 0}, {"late", 0}, {"no_clock", 0}, {"agencies", json::object()}};
+        if (t.is_null())
+          t = json{{"team", r.team}, {"held", 0},     {"within", 0},
+                   {"late", 0},      {"no_clock", 0}, {"agencies", json::object()}};
         t["held"] = t["held"].get<int>() + 1;
         std::string key = r.timeliness == "no clock" ? "no_clock" : r.timeliness;
         t[key] = t[key].get<int>() + 1;
@@ -296,8 +312,9 @@ void add_time_and_oversight_commands(CLI::App& app, Session& s) {
       if (meeting_options.csv) write_csv_row(std::cout, {"team", "held", "within", "late", "no_clock", "agencies"});
       for (const auto& t : list) {
         if (meeting_options.csv) {
-          write_csv_row(std::cout, {t["team"], std::to_string(t["held"].get<int>()), std::to_string(t["within"].get<int>()),
-                                    std::to_string(t["late"].get<int>()), std::to_string(t["no_clock"].get<int>()), t["agencies"].dump()});
+          write_csv_row(std::cout, {t["team"], std::to_string(t["held"].get<int>()),
+                                    std::to_string(t["within"].get<int>()), std::to_string(t["late"].get<int>()),
+                                    std::to_string(t["no_clock"].get<int>()), t["agencies"].dump()});
           continue;
         }
         std::cout << std::left << std::setw(16) << t["team"].get<std::string>() << t["held"] << " held, " << t["within"]
@@ -306,24 +323,28 @@ void add_time_and_oversight_commands(CLI::App& app, Session& s) {
       return;
     }
     if (s.globals.json) return void(std::cout << json(*rows).dump() << "\n");
-    if (meeting_options.csv) write_csv_row(std::cout, {"task_id", "case", "team", "occurred_at", "due_at", "allowed_hours", "timeliness", "participants"});
+    if (meeting_options.csv)
+      write_csv_row(std::cout, {"task_id", "case", "team", "occurred_at", "due_at", "allowed_hours", "timeliness",
+                                "participants"});
     for (const auto& r : *rows) {
       std::string who;
       for (const auto& [agency, mode] : r.participants) who += (who.empty() ? "" : " ") + agency + ":" + mode;
       if (meeting_options.csv) {
-        write_csv_row(std::cout, {std::to_string(r.task_id), std::to_string(r.case_id), r.team, format_instant(r.occurred_at),
-                                  r.due_at ? format_instant(*r.due_at) : "", r.allowed_hours ? std::to_string(*r.allowed_hours) : "",
-                                  r.timeliness, who});
+        write_csv_row(std::cout, {std::to_string(r.task_id), std::to_string(r.case_id), r.team,
+                                  format_instant(r.occurred_at), r.due_at ? format_instant(*r.due_at) : "",
+                                  r.allowed_hours ? std::to_string(*r.allowed_hours) : "", r.timeliness, who});
         continue;
       }
       std::cout << format_instant(r.occurred_at) << "  case " << std::left << std::setw(8) << r.case_id << std::setw(9)
-                << r.timeliness << (r.allowed_hours ? "(" + std::to_string(*r.allowed_hours) + " h)  " : "        ") << who << "\n";
+                << r.timeliness << (r.allowed_hours ? "(" + std::to_string(*r.allowed_hours) + " h)  " : "        ")
+                << who << "\n";
     }
   });
 
   static std::string actions_by, actions_as_of;
   static bool actions_csv = false;
-  auto* actions = oversight->add_subcommand("actions", "improvement actions: completed within their agreed timescale, late, open");
+  auto* actions =
+      oversight->add_subcommand("actions", "improvement actions: completed within their agreed timescale, late, open");
   actions->add_option("--by", actions_by, "theme: one row per theme")->check(CLI::IsMember({"theme"}));
   actions->add_option("--as-of", actions_as_of, "judge open actions as of this time (default now)");
   actions->add_flag("--csv", actions_csv, "CSV on stdout");
@@ -338,7 +359,8 @@ void add_time_and_oversight_commands(CLI::App& app, Session& s) {
     auto rows = s.engine->actions(s.globals.as, as_of, actions_by == "theme");
     if (!rows) return s.finish(rows.status());
     if (s.globals.json) return void(std::cout << json(*rows).dump() << "\n");
-    if (actions_csv) write_csv_row(std::cout, {"theme", "completed_on_time", "completed_late", "open_overdue", "open_on_track"});
+    if (actions_csv)
+      write_csv_row(std::cout, {"theme", "completed_on_time", "completed_late", "open_overdue", "open_on_track"});
     for (const auto& r : *rows) {
       std::int64_t all = r.completed_on_time + r.completed_late + r.open_overdue + r.open_on_track;
       if (actions_csv) {
@@ -347,17 +369,19 @@ void add_time_and_oversight_commands(CLI::App& app, Session& s) {
         continue;
       }
       std::cout << (r.theme.empty() ? "all themes" : r.theme) << ": " << r.completed_on_time << " of " << all
-                << " completed within the agreed timescale, " << r.completed_late << " completed late, " << r.open_overdue
-                << " open and overdue, " << r.open_on_track << " open and on track\n";
+                << " completed within the agreed timescale, " << r.completed_late << " completed late, "
+                << r.open_overdue << " open and overdue, " << r.open_on_track << " open and on track\n";
     }
   });
 
   // ---- export and report ----------------------------------------------------------------------
   static std::string table, format = "csv", out_file;
   auto* export_command = app.add_subcommand("export", "every row of a table, for other tools (audited)");
-  export_command->add_option("--table", table, "cases, tasks, audit or clocks")->required()
+  export_command->add_option("--table", table, "cases, tasks, audit or clocks")
+      ->required()
       ->check(CLI::IsMember({"cases", "tasks", "audit", "clocks"}));
-  export_command->add_option("--format", format, "csv (default) or json (one array)")->check(CLI::IsMember({"csv", "json"}));
+  export_command->add_option("--format", format, "csv (default) or json (one array)")
+      ->check(CLI::IsMember({"csv", "json"}));
   export_command->callback([&s] {
     if (!s.ready(true)) return;
     bool first_chunk = true, first_row = true;
@@ -373,7 +397,8 @@ void add_time_and_oversight_commands(CLI::App& app, Session& s) {
         if (first_chunk) std::cout << "[";
         for (const auto& row : chunk.rows) {
           json object = json::object();
-          for (std::size_t c = 0; c < row.size(); ++c) object[chunk.columns[c]] = row[c] ? json(*row[c]) : json(nullptr);
+          for (std::size_t c = 0; c < row.size(); ++c)
+            object[chunk.columns[c]] = row[c] ? json(*row[c]) : json(nullptr);
           std::cout << (first_row ? "" : ",\n") << object.dump();
           first_row = false;
         }

@@ -9,10 +9,9 @@
 //                          "clocks": [{"clock", "cycle", "due_date", "due_at", "state"}]}}]}
 // Each runs on a fresh in-memory database with a virtual clock. Every failed expectation is
 // printed with its step; the exit code is 0 only when all pass.
-#include <nlohmann/json.hpp>
-
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "casegate/seed_workflows.hpp"
@@ -76,8 +75,10 @@ struct Runner {
     if (auto s = engine.init("admin", "Scenario admin"); !s) return fail(0, "init", s.message()), failures;
     for (const auto& u : scenario.value("users", json::array())) {
       auto role = parse_role(text(u, "role"));
-      if (!role) fail(0, "users", "unknown role '" + text(u, "role") + "'");
-      else if (auto s = engine.add_user("admin", User{text(u, "id"), text(u, "name"), *role, text(u, "team"), true}); !s)
+      if (!role)
+        fail(0, "users", "unknown role '" + text(u, "role") + "'");
+      else if (auto s = engine.add_user("admin", User{text(u, "id"), text(u, "name"), *role, text(u, "team"), true});
+               !s)
         fail(0, "users", s.message());
     }
     const json settings = scenario.value("settings", json::object());  // kept: items() refers to it
@@ -100,8 +101,10 @@ struct Runner {
       }
       if (step.contains("advance")) {
         auto by = parse_duration(text(step, "advance"));
-        if (!by) fail(number, "advance", by.status().message());
-        else clock->advance(*by);
+        if (!by)
+          fail(number, "advance", by.status().message());
+        else
+          clock->advance(*by);
       }
       std::string as = text(step, "as");
       std::string label = step.contains("case") ? text(step, "case") : last_case;
@@ -120,8 +123,11 @@ struct Runner {
       std::string fire_outcome;
       if (step.contains("open")) {
         what = "open " + text(step, "open");
-        OpenCaseRequest request{text(step, "open"), step.contains("subject") ? text(step, "subject") : "SCENARIO", text(step, "team"),
-                                optional_time("received_at"), {}};
+        OpenCaseRequest request{text(step, "open"),
+                                step.contains("subject") ? text(step, "subject") : "SCENARIO",
+                                text(step, "team"),
+                                optional_time("received_at"),
+                                {}};
         const json attributes = step.value("attributes", json::object());  // kept: items() refers to it
         for (const auto& [key, value] : attributes.items())
           request.attributes[key] = value.is_string() ? value.get<std::string>() : value.dump();
@@ -133,13 +139,19 @@ struct Runner {
         }
       } else if (step.contains("record")) {
         what = "record " + text(step, "record");
-        std::string data = step.contains("data") ? (step["data"].is_string() ? step["data"].get<std::string>() : step["data"].dump()) : "{}";
-        status = engine.record_task(as, RecordTaskRequest{cases[label], text(step, "record"), data, optional_time("occurred_at")}).status();
+        std::string data = step.contains("data")
+                               ? (step["data"].is_string() ? step["data"].get<std::string>() : step["data"].dump())
+                               : "{}";
+        status = engine
+                     .record_task(
+                         as, RecordTaskRequest{cases[label], text(step, "record"), data, optional_time("occurred_at")})
+                     .status();
       } else if (step.contains("fire")) {
         what = "fire " + text(step, "fire");
         std::optional<std::int64_t> expect_version;
         if (step.contains("expect_version")) expect_version = step["expect_version"].get<std::int64_t>();
-        auto fired = engine.fire(as, FireRequest{cases[label], text(step, "fire"), step.value("override", false), text(step, "reason"), expect_version});
+        auto fired = engine.fire(as, FireRequest{cases[label], text(step, "fire"), step.value("override", false),
+                                                 text(step, "reason"), expect_version});
         status = fired.status();
         if (fired) {
           fire_outcome = std::string(fire_outcome_name(fired->outcome));
@@ -155,14 +167,18 @@ struct Runner {
       const json& expect = step["expect"];
       std::string outcome = fire_outcome.empty() ? outcome_of(status) : fire_outcome;
       if (expect.contains("outcome") && text(expect, "outcome") != outcome)
-        fail(number, what, "expected outcome " + text(expect, "outcome") + ", got " + outcome +
-                               (status ? (missing.empty() ? "" : " (missing " + json(missing).dump() + ")") : " (" + status.message() + ")"));
+        fail(number, what,
+             "expected outcome " + text(expect, "outcome") + ", got " + outcome +
+                 (status ? (missing.empty() ? "" : " (missing " + json(missing).dump() + ")")
+                         : " (" + status.message() + ")"));
       if (expect.contains("missing")) {
         auto wanted = expect["missing"].get<std::vector<std::string>>();
-        if (wanted != missing) fail(number, what, "expected missing " + json(wanted).dump() + ", got " + json(missing).dump());
+        if (wanted != missing)
+          fail(number, what, "expected missing " + json(wanted).dump() + ", got " + json(missing).dump());
       }
       if (expect.contains("error") && status.message().find(text(expect, "error")) == std::string::npos)
-        fail(number, what, "expected an error containing '" + text(expect, "error") + "', got '" + status.message() + "'");
+        fail(number, what,
+             "expected an error containing '" + text(expect, "error") + "', got '" + status.message() + "'");
       if (expect.contains("state") || expect.contains("clocks")) {
         auto current = engine.status("admin", cases[label], clock->now());
         if (!current) {
@@ -178,16 +194,25 @@ struct Runner {
             return c.record.clock == clock_name && c.record.cycle == cycle;
           });
           if (found == current->clocks.end()) {
-            if (text(wanted, "state") != "absent") fail(number, what, "expected clock " + clock_name + ", none started");
+            if (text(wanted, "state") != "absent")
+              fail(number, what, "expected clock " + clock_name + ", none started");
             continue;
           }
-          if (text(wanted, "state") == "absent") fail(number, what, "expected no clock " + clock_name + ", it has started");
+          if (text(wanted, "state") == "absent")
+            fail(number, what, "expected no clock " + clock_name + ", it has started");
           if (wanted.contains("due_date") && text(wanted, "due_date") != found->record.due_date)
-            fail(number, what, "expected clock " + clock_name + " due " + text(wanted, "due_date") + ", got " + found->record.due_date);
+            fail(number, what,
+                 "expected clock " + clock_name + " due " + text(wanted, "due_date") + ", got " +
+                     found->record.due_date);
           if (wanted.contains("due_at") && text(wanted, "due_at") != format_instant(found->record.due_at))
-            fail(number, what, "expected clock " + clock_name + " due at " + text(wanted, "due_at") + ", got " + format_instant(found->record.due_at));
-          if (wanted.contains("state") && text(wanted, "state") != "absent" && text(wanted, "state") != clock_state_name(found->state))
-            fail(number, what, "expected clock " + clock_name + " " + text(wanted, "state") + ", got " + std::string(clock_state_name(found->state)));
+            fail(number, what,
+                 "expected clock " + clock_name + " due at " + text(wanted, "due_at") + ", got " +
+                     format_instant(found->record.due_at));
+          if (wanted.contains("state") && text(wanted, "state") != "absent" &&
+              text(wanted, "state") != clock_state_name(found->state))
+            fail(number, what,
+                 "expected clock " + clock_name + " " + text(wanted, "state") + ", got " +
+                     std::string(clock_state_name(found->state)));
         }
       }
     }

@@ -1,8 +1,7 @@
 // casegate workflow show --format table|dot|mermaid|json, and workflow check: drawn from the
 // compiled machine, never a hand-written copy.
-#include <nlohmann/json.hpp>
-
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "casegate/lint.hpp"
 #include "cli.hpp"
@@ -31,7 +30,8 @@ void print_dot(std::ostream& out, const Workflow& w) {
   for (const auto& s : w.states())
     out << "  \"" << s.name << "\"" << (s.final ? " [shape=doublecircle]" : s.initial ? " [penwidth=2]" : "") << ";\n";
   for (const auto& t : w.transitions())
-    out << "  \"" << t.from << "\" -> \"" << t.to << "\" [label=\"" << dot_escape(t.event + "\\n" + gate_text(t, "\\n")) << "\"];\n";
+    out << "  \"" << t.from << "\" -> \"" << t.to << "\" [label=\"" << dot_escape(t.event + "\\n" + gate_text(t, "\\n"))
+        << "\"];\n";
   out << "}\n";
 }
 
@@ -53,7 +53,8 @@ json workflow_json(const Workflow& w) {
   for (const auto& c : w.clock_definitions())
     clocks.push_back(json{{"clock", c.name}, {"anchor", c.anchor}, {"due", c.due}, {"met_by", c.met_by}});
   for (const auto& a : w.required_attributes()) attributes.push_back(json{{"name", a.name}, {"date", a.is_date}});
-  return json{{"name", w.name()}, {"version", w.version()}, {"states", states}, {"transitions", w.transitions()},
+  return json{{"name", w.name()}, {"version", w.version()},
+              {"states", states}, {"transitions", w.transitions()},
               {"clocks", clocks}, {"required_attributes", attributes}};
 }
 
@@ -61,8 +62,10 @@ int check_workflows(const std::vector<const Workflow*>& workflows, bool as_json)
   std::vector<std::string> findings;
   for (const Workflow* w : workflows)
     for (auto& finding : lint_workflow(*w)) findings.push_back(std::move(finding));
-  if (as_json) std::cout << json{{"checked", workflows.size()}, {"findings", findings}}.dump() << "\n";
-  else if (findings.empty()) std::cout << "checked " << workflows.size() << " workflow(s): no findings\n";
+  if (as_json)
+    std::cout << json{{"checked", workflows.size()}, {"findings", findings}}.dump() << "\n";
+  else if (findings.empty())
+    std::cout << "checked " << workflows.size() << " workflow(s): no findings\n";
   else
     for (const auto& f : findings) std::cout << f << "\n";
   return findings.empty() ? 0 : 3;

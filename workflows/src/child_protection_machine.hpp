@@ -5,7 +5,6 @@
 
 namespace casegate::workflows::child_protection_machine {
 
-
 using referral = state<"referral">;
 using strategy_discussion = state<"strategy_discussion">;
 using section_47_enquiry = state<"section_47_enquiry">;
@@ -31,8 +30,7 @@ using close_case = event<"close_case">;
 using significant_harm_decision = need<"referral_decision", field_is<"decision", "significant_harm">>;
 using child_in_need_decision = need<"referral_decision", field_is<"decision", "child_in_need">>;
 using no_further_action_decision = need<"referral_decision", field_is<"decision", "no_further_action">>;
-using multi_agency_strategy_meeting =
-    need<"strategy_meeting", participants_include<"social_care", "police", "health">>;
+using multi_agency_strategy_meeting = need<"strategy_meeting", participants_include<"social_care", "police", "health">>;
 using strategy_meeting_held = need<"strategy_meeting">;
 using assessment_done = need<"assessment">;
 using child_voice_captured = need<"voice_of_child">;
@@ -46,6 +44,8 @@ using conference_outcome = need<"conference_decision", field_is<"outcome", Outco
 template <class... ReviewNeeds>
 struct child_protection : machine<child_protection<ReviewNeeds...>> {
   using initial_state = referral;
+  // The table stays aligned in columns: it reads as the process it encodes.
+  // clang-format off
   using transition_table = table<
       //    Start                  Event                        Next                    Gate
       gated<referral,              refer_to_strategy,           strategy_discussion,    significant_harm_decision>,
@@ -61,6 +61,7 @@ struct child_protection : machine<child_protection<ReviewNeeds...>> {
       gated<review_conference,     continue_plan,               child_protection_plan,  conference_outcome<"continue">>,
       gated<review_conference,     end_plan,                    child_in_need,          conference_outcome<"end">>,
       gated<child_in_need,         close_case,                  closed,                 child_voice_captured, manager_oversight>>;
+  // clang-format on
 
   static std::vector<ClockDefinition> clock_definitions() {
     return {
@@ -104,7 +105,8 @@ struct child_protection : machine<child_protection<ReviewNeeds...>> {
       return d == "significant_harm" || d == "child_in_need";
     });
     if (needs_assessment)
-      out.push_back({"assessment", 1, received, c.working_days_after(received, c.settings.get("assessment.working_days")),
+      out.push_back({"assessment", 1, received,
+                     c.working_days_after(received, c.settings.get("assessment.working_days")),
                      met(c.first("assessment"))});
 
     // The strategy meeting that started section 47: the last one of the stage the enquiry followed.
@@ -115,7 +117,8 @@ struct child_protection : machine<child_protection<ReviewNeeds...>> {
       if (meeting)
         out.push_back({"initial_conference", 1, meeting->occurred_at,
                        c.working_days_after(meeting->occurred_at, c.settings.get("initial_conference.working_days")),
-                       met(c.first("conference_decision", 0, [](const TaskRecord& t) { return t.state == "initial_conference"; }))});
+                       met(c.first("conference_decision", 0,
+                                   [](const TaskRecord& t) { return t.state == "initial_conference"; }))});
     }
 
     const TaskRecord* plan = c.first("conference_decision", 0, [&c](const TaskRecord& t) {
@@ -129,9 +132,8 @@ struct child_protection : machine<child_protection<ReviewNeeds...>> {
       const TaskRecord* anchor = plan;
       auto months = c.settings.get("review_conference.first_months");
       for (std::int64_t cycle = 1; anchor != nullptr; ++cycle) {
-        const TaskRecord* review = c.first("conference_decision", anchor->id, [](const TaskRecord& t) {
-          return t.state == "review_conference";
-        });
+        const TaskRecord* review = c.first("conference_decision", anchor->id,
+                                           [](const TaskRecord& t) { return t.state == "review_conference"; });
         out.push_back({"review_conference", cycle, anchor->occurred_at, c.months_after(anchor->occurred_at, months),
                        met(review)});
         anchor = review && c.text_field(*review, "outcome") == "continue" ? review : nullptr;

@@ -25,6 +25,8 @@ using signed_off = need<"sign_off">;
 
 struct improvement_action_v1 : machine<improvement_action_v1> {
   using initial_state = planned;
+  // The table stays aligned in columns: it reads as the process it encodes.
+  // clang-format off
   using transition_table = table<
       //      Start        Event     Next         Gate
       ungated<planned,     start,    in_progress>,
@@ -32,6 +34,7 @@ struct improvement_action_v1 : machine<improvement_action_v1> {
       gated<  completed,   assure,   assured,     audit_found_effective>,
       gated<  completed,   reopen,   in_progress, audit_found_ineffective>,
       gated<  assured,     close,    closed,      signed_off>>;
+  // clang-format on
 
   static std::vector<AttributeRule> required_attributes() {
     return {{"title", false}, {"theme", false}, {"owner", false}, {"target_date", true}};

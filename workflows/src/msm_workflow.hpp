@@ -8,16 +8,15 @@
 // array first, so StateRestorer (an "archive" that only writes that array) sets the state by id
 // without running entry actions. State ids follow table order, so only names are ever stored.
 
-#include <boost/msm/back/state_machine.hpp>
-#include <boost/msm/front/functor_row.hpp>
-#include <boost/msm/front/state_machine_def.hpp>
+#include <algorithm>
 #include <boost/mpl/for_each.hpp>
 #include <boost/mpl/push_front.hpp>
 #include <boost/mpl/vector.hpp>
-#include <nlohmann/json.hpp>
-
-#include <algorithm>
+#include <boost/msm/back/state_machine.hpp>
+#include <boost/msm/front/functor_row.hpp>
+#include <boost/msm/front/state_machine_def.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -248,8 +247,10 @@ struct StateRestorer {
 
 template <class Guard>
 std::vector<Requirement> describe_guard() {
-  if constexpr (std::is_same_v<Guard, boost::msm::front::none>) return {};
-  else return Guard::describe();
+  if constexpr (std::is_same_v<Guard, boost::msm::front::none>)
+    return {};
+  else
+    return Guard::describe();
 }
 
 }  // namespace detail
@@ -277,14 +278,12 @@ class MsmWorkflow final : public Workflow {
       name_by_id_.emplace(id, std::string(S::name));
       states_.push_back(StateInfo{std::string(S::name), initial, S::is_final});
     });
-    std::sort(states_.begin(), states_.end(), [&](const StateInfo& a, const StateInfo& b) {
-      return id_by_name_.at(a.name) < id_by_name_.at(b.name);
-    });
+    std::sort(states_.begin(), states_.end(),
+              [&](const StateInfo& a, const StateInfo& b) { return id_by_name_.at(a.name) < id_by_name_.at(b.name); });
     boost::mpl::for_each<Table, detail::type_tag<boost::mpl::placeholders::_1>>([this](auto tag) {
       using R = typename decltype(tag)::held;
       transitions_.push_back(TransitionInfo{std::string(R::Source::name), std::string(R::Evt::name),
-                                            std::string(R::Target::name),
-                                            detail::describe_guard<typename R::Guard>()});
+                                            std::string(R::Target::name), detail::describe_guard<typename R::Guard>()});
       using E = typename R::Evt;
       dispatch_.emplace(std::string(E::name), [](Backend& fsm) { return fsm.process_event(E{}); });
     });
@@ -296,8 +295,10 @@ class MsmWorkflow final : public Workflow {
   const std::vector<TransitionInfo>& transitions() const override { return transitions_; }
   const std::vector<ClockDefinition>& clock_definitions() const override { return clock_definitions_; }
   std::vector<ClockInstance> clocks(const ClockContext& context) const override {
-    if constexpr (requires { Front::clocks(context); }) return Front::clocks(context);
-    else return {};
+    if constexpr (requires { Front::clocks(context); })
+      return Front::clocks(context);
+    else
+      return {};
   }
   const std::vector<AttributeRule>& required_attributes() const override { return required_attributes_; }
   const std::map<std::string, std::string, std::less<>>& state_renames() const override { return state_renames_; }

@@ -36,6 +36,8 @@ using conference_outcome = need<"conference_decision", field_is<"outcome", Outco
 
 struct pre_birth_v1 : machine<pre_birth_v1> {
   using initial_state = pre_birth_referral;
+  // The table stays aligned in columns: it reads as the process it encodes.
+  // clang-format off
   using transition_table = table<
       //    Start                 Event               Next                  Gate
       gated<pre_birth_referral,   start_assessment,   pre_birth_assessment, referral_decided>,
@@ -48,6 +50,7 @@ struct pre_birth_v1 : machine<pre_birth_v1> {
       gated<post_birth_review,    continue_plan,      closed,               conference_outcome<"continue">, manager_oversight>,
       gated<post_birth_review,    end_plan,           child_in_need,        conference_outcome<"end">>,
       gated<child_in_need,        close_case,         closed,               manager_oversight>>;
+  // clang-format on
 
   static std::vector<AttributeRule> required_attributes() { return {{"expected_delivery_date", true}}; }
 
@@ -71,23 +74,28 @@ struct pre_birth_v1 : machine<pre_birth_v1> {
     out.push_back({"assessment", 1, received, c.working_days_after(received, c.settings.get("assessment.working_days")),
                    met(c.first("assessment"))});
     if (auto delivery = c.date_attribute("expected_delivery_date")) {
-      Date due = add_days(*delivery, -7 * static_cast<int>(c.settings.get("pre_birth_conference.weeks_before_delivery")));
+      Date due =
+          add_days(*delivery, -7 * static_cast<int>(c.settings.get("pre_birth_conference.weeks_before_delivery")));
       out.push_back({"pre_birth_conference", 1, received, london_end_of_day(due),
-                     met(c.first("conference_decision", 0, [](const TaskRecord& t) { return t.state == "pre_birth_conference"; }))});
+                     met(c.first("conference_decision", 0,
+                                 [](const TaskRecord& t) { return t.state == "pre_birth_conference"; }))});
     }
     const TaskRecord* plan = c.first("conference_decision", 0, [&c](const TaskRecord& t) {
       return t.state == "pre_birth_conference" && c.text_field(t, "outcome") == "plan";
     });
     if (plan) {
-      ClockInstance review{"post_birth_review", 1, plan->occurred_at,
-                           c.months_after(plan->occurred_at, c.settings.get("post_birth_review.months")),
-                           met(c.first("conference_decision", 0, [](const TaskRecord& t) { return t.state == "post_birth_review"; })),
-                           "conference"};
+      ClockInstance review{
+          "post_birth_review",
+          1,
+          plan->occurred_at,
+          c.months_after(plan->occurred_at, c.settings.get("post_birth_review.months")),
+          met(c.first("conference_decision", 0, [](const TaskRecord& t) { return t.state == "post_birth_review"; })),
+          "conference"};
       // The birth is ignored until it happens; then the earlier deadline wins.
       if (const TaskRecord* birth = c.first("birth")) {
         if (auto date = parse_date(c.text_field(*birth, "date"))) {
-          Instant after_birth = london_end_of_day(
-              c.calendar.add_working_days(*date, static_cast<int>(c.settings.get("post_birth_review.working_days_after_birth"))));
+          Instant after_birth = london_end_of_day(c.calendar.add_working_days(
+              *date, static_cast<int>(c.settings.get("post_birth_review.working_days_after_birth"))));
           if (after_birth < review.due_at) {
             review.due_at = after_birth;
             review.anchor = "birth";
@@ -102,6 +110,8 @@ struct pre_birth_v1 : machine<pre_birth_v1> {
 
 }  // namespace
 
-std::shared_ptr<const Workflow> make_pre_birth_v1() { return std::make_shared<MsmWorkflow<pre_birth_v1>>("pre_birth", 1); }
+std::shared_ptr<const Workflow> make_pre_birth_v1() {
+  return std::make_shared<MsmWorkflow<pre_birth_v1>>("pre_birth", 1);
+}
 
 }  // namespace casegate::workflows

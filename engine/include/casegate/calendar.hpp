@@ -11,9 +11,9 @@
 #include <mutex>
 #include <optional>
 #include <set>
-#include <unordered_map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "casegate/status.hpp"
@@ -88,7 +88,7 @@ class Calendar {
   // after a date, are remembered. A Calendar is shared between threads, hence the mutex.
   mutable std::mutex mutex_;
   mutable std::map<int, std::vector<Holiday>> holiday_cache_;
-  mutable std::map<int, std::set<int>> holiday_days_;  // year -> days since epoch
+  mutable std::map<int, std::set<int>> holiday_days_;                 // year -> days since epoch
   mutable std::unordered_map<std::int64_t, int> working_days_cache_;  // (day, n) -> day
 };
 

@@ -3,12 +3,11 @@
 // SQLite; tests wrap it to inject failures. Every engine command is exactly one
 // begin_command() ... commit_command() (or rollback_command()) bracket.
 
+#include <functional>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <vector>
-
-#include <functional>
-#include <map>
 
 #include "casegate/calendar.hpp"
 #include "casegate/clocks.hpp"
@@ -46,14 +45,14 @@ class CaseStore {
   virtual Result<CaseId> insert_case(const CaseRecord& record) = 0;
   // Moves the case to `state` (stage + 1, version + 1) if its version is still
   // `expected_version`; conflict otherwise.
-  virtual Status move_case(CaseId id, std::int64_t expected_version, std::string_view state,
-                           Instant entered_at) = 0;
+  virtual Status move_case(CaseId id, std::int64_t expected_version, std::string_view state, Instant entered_at) = 0;
 
   // Every case of `workflow` opened with a version below `version`, by id.
   virtual Result<std::vector<CaseRecord>> cases_below_version(std::string_view workflow, int version) = 0;
   // Moves the case to another version of its workflow, in `state` (the same, or the state the
   // new version maps it to); version + 1. conflict if the case has moved on.
-  virtual Status migrate_case(CaseId id, std::int64_t expected_version, int workflow_version, std::string_view state) = 0;
+  virtual Status migrate_case(CaseId id, std::int64_t expected_version, int workflow_version,
+                              std::string_view state) = 0;
 
   virtual Result<std::vector<TaskRecord>> tasks_of(CaseId id) = 0;
   // Assigns and returns the id; `task.id` is ignored.
@@ -86,7 +85,8 @@ class CaseStore {
   // Fire entries with this outcome ("refused" or "override") between two times, oldest first.
   virtual Result<std::vector<AuditEntry>> audit_with_outcome(std::string_view outcome, Instant from, Instant to) = 0;
   virtual Result<std::vector<VoiceRow>> voice(Instant from, Instant to, std::string_view team) = 0;
-  virtual Result<std::vector<StrategyMeetingRow>> strategy_meetings(Instant from, Instant to, std::string_view team) = 0;
+  virtual Result<std::vector<StrategyMeetingRow>> strategy_meetings(Instant from, Instant to,
+                                                                    std::string_view team) = 0;
   virtual Result<std::vector<ActionsRow>> actions(Instant as_of, bool by_theme) = 0;
   // table: "cases", "tasks", "audit" or "clocks"; invalid_input otherwise.
   virtual Status export_table(std::string_view table, const std::function<void(const ExportTable&)>& chunk) = 0;

@@ -17,8 +17,8 @@
 #include <string_view>
 #include <vector>
 
-#include "casegate/case_store.hpp"
 #include "casegate/calendar.hpp"
+#include "casegate/case_store.hpp"
 #include "casegate/checkpoint.hpp"
 #include "casegate/clocks.hpp"
 #include "casegate/oversight.hpp"
@@ -33,17 +33,17 @@ class CommandQueue;
 
 struct OpenCaseRequest {
   std::string workflow;
-  std::string subject;   // required: the caller's reference for the child or action
-  std::string team;      // default: the opening user's team
-  std::optional<Instant> received_at;        // default: now; not in the future
-  std::map<std::string, std::string> attributes;  // free text attributes
+  std::string subject;                                 // required: the caller's reference for the child or action
+  std::string team;                                    // default: the opening user's team
+  std::optional<Instant> received_at;                  // default: now; not in the future
+  std::map<std::string, std::string> attributes;       // free text attributes
   std::optional<int> workflow_version = std::nullopt;  // default: the newest registered version
 };
 
 struct RecordTaskRequest {
   CaseId case_id = 0;
   std::string kind;
-  std::string payload_json;             // validated against the kind's rules
+  std::string payload_json;            // validated against the kind's rules
   std::optional<Instant> occurred_at;  // default: now; not in the future, not before received_at
 };
 
@@ -106,7 +106,7 @@ struct MigrationItem {
   CaseId case_id = 0;
   int from_version = 0;
   std::string state;
-  std::string new_state;   // empty when the new version has no place for `state`
+  std::string new_state;  // empty when the new version has no place for `state`
   bool mappable = true;
   struct EventChange {
     std::string event;
@@ -126,8 +126,7 @@ struct SettingView {
 
 class Engine {
  public:
-  Engine(std::unique_ptr<CaseStore> store, WorkflowRegistry workflows,
-         std::shared_ptr<const Clock> clock);
+  Engine(std::unique_ptr<CaseStore> store, WorkflowRegistry workflows, std::shared_ptr<const Clock> clock);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -173,7 +172,8 @@ class Engine {
   // and on track; overall or per theme.
   Result<std::vector<ActionsRow>> actions(std::string_view as, std::optional<Instant> as_of, bool by_theme);
   // table: cases, tasks, audit or clocks; rows arrive in chunks.
-  Status export_table(std::string_view as, std::string_view table, const std::function<void(const ExportTable&)>& chunk);
+  Status export_table(std::string_view as, std::string_view table,
+                      const std::function<void(const ExportTable&)>& chunk);
 
   // Migration of live cases to another version of their workflow (team_manager or admin).
   // `cases` empty: every open case below `to_version`. plan_migration changes nothing (and is
@@ -199,7 +199,8 @@ class Engine {
   template <class T, class Body>
   Result<T> serialised(bool exclusive, Body&& body);
   // The migration plan, read inside the caller's transaction.
-  Result<std::vector<MigrationItem>> migration_plan(std::string_view workflow, int to_version, const std::vector<CaseId>& cases);
+  Result<std::vector<MigrationItem>> migration_plan(std::string_view workflow, int to_version,
+                                                    const std::vector<CaseId>& cases);
   Result<User> acting_user(std::string_view as);
   // Recomputes the case's clocks inside the running command: new clocks are stored with their
   // due time, met ones get met_at, and a finished case's unmet clocks stop.

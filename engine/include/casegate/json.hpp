@@ -21,7 +21,8 @@ void to_json(nlohmann::json& out, const CaseRecord& record);
 void to_json(nlohmann::json& out, const FireResult& result);
 // {"task_id", "case", "kind", "state", "payload"}
 void to_json(nlohmann::json& out, const TaskReceipt& receipt);
-// {"case", "workflow", "workflow_version", "state", "version", "final", "events": [{"event", "to", "ready", "missing"}]}
+// {"case", "workflow", "workflow_version", "state", "version", "final", "events": [{"event", "to", "ready",
+// "missing"}]}
 void to_json(nlohmann::json& out, const CaseStatus& status);
 // {"seq", "at", "case", "actor", "role", "action", "outcome", "detail" (object), "prev_hash", "hash"}
 void to_json(nlohmann::json& out, const AuditEntry& entry);
@@ -41,7 +42,8 @@ void to_json(nlohmann::json& out, const TimelinessReport& report);
 // {"case", "team", "stage", "state", "stage_entered_at", "captured", "first_captured_at",
 //  "days_after_stage_began", "child_seen", "seen_alone", "method", "advocate"}
 void to_json(nlohmann::json& out, const VoiceRow& row);
-// {"task_id", "case", "team", "occurred_at", "due_at", "allowed_hours", "timeliness", "participants": [{"agency", "mode"}]}
+// {"task_id", "case", "team", "occurred_at", "due_at", "allowed_hours", "timeliness", "participants": [{"agency",
+// "mode"}]}
 void to_json(nlohmann::json& out, const StrategyMeetingRow& row);
 // {"theme", "completed_on_time", "completed_late", "open_overdue", "open_on_track"}
 void to_json(nlohmann::json& out, const ActionsRow& row);

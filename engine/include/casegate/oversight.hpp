@@ -23,8 +23,8 @@ struct OverdueClock {
 
 struct OverdueReport {
   Instant as_of;
-  std::string team;             // empty: all teams
-  std::int64_t total = 0;       // every overdue clock, even past `limit`
+  std::string team;                  // empty: all teams
+  std::int64_t total = 0;            // every overdue clock, even past `limit`
   std::vector<OverdueClock> clocks;  // oldest due first
 };
 
@@ -50,7 +50,7 @@ struct VoiceRow {
   std::string state;
   Instant stage_entered_at;
   bool captured = false;
-  std::optional<Instant> first_captured_at;   // occurred_at of the first voice_of_child of the stage
+  std::optional<Instant> first_captured_at;  // occurred_at of the first voice_of_child of the stage
   std::optional<double> days_after_stage_began;
   std::optional<bool> child_seen, seen_alone;
   std::string method, advocate;
@@ -61,9 +61,9 @@ struct StrategyMeetingRow {
   CaseId case_id = 0;
   std::string team;
   Instant occurred_at;
-  std::optional<Instant> due_at;        // the case's strategy_discussion clock
+  std::optional<Instant> due_at;              // the case's strategy_discussion clock
   std::optional<std::int64_t> allowed_hours;  // 24, or 4 when immediate
-  std::string timeliness;               // "within", "late", or "no clock" (no significant-harm decision)
+  std::string timeliness;                     // "within", "late", or "no clock" (no significant-harm decision)
   std::vector<std::pair<std::string, std::string>> participants;  // agency, mode
 };
 

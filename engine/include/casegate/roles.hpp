@@ -9,9 +9,8 @@ namespace casegate {
 
 enum class Role { social_worker, team_manager, conference_chair, auditor, board_chair, admin };
 
-inline constexpr std::array<Role, 6> all_roles{Role::social_worker, Role::team_manager,
-                                               Role::conference_chair, Role::auditor,
-                                               Role::board_chair, Role::admin};
+inline constexpr std::array<Role, 6> all_roles{Role::social_worker, Role::team_manager, Role::conference_chair,
+                                               Role::auditor,       Role::board_chair,  Role::admin};
 
 constexpr std::string_view role_name(Role role) {
   switch (role) {
@@ -32,6 +31,8 @@ constexpr std::optional<Role> parse_role(std::string_view name) {
 }
 
 // Roles that work cases (open them, record tasks, fire events). An admin manages users only.
-constexpr bool works_cases(Role role) { return role != Role::admin; }
+constexpr bool works_cases(Role role) {
+  return role != Role::admin;
+}
 
 }  // namespace casegate

@@ -52,7 +52,7 @@ class Status {
 template <class T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}                    // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}                           // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) { ensure_error(); }  // NOLINT
 
   bool is_ok() const { return value_.has_value(); }
@@ -60,13 +60,34 @@ class Result {
   const Status& status() const { return status_; }
 
   // REQUIRES: is_ok(). Calling these on an error terminates the program with the status.
-  T& value() & { check(); return *value_; }
-  const T& value() const& { check(); return *value_; }
-  T&& value() && { check(); return std::move(*value_); }
-  T* operator->() { check(); return &*value_; }
-  const T* operator->() const { check(); return &*value_; }
-  T& operator*() & { check(); return *value_; }
-  const T& operator*() const& { check(); return *value_; }
+  T& value() & {
+    check();
+    return *value_;
+  }
+  const T& value() const& {
+    check();
+    return *value_;
+  }
+  T&& value() && {
+    check();
+    return std::move(*value_);
+  }
+  T* operator->() {
+    check();
+    return &*value_;
+  }
+  const T* operator->() const {
+    check();
+    return &*value_;
+  }
+  T& operator*() & {
+    check();
+    return *value_;
+  }
+  const T& operator*() const& {
+    check();
+    return *value_;
+  }
 
  private:
   void check() const {

@@ -79,8 +79,8 @@ enum class DecisionKind {
 
 struct Decision {
   DecisionKind kind = DecisionKind::unknown_event;
-  std::string to;                    // accepted: the new state; gated: where it would lead
-  std::vector<Requirement> missing;  // gated, or accepted by override: what was not there
+  std::string to;                         // accepted: the new state; gated: where it would lead
+  std::vector<Requirement> missing;       // gated, or accepted by override: what was not there
   std::vector<std::string> valid_events;  // not_valid_in_state: the events this state has
 };
 
@@ -104,8 +104,8 @@ class Workflow {
   // Restores the machine to `state` and dispatches `event` against the case's tasks.
   // With `override_gate`, a gate that does not hold is passed anyway and what it lacked is
   // reported in `missing`. Errors only when `state` is not a state of this workflow.
-  virtual Result<Decision> decide(std::string_view state, std::string_view event,
-                                  std::span<const TaskFact> ledger, bool override_gate) const = 0;
+  virtual Result<Decision> decide(std::string_view state, std::string_view event, std::span<const TaskFact> ledger,
+                                  bool override_gate) const = 0;
 
   virtual const std::vector<AttributeRule>& required_attributes() const = 0;
   // States of the previous version that this one renamed or removed, and where their cases go

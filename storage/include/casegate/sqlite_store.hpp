@@ -19,8 +19,7 @@ struct SqliteStoreOptions {
 // Opens or creates the database at `path` (":memory:" for a private in-memory one), in WAL
 // mode, and migrates its schema to the latest version.
 // integrity: the schema is newer than this casegate; internal: the file cannot be opened.
-Result<std::unique_ptr<CaseStore>> open_sqlite_store(const std::string& path,
-                                                     const SqliteStoreOptions& options = {});
+Result<std::unique_ptr<CaseStore>> open_sqlite_store(const std::string& path, const SqliteStoreOptions& options = {});
 
 // The canonical form of an audit entry, hashed as SHA-256(prev_hash bytes || canonical):
 // seq, at, case_id (empty when none), actor, role, action, outcome, detail, joined by the byte
