@@ -79,6 +79,14 @@ std::string case_name(CaseId id) {
   return "case " + std::to_string(id);
 }
 
+// The case's tasks as its gates see them, from the stage the case is in.
+std::vector<TaskFact> ledger_of(const std::vector<TaskRecord>& tasks, std::int64_t stage) {
+  std::vector<TaskFact> ledger;
+  ledger.reserve(tasks.size());
+  for (const auto& t : tasks) ledger.push_back({t.kind, t.role, t.stage == stage, t.payload_json});
+  return ledger;
+}
+
 }  // namespace
 
 std::string_view fire_outcome_name(FireOutcome outcome) {
@@ -258,11 +266,25 @@ Status Engine::update_clocks(const Workflow& workflow, const CaseRecord& record,
   return Status::ok();
 }
 
-Result<User> Engine::acting_user(std::string_view as) {
-  auto found = store_->find_user(as);
-  if (!found) return found.status();
-  if (!found->has_value()) return Status::not_found("user " + shown_name(as) + " does not exist");
-  return **found;
+// A command that only reads (no audit entry): one transaction, the acting user known and active,
+// then rolled back.
+template <class T, class Body>
+Result<T> Engine::read_only(std::string_view as, Body&& body) {
+  return serialised<T>(false, [&]() -> Result<T> {
+    if (auto s = store_->begin_command(); !s) return s;
+    auto found = store_->find_user(as);
+    Result<T> result = Status::internal("unset");
+    if (!found)
+      result = found.status();
+    else if (!found->has_value())
+      result = Status::not_found("user " + shown_name(as) + " does not exist");
+    else if (!(*found)->active)
+      result = Status::refused("user " + shown_name(as) + " is inactive");
+    else
+      result = body();
+    store_->rollback_command();
+    return result;
+  });
 }
 
 Status Engine::init(const std::string& admin_id, const std::string& admin_name) {
@@ -342,14 +364,7 @@ Status Engine::set_user_active(std::string_view as, std::string_view user_id, bo
 }
 
 Result<std::vector<User>> Engine::list_users(std::string_view as) {
-  return serialised<std::vector<User>>(false, [&]() -> Result<std::vector<User>> {
-    if (auto s = store_->begin_command(); !s) return s;
-    auto actor = acting_user(as);
-    Result<std::vector<User>> result = actor ? store_->list_users() : Result<std::vector<User>>(actor.status());
-    if (actor && !actor->active) result = Status::refused("user " + shown_name(as) + " is inactive");
-    store_->rollback_command();  // read only
-    return result;
-  });
+  return read_only<std::vector<User>>(as, [&] { return store_->list_users(); });
 }
 
 Result<CaseRecord> Engine::open_case(std::string_view as, const OpenCaseRequest& request) {
@@ -504,9 +519,7 @@ Result<FireResult> Engine::fire(std::string_view as, const FireRequest& request)
           }
           auto tasks = store_->tasks_of(record->id);
           if (!tasks) return tasks.status();
-          std::vector<TaskFact> ledger;
-          ledger.reserve(tasks->size());
-          for (const auto& t : *tasks) ledger.push_back({t.kind, t.role, t.stage == record->stage, t.payload_json});
+          std::vector<TaskFact> ledger = ledger_of(*tasks, record->stage);
           auto decision = workflow->decide(record->state, request.event, ledger, request.override_gate);
           if (!decision) return decision.status();
           switch (decision->kind) {
@@ -567,8 +580,7 @@ Result<CaseStatus> Engine::status(std::string_view as, CaseId case_id, std::opti
             return Status::internal(case_name(case_id) + " uses an unregistered workflow version");
           auto tasks = store_->tasks_of(case_id);
           if (!tasks) return tasks.status();
-          std::vector<TaskFact> ledger;
-          for (const auto& t : *tasks) ledger.push_back({t.kind, t.role, t.stage == record->stage, t.payload_json});
+          std::vector<TaskFact> ledger = ledger_of(*tasks, record->stage);
           CaseStatus status;
           for (const auto& event : workflow->events_from(record->state)) {
             auto decision = workflow->decide(record->state, event, ledger, false);
@@ -583,15 +595,16 @@ Result<CaseStatus> Engine::status(std::string_view as, CaseId case_id, std::opti
           if (!clocks) return clocks.status();
           std::stable_sort(clocks->begin(), clocks->end(),
                            [](const ClockRecord& a, const ClockRecord& b) { return a.started_at < b.started_at; });
+          std::map<std::string, std::string> delay_reasons;  // the latest reason given for each clock wins
+          for (const auto& t : *tasks)
+            if (t.kind == "delay_reason") {
+              auto payload = nlohmann::json::parse(t.payload_json, nullptr, false);
+              if (payload.is_object()) delay_reasons[payload.value("clock", "")] = payload.value("reason", "");
+            }
           for (ClockRecord& clock : *clocks) {
-            ClockView view{clock, clock.state(status.as_of), {}};
-            for (const auto& t : *tasks)  // the latest reason given for this clock wins
-              if (t.kind == "delay_reason") {
-                auto payload = nlohmann::json::parse(t.payload_json, nullptr, false);
-                if (payload.is_object() && payload.value("clock", "") == clock.clock)
-                  view.delay_reason = payload.value("reason", "");
-              }
-            status.clocks.push_back(std::move(view));
+            auto reason = delay_reasons.find(clock.clock);
+            status.clocks.push_back(ClockView{clock, clock.state(status.as_of),
+                                              reason == delay_reasons.end() ? std::string() : reason->second});
           }
           status.record = std::move(*record);
           return status;
@@ -693,12 +706,8 @@ Status Engine::set_setting(std::string_view as, std::string_view key, std::strin
 }
 
 Result<std::vector<SettingView>> Engine::settings(std::string_view as) {
-  return serialised<std::vector<SettingView>>(false, [&]() -> Result<std::vector<SettingView>> {
-    if (auto s = store_->begin_command(); !s) return s;
-    auto actor = acting_user(as);
+  return read_only<std::vector<SettingView>>(as, [&]() -> Result<std::vector<SettingView>> {
     auto stored = store_->settings();
-    store_->rollback_command();  // read only
-    if (!actor) return actor.status();
     if (!stored) return stored.status();
     std::vector<SettingView> list;
     auto jurisdiction = stored->find("calendar.jurisdiction");
@@ -734,13 +743,7 @@ Status Engine::change_calendar(std::string_view as, std::string_view kind, Date 
 }
 
 Result<std::shared_ptr<const Calendar>> Engine::calendar(std::string_view as) {
-  return serialised<std::shared_ptr<const Calendar>>(false, [&]() -> Result<std::shared_ptr<const Calendar>> {
-    if (auto s = store_->begin_command(); !s) return s;
-    auto actor = acting_user(as);
-    auto calendar = actor ? current_calendar() : Result<std::shared_ptr<const Calendar>>(actor.status());
-    store_->rollback_command();
-    return calendar;
-  });
+  return read_only<std::shared_ptr<const Calendar>>(as, [&] { return current_calendar(); });
 }
 
 // A report: run as a command so that it is audited as a view, read only.
@@ -864,8 +867,7 @@ Result<std::vector<MigrationItem>> Engine::migration_plan(std::string_view name,
     if (item.mappable) {
       auto tasks = store_->tasks_of(record.id);
       if (!tasks) return tasks.status();
-      std::vector<TaskFact> ledger;
-      for (const auto& t : *tasks) ledger.push_back({t.kind, t.role, t.stage == record.stage, t.payload_json});
+      std::vector<TaskFact> ledger = ledger_of(*tasks, record.stage);
       std::vector<std::string> events = source->events_from(record.state);
       for (const auto& e : target->events_from(item.new_state))
         if (std::find(events.begin(), events.end(), e) == events.end()) events.push_back(e);

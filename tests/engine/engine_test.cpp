@@ -124,6 +124,11 @@ TEST_CASE("unknown and inactive users are refused before anything happens", "[en
   CHECK(inactive.status().code() == Code::refused);
   CHECK_THAT(inactive.status().message(), Catch::Contains("inactive"));
   CHECK(f.audit_of(id).back().entry.outcome == "refused");
+  // Read-only commands too.
+  CHECK(f.engine->list_users(social_worker).status().code() == Code::refused);
+  CHECK(f.engine->settings(social_worker).status().code() == Code::refused);
+  CHECK(f.engine->calendar(social_worker).status().code() == Code::refused);
+  CHECK(f.engine->settings("nobody").status().to_string() == "not_found: user 'nobody' does not exist");
   REQUIRE(f.engine->set_user_active(admin, social_worker, true).is_ok());
   CHECK(f.engine->record_task(social_worker, RecordTaskRequest{id, "referral_decision", significant_harm, std::nullopt})
             .is_ok());

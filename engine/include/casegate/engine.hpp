@@ -201,7 +201,8 @@ class Engine {
   // The migration plan, read inside the caller's transaction.
   Result<std::vector<MigrationItem>> migration_plan(std::string_view workflow, int to_version,
                                                     const std::vector<CaseId>& cases);
-  Result<User> acting_user(std::string_view as);
+  template <class T, class Body>
+  Result<T> read_only(std::string_view as, Body&& body);
   // Recomputes the case's clocks inside the running command: new clocks are stored with their
   // due time, met ones get met_at, and a finished case's unmet clocks stop.
   // `tasks`: the case's tasks when the caller has them, else null (they are read).
