@@ -205,19 +205,25 @@ Status Engine::update_clocks(const Workflow& workflow, const CaseRecord& record,
   Result<std::vector<TaskRecord>> loaded = std::vector<TaskRecord>{};
   if (known_tasks == nullptr) loaded = store_->tasks_of(id);
   if (!loaded) return loaded.status();
-  const std::vector<TaskRecord>& tasks = known_tasks ? *known_tasks : *loaded;
-  auto stages = store_->stages_of(id);
-  if (!stages) return stages.status();
+  const ClockInputs& inputs = workflow.clock_inputs();
+  std::vector<TaskRecord> tasks;
+  for (const TaskRecord& task : known_tasks ? *known_tasks : *loaded)
+    if (inputs.reads_kind(task.kind)) tasks.push_back(task);
+  std::vector<StageRecord> stages;
+  if (!inputs.states.empty()) {
+    auto all_stages = store_->stages_of(id);
+    if (!all_stages) return all_stages.status();
+    for (StageRecord& stage : *all_stages)
+      if (inputs.reads_state(stage.state)) stages.push_back(std::move(stage));
+  }
   auto stored = store_->clocks_of(id);
   if (!stored) return stored.status();
   auto calendar = current_calendar();
   if (!calendar) return calendar.status();
   auto settings = current_settings();
   if (!settings) return settings.status();
-  ClockContext context{record, tasks, *stages, **calendar, *settings};
-  bool finished = false;
-  for (const auto& s : workflow.states())
-    if (s.name == record.state) finished = s.final;
+  ClockContext context{record, tasks, stages, **calendar, *settings};
+  const bool finished = workflow.is_final(record.state);
   for (const ClockInstance& instance : workflow.clocks(context)) {
     auto same = std::find_if(stored->begin(), stored->end(), [&](const ClockRecord& c) {
       return c.clock == instance.clock && c.cycle == instance.cycle;
@@ -473,7 +479,8 @@ Result<TaskReceipt> Engine::record_task(std::string_view as, const RecordTaskReq
           const Workflow* workflow = workflows_.find(record->workflow, record->workflow_version);
           if (workflow == nullptr)
             return Status::internal(case_name(record->id) + " uses an unregistered workflow version");
-          if (auto s = update_clocks(*workflow, *record, nullptr); !s) return s;
+          if (workflow->clock_inputs().reads_kind(task.kind))
+            if (auto s = update_clocks(*workflow, *record, nullptr); !s) return s;
           audit.detail.number("task_id", *id);
           audit.detail.text("occurred_at", format_instant(occurred));
           return TaskReceipt{*id, record->id, task.kind, record->state, task.payload_json};
@@ -544,7 +551,8 @@ Result<FireResult> Engine::fire(std::string_view as, const FireRequest& request)
               moved.stage += 1;
               moved.version += 1;
               moved.state_entered_at = now;
-              if (auto s = update_clocks(*workflow, moved, &*tasks); !s) return s;
+              if (workflow->clock_inputs().reads_state(moved.state) || workflow->is_final(moved.state))
+                if (auto s = update_clocks(*workflow, moved, &*tasks); !s) return s;
               result.to = decision->to;
               result.version = record->version + 1;
               result.missing = decision->missing;
@@ -588,8 +596,7 @@ Result<CaseStatus> Engine::status(std::string_view as, CaseId case_id, std::opti
             status.events.push_back(
                 EventReadiness{event, decision->to, decision->kind == DecisionKind::accepted, decision->missing});
           }
-          for (const auto& s : workflow->states())
-            if (s.name == record->state) status.final = s.final;
+          status.final = workflow->is_final(record->state);
           status.as_of = as_of.value_or(clock_->now());
           auto clocks = store_->clocks_of(case_id);
           if (!clocks) return clocks.status();
@@ -853,10 +860,7 @@ Result<std::vector<MigrationItem>> Engine::migration_plan(std::string_view name,
     if (!selected.empty() && std::find(selected.begin(), selected.end(), record.id) == selected.end()) continue;
     const Workflow* source = workflows_.find(name, record.workflow_version);
     if (source == nullptr) return Status::internal(case_name(record.id) + " uses an unregistered workflow version");
-    bool finished = false;
-    for (const auto& s : source->states())
-      if (s.name == record.state) finished = s.final;
-    if (finished) continue;  // closed cases keep the version they ended with
+    if (source->is_final(record.state)) continue;  // closed cases keep the version they ended with
     MigrationItem item{record.id, record.workflow_version, record.state, "", true, {}};
     if (target->has_state(record.state))
       item.new_state = record.state;

@@ -130,6 +130,11 @@ std::vector<std::string> lint_workflow(const Workflow& workflow) {
         note("clock '" + c.name + "' is met in '" + state + "', which is never reached");
     }
   }
+  const ClockInputs& inputs = workflow.clock_inputs();
+  for (const auto& kind : inputs.task_kinds)
+    if (!find_task_kind(kind)) note("clocks read unknown task kind '" + kind + "'");
+  for (const auto& state : inputs.states)
+    if (!state_names.count(state)) note("clocks read stages in '" + state + "', which is not a state");
   return findings;
 }
 

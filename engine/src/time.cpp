@@ -1,5 +1,7 @@
 #include "casegate/time.hpp"
 
+#include <optional>
+
 namespace casegate {
 namespace {
 
@@ -27,9 +29,35 @@ bool expect(std::string_view text, std::size_t& pos, char c) {
   return false;
 }
 
+// The form format_instant writes, "YYYY-MM-DDTHH:MM:SS.mmmZ", read without the general parser's
+// branches: stored times are read several times per command.
+std::optional<Instant> parse_canonical(std::string_view text) {
+  if (text.size() != 24 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' ||
+      text[19] != '.' || text[23] != 'Z')
+    return std::nullopt;
+  auto digits = [&](std::size_t at, std::size_t width, int& out) {
+    int value = 0;
+    for (std::size_t i = at; i < at + width; ++i) {
+      unsigned digit = static_cast<unsigned char>(text[i]) - unsigned{'0'};
+      if (digit > 9) return false;
+      value = value * 10 + static_cast<int>(digit);
+    }
+    out = value;
+    return true;
+  };
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;
+  if (!digits(0, 4, y) || !digits(5, 2, mo) || !digits(8, 2, d) || !digits(11, 2, h) || !digits(14, 2, mi) ||
+      !digits(17, 2, s) || !digits(20, 3, ms))
+    return std::nullopt;
+  year_month_day date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  if (!date.ok() || h > 23 || mi > 59 || s > 59) return std::nullopt;
+  return Instant{sys_days{date} + hours{h} + minutes{mi} + seconds{s} + milliseconds{ms}};
+}
+
 }  // namespace
 
 Result<Instant> parse_instant(std::string_view text, std::string_view field) {
+  if (auto canonical = parse_canonical(text)) return *canonical;
   auto bad = [&](std::string_view why) {
     return Status::invalid_input(std::string(field) + ": '" + std::string(text.substr(0, 40)) +
                                  "' is not an ISO 8601 time (" + std::string(why) + "), e.g. 2026-11-26T09:30:00Z");

@@ -22,9 +22,22 @@ const std::string& Workflow::initial_state() const {
   return it != all.end() ? it->name : all.front().name;
 }
 
+bool ClockInputs::reads_kind(std::string_view kind) const {
+  return std::find(task_kinds.begin(), task_kinds.end(), kind) != task_kinds.end();
+}
+
+bool ClockInputs::reads_state(std::string_view state) const {
+  return std::find(states.begin(), states.end(), state) != states.end();
+}
+
 bool Workflow::has_state(std::string_view state) const {
   const auto& all = states();
   return std::any_of(all.begin(), all.end(), [&](const StateInfo& s) { return s.name == state; });
+}
+
+bool Workflow::is_final(std::string_view state) const {
+  const auto& all = states();
+  return std::any_of(all.begin(), all.end(), [&](const StateInfo& s) { return s.name == state && s.final; });
 }
 
 std::vector<std::string> Workflow::events_from(std::string_view state) const {

@@ -125,6 +125,12 @@ CREATE TABLE calendar_changes (
 CREATE INDEX audit_log_exceptions ON audit_log(at) WHERE outcome IN ('refused', 'override');
 CREATE INDEX tasks_by_kind_time ON tasks(kind, occurred_at);
 )sql"},
+      {4,
+       "one index of open clocks: a team's overdue clocks are read in due order from the index of all "
+       "open clocks, so every clock a command starts or meets updates one index fewer",
+       R"sql(
+DROP INDEX clocks_open_by_team;
+)sql"},
   };
   return all;
 }

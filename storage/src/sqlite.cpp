@@ -2,7 +2,23 @@
 
 namespace casegate::sqlite {
 
+namespace {
+
+// SQLite counts every allocation under a process-wide mutex unless told not to; casegate never
+// reads those counts. It has to be set before SQLite initialises: when the embedder has already
+// used SQLite the call is refused and the counting stays, which is only slower.
+void configure_once() {
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
+}
+
+}  // namespace
+
 Database::Database(const std::string& path, int flags) {
+  configure_once();
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);

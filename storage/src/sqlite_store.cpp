@@ -456,8 +456,7 @@ class SqliteStore final : public CaseStore {
           q.bind_null(8);
         q.run();
       }
-      if (before) count_clock(*before, -1);
-      count_clock(c, +1);
+      count_clock(before, c);
       return Status::ok();
     });
   }
@@ -723,21 +722,38 @@ class SqliteStore final : public CaseStore {
   }
 
   // Adds (or with -1 takes away) a clock's share of its day in clock_counts.
-  void count_clock(const ClockRecord& c, std::int64_t sign) {
+  // A clock's counts: met on time, met late, open (neither met nor stopped).
+  struct ClockCounts {
     std::int64_t on_time = 0, late = 0, open = 0;
-    if (c.met_at)
-      (*c.met_at <= c.due_at ? on_time : late) = sign;
-    else if (!c.stopped)
-      open = sign;
-    if (on_time == 0 && late == 0 && open == 0) return;
-    count_clock_->start()
-        .bind(1, c.due_date)
-        .bind(2, c.clock)
-        .bind(3, c.team)
-        .bind(4, on_time)
-        .bind(5, late)
-        .bind(6, open)
-        .run();
+    explicit ClockCounts(const ClockRecord& c) {
+      if (c.met_at)
+        (*c.met_at <= c.due_at ? on_time : late) = 1;
+      else if (!c.stopped)
+        open = 1;
+    }
+  };
+
+  // Moves a clock's contribution in clock_counts from `before` (null: a new clock) to `after`;
+  // one upsert when its row (due date, clock, team) stays the same.
+  void count_clock(const ClockRecord* before, const ClockRecord& after) {
+    auto add = [&](const ClockRecord& c, std::int64_t on_time, std::int64_t late, std::int64_t open) {
+      if (on_time == 0 && late == 0 && open == 0) return;
+      count_clock_->start()
+          .bind(1, c.due_date)
+          .bind(2, c.clock)
+          .bind(3, c.team)
+          .bind(4, on_time)
+          .bind(5, late)
+          .bind(6, open)
+          .run();
+    };
+    ClockCounts now(after);
+    if (before == nullptr) return add(after, now.on_time, now.late, now.open);
+    ClockCounts was(*before);
+    if (before->due_date == after.due_date && before->clock == after.clock && before->team == after.team)
+      return add(after, now.on_time - was.on_time, now.late - was.late, now.open - was.open);
+    add(*before, -was.on_time, -was.late, -was.open);
+    add(after, now.on_time, now.late, now.open);
   }
 
   static sqlite3_stmt* statement_handle(Statement& statement) { return statement.handle(); }

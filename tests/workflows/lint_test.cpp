@@ -40,6 +40,7 @@ struct machine_v1 : machine<machine_v1> {
             {"decision", "received_at", "2 working days", "entering limbo"},
             {"answer", "received_at", "5 days", "voice_of_child recorded in orphan"}};
   }
+  static ClockInputs clock_inputs() { return {{"voice_of_child", "horoscope"}, {"limbo"}}; }
 };
 
 }  // namespace faulty
@@ -64,8 +65,10 @@ TEST_CASE("workflow check names every fault of a faulty workflow, one line each"
   CHECK(has("clock 'decision' is met on entering 'limbo', which is not a state"));
   CHECK(has("clock name 'decision' is used twice"));
   CHECK(has("clock 'answer' is met in 'orphan', which is never reached"));
+  CHECK(has("clocks read unknown task kind 'horoscope'"));
+  CHECK(has("clocks read stages in 'limbo', which is not a state"));
   CHECK_FALSE(has("voice_of_child"));  // child_seen=true can hold
-  CHECK(findings.size() == 10);
+  CHECK(findings.size() == 12);
 }
 
 TEST_CASE("the seed workflows pass workflow check", "[workflows][lint]") {

@@ -32,6 +32,7 @@ class WithoutState final : public Workflow {
   const std::vector<AttributeRule>& required_attributes() const override { return base_->required_attributes(); }
   const std::map<std::string, std::string, std::less<>>& state_renames() const override { return renames_; }
   const std::vector<ClockDefinition>& clock_definitions() const override { return base_->clock_definitions(); }
+  const ClockInputs& clock_inputs() const override { return base_->clock_inputs(); }
   std::vector<ClockInstance> clocks(const ClockContext& context) const override { return base_->clocks(context); }
 
  private:

@@ -81,6 +81,11 @@ struct child_protection : machine<child_protection<ReviewNeeds...>> {
     };
   }
 
+  static ClockInputs clock_inputs() {
+    return {{"referral_decision", "strategy_meeting", "assessment", "conference_decision", "core_group"},
+            {"section_47_enquiry"}};
+  }
+
   static std::vector<ClockInstance> clocks(const ClockContext& c) {
     std::vector<ClockInstance> out;
     auto met = [](const TaskRecord* task) { return task ? std::optional<Instant>(task->occurred_at) : std::nullopt; };

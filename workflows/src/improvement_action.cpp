@@ -45,6 +45,8 @@ struct improvement_action_v1 : machine<improvement_action_v1> {
              "entering completed"}};
   }
 
+  static ClockInputs clock_inputs() { return {{}, {"completed"}}; }
+
   static std::vector<ClockInstance> clocks(const ClockContext& c) {
     auto target = c.date_attribute("target_date");
     if (!target) return {};

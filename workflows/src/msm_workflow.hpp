@@ -266,7 +266,11 @@ class MsmWorkflow final : public Workflow {
 
   MsmWorkflow(std::string name, int version) : name_(std::move(name)), version_(version) {
     // Clocks and required attributes are optional in a front-end.
+    static_assert(
+        !requires(const ClockContext& c) { Front::clocks(c); } || requires { Front::clock_inputs(); },
+        "a workflow with clocks() declares clock_inputs(): the task kinds and states its clocks read");
     if constexpr (requires { Front::clock_definitions(); }) clock_definitions_ = Front::clock_definitions();
+    if constexpr (requires { Front::clock_inputs(); }) clock_inputs_ = Front::clock_inputs();
     if constexpr (requires { Front::required_attributes(); }) required_attributes_ = Front::required_attributes();
     if constexpr (requires { Front::state_renames(); }) state_renames_ = Front::state_renames();
     using StateSet = typename boost::msm::back::generate_state_set<Stt>::type;
@@ -294,6 +298,7 @@ class MsmWorkflow final : public Workflow {
   const std::vector<StateInfo>& states() const override { return states_; }
   const std::vector<TransitionInfo>& transitions() const override { return transitions_; }
   const std::vector<ClockDefinition>& clock_definitions() const override { return clock_definitions_; }
+  const ClockInputs& clock_inputs() const override { return clock_inputs_; }
   std::vector<ClockInstance> clocks(const ClockContext& context) const override {
     if constexpr (requires { Front::clocks(context); })
       return Front::clocks(context);
@@ -377,6 +382,7 @@ class MsmWorkflow final : public Workflow {
   std::vector<StateInfo> states_;
   std::vector<TransitionInfo> transitions_;
   std::vector<ClockDefinition> clock_definitions_;
+  ClockInputs clock_inputs_;
   std::vector<AttributeRule> required_attributes_;
   std::map<std::string, std::string, std::less<>> state_renames_;
   std::map<std::string, int, std::less<>> id_by_name_;

@@ -67,6 +67,8 @@ struct pre_birth_v1 : machine<pre_birth_v1> {
     };
   }
 
+  static ClockInputs clock_inputs() { return {{"assessment", "conference_decision", "birth"}, {}}; }
+
   static std::vector<ClockInstance> clocks(const ClockContext& c) {
     std::vector<ClockInstance> out;
     auto met = [](const TaskRecord* task) { return task ? std::optional<Instant>(task->occurred_at) : std::nullopt; };

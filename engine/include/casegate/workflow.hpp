@@ -43,6 +43,17 @@ struct ClockDefinition {
   std::string met_by;
 };
 
+// What a workflow's clocks read of a case besides its record: tasks of these kinds and the
+// stages it spent in these states. clocks() is shown nothing else, so recording a task of any
+// other kind, or entering any other state that is not final, cannot start, meet or move a clock,
+// and the engine does not recompute the clocks then.
+struct ClockInputs {
+  std::vector<std::string> task_kinds;
+  std::vector<std::string> states;
+  bool reads_kind(std::string_view kind) const;
+  bool reads_state(std::string_view state) const;
+};
+
 // An attribute a case of this workflow must be opened with.
 struct AttributeRule {
   std::string name;
@@ -94,6 +105,7 @@ class Workflow {
   virtual const std::vector<TransitionInfo>& transitions() const = 0;
   const std::string& initial_state() const;
   bool has_state(std::string_view state) const;
+  bool is_final(std::string_view state) const;  // false when it is not a state here
   // Distinct events leaving `state`, in table order.
   std::vector<std::string> events_from(std::string_view state) const;
 
@@ -115,7 +127,11 @@ class Workflow {
 
   // The workflow's clocks, described for people (name, anchor, due, met by).
   virtual const std::vector<ClockDefinition>& clock_definitions() const = 0;
-  // Every clock the case has started so far, with its due time and, once met, when.
+  // What clocks() reads (see ClockInputs); empty for a workflow without clocks.
+  virtual const ClockInputs& clock_inputs() const = 0;
+  // Every clock the case has started so far, with its due time and, once met, when. `context`
+  // holds only the tasks and stages clock_inputs() names. The record's state and stage are not
+  // inputs: a clock that depends on a state reads its stage with first_stage.
   virtual std::vector<ClockInstance> clocks(const ClockContext& context) const = 0;
 };
 
