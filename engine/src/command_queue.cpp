@@ -14,12 +14,6 @@ void CommandQueue::submit(Job& job) {
       continue;
     }
     running_ = true;
-    // The callers of the last batch are only now coming back with their next commands: wait a
-    // moment for them, or the batches would alternate between one command and all the others.
-    // A single caller (last batch of one) never waits.
-    if (last_batch_size_ > 1 && waiting_.size() < last_batch_size_)
-      arrived_.wait_for(lock, gather_window, [&] { return waiting_.size() >= last_batch_size_; });
-    last_batch_size_ = waiting_.size();
     std::vector<Job*> batch;
     batch.swap(waiting_);
     lock.unlock();
@@ -31,13 +25,31 @@ void CommandQueue::submit(Job& job) {
   }
 }
 
-void CommandQueue::run_batch(const std::vector<Job*>& batch) {
+void CommandQueue::run_batch(std::vector<Job*>& batch) {
+  // The callers of the last batch are only now coming back with their next commands. Rather than
+  // wait for them, run what is here and take them into the same transaction as they arrive,
+  // until as many as last time have run or the gather window ends; then commit once. A lone
+  // caller (a last batch of one) runs in a transaction of its own, exactly as without the queue.
+  const std::size_t expected = last_batch_size_;
   bool any_exclusive = std::any_of(batch.begin(), batch.end(), [](const Job* j) { return j->exclusive; });
-  if (batch.size() == 1 || any_exclusive || !store_.begin_batch()) {
+  if ((batch.size() == 1 && expected <= 1) || any_exclusive || !store_.begin_batch()) {
     for (Job* job : batch) job->run();  // each in a transaction of its own
+    last_batch_size_ = batch.size();
     return;
   }
-  for (Job* job : batch) job->run();
+  const auto deadline = std::chrono::steady_clock::now() + gather_window;
+  for (std::size_t next = 0;;) {
+    for (; next < batch.size(); ++next) batch[next]->run();
+    if (batch.size() >= expected) break;
+    std::unique_lock lock(mutex_);
+    arrived_.wait_until(lock, deadline, [&] { return !waiting_.empty(); });
+    // An exclusive command needs the store to itself: it waits for the next round.
+    auto joining = std::stable_partition(waiting_.begin(), waiting_.end(), [](const Job* j) { return !j->exclusive; });
+    if (joining == waiting_.begin()) break;  // the window ended with no one else
+    batch.insert(batch.end(), waiting_.begin(), joining);
+    waiting_.erase(waiting_.begin(), joining);
+  }
+  last_batch_size_ = batch.size();
   if (Status committed = store_.commit_batch(); !committed) {
     store_.rollback_batch();
     for (Job* job : batch) job->fail(committed);

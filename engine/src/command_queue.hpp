@@ -1,8 +1,9 @@
 #pragma once
 // Group commit. Commands from several threads queue up; whichever thread finds no batch running
-// takes everything queued and runs it as one transaction (each command in its own savepoint, so
-// a failed or refused command never touches another), commits once, and wakes the others. Each
-// caller returns only after the commit that holds its command: durable, one fsync for many.
+// takes everything queued (and whatever arrives while it runs, for a moment) and runs it as one
+// transaction (each command in its own savepoint, so a failed or refused command never touches
+// another), commits once, and wakes the others. Each caller returns only after the commit that
+// holds its command: durable, one fsync for many.
 // A lone command runs in a transaction of its own, exactly as without the queue.
 #include <chrono>
 #include <condition_variable>
@@ -29,9 +30,10 @@ class CommandQueue {
   void submit(Job& job);
 
  private:
-  void run_batch(const std::vector<Job*>& batch);
+  // Runs `batch`, and the callers that join it while it runs (added to it); see the .cpp.
+  void run_batch(std::vector<Job*>& batch);
 
-  // Well under one fsync, so waiting for company never costs more than the commit it shares.
+  // Well under one fsync, so gathering company never costs more than the commit it shares.
   static constexpr std::chrono::microseconds gather_window{200};
 
   CaseStore& store_;
