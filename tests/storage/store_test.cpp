@@ -192,6 +192,11 @@ TEST_CASE("a database from the previous schema version is upgraded on open", "[s
   RawDb raw(temp.path);
   CHECK(raw.number("PRAGMA user_version") == storage::latest_schema_version());
   CHECK(raw.number("SELECT count(*) FROM sqlite_master WHERE name='audit_log_by_case'") == 1);
+  // v4: one index of open clocks, and only strategy meetings indexed by time.
+  CHECK(raw.number("SELECT count(*) FROM sqlite_master WHERE name IN ('clocks_open_by_team', 'tasks_by_kind_time')") ==
+        0);
+  CHECK(raw.number(
+            "SELECT count(*) FROM sqlite_master WHERE name IN ('clocks_open_by_due', 'tasks_strategy_meetings')") == 2);
 }
 
 TEST_CASE("a database from a newer casegate is refused, untouched", "[storage][migration]") {
