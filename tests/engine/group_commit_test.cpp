@@ -6,7 +6,9 @@
 #include <thread>
 
 #include "casegate/casegate.hpp"
+#include "casegate/sqlite_store.hpp"
 #include "fixture.hpp"
+#include "forwarding_store.hpp"
 
 using namespace casegate;
 using namespace casegate::testing;
@@ -70,6 +72,85 @@ TEST_CASE("commands from many threads are committed together, each isolated from
     REQUIRE(report.is_ok());
     CHECK(report->ok);
     CHECK(report->entries_verified == 2 + threads * cases_per_thread * (6 + 2));
+  }
+  std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+// Counts batches and the commands committed in them.
+class BatchCountingStore final : public ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  std::atomic<int> batches{0}, commands{0}, commands_in_batches{0};
+  bool in_batch = false;
+  Status begin_batch() override {
+    in_batch = true;
+    return ForwardingStore::begin_batch();
+  }
+  Status commit_command() override {
+    ++commands;
+    if (in_batch) ++commands_in_batches;
+    return ForwardingStore::commit_command();
+  }
+  Status commit_batch() override {
+    in_batch = false;
+    ++batches;
+    return ForwardingStore::commit_batch();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("callers share batches while a verify, which needs the store to itself, runs between them",
+          "[engine][group_commit]") {
+  auto dir = std::filesystem::temp_directory_path() / ("casegate-gc2-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    auto counting =
+        std::make_unique<BatchCountingStore>(std::move(open_sqlite_store((dir / "gc.db").string()).value()));
+    BatchCountingStore& store = *counting;
+    EngineFixture f(std::move(counting));
+    constexpr int writers = 6, cases_per_writer = 8;
+    std::atomic<int> failures{0}, verified{0};
+    std::atomic<bool> writing{true};
+    auto writer = [&] {
+      for (int n = 0; n < cases_per_writer; ++n) {
+        auto opened =
+            f.engine->open_case(social_worker, OpenCaseRequest{"child_protection", "C", "", std::nullopt, {}});
+        if (!opened) {
+          ++failures;
+          continue;
+        }
+        auto decided = f.engine->record_task(
+            social_worker,
+            RecordTaskRequest{opened->id, "referral_decision", R"({"decision":"significant_harm"})", std::nullopt});
+        auto moved = f.engine->fire(social_worker, FireRequest{opened->id, "refer_to_strategy", false, "", {}});
+        if (!decided || !moved || moved->outcome != FireOutcome::accepted) ++failures;
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 0; t < writers; ++t) pool.emplace_back(writer);
+    std::thread checker([&] {
+      while (writing) {
+        auto report = f.engine->verify();
+        if (!report || !report->ok) ++failures;
+        ++verified;
+      }
+    });
+    for (auto& t : pool) t.join();
+    writing = false;
+    checker.join();
+    CHECK(failures == 0);
+    CHECK(verified > 0);
+    // Six callers at once on two cores: some commands must have shared a commit.
+    CHECK(store.batches > 0);
+    CHECK(store.commands_in_batches > store.batches);
+    auto report = f.engine->verify();
+    REQUIRE(report.is_ok());
+    CHECK(report->ok);
+    // init, 5 users, then 3 commands per case; verifies are not audited.
+    CHECK(report->entries_verified == 6 + writers * cases_per_writer * 3);
   }
   std::filesystem::remove_all(dir);
 }
