@@ -1,5 +1,6 @@
 // casegate-bench: workload W1 (shared/bench/W1.md) through the public engine API.
 //   casegate-bench w1 --cases N --sync FULL|NORMAL|OFF --db PATH|:memory: [--threads K] [--keep]
+//   casegate-bench floor (same options): W1's storage work alone, for the engine's own overhead
 // Each case: open, 7 records and fires with 2 refusals, 12 commands, each its own durable
 // command that re-reads the case and its tasks. Prints commands/s, seconds, peak RSS, and a
 // final line "RESULT {json}".
@@ -15,6 +16,7 @@
 
 #include "casegate/casegate.hpp"
 #include "generate.hpp"
+#include "storage_floor.hpp"
 
 using namespace casegate;
 
@@ -93,6 +95,12 @@ int main(int argc, char** argv) {
   w1->add_option("--db", db, "database file, or :memory: (default casegate-w1.db, recreated)");
   w1->add_option("--threads", threads, "submitting threads sharing one engine (default 1)")->check(CLI::Range(1, 64));
   w1->add_flag("--keep", keep, "keep the database file afterwards");
+  auto* floor = app.add_subcommand(
+      "floor", "W1's storage work alone: the engine's statements on its schema, values scripted (same options)");
+  floor->add_option("--cases", cases, "number of cases (default 2000)")->check(CLI::Range(1, 10000000));
+  floor->add_option("--sync", sync, "FULL (default), NORMAL or OFF")->check(CLI::IsMember({"FULL", "NORMAL", "OFF"}));
+  floor->add_option("--db", db, "database file, or :memory: (default casegate-w1.db, recreated)");
+  floor->add_flag("--keep", keep, "keep the database file afterwards");
   std::int64_t generate_cases = 100000;
   int audit_per_case = 20;
   std::string generate_db = "casegate-large.db";
@@ -125,6 +133,29 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (reports->parsed()) return bench::time_reports(generate_db, report_runs);
+  if (floor->parsed()) {
+    if (db != ":memory:")
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+    auto figures = bench::storage_floor(db, cases, sync);
+    double rate = static_cast<double>(figures.commands) / figures.seconds;
+    std::cout << "casegate storage floor, W1: " << cases << " cases, " << figures.commands << " commands, db=" << db
+              << " sync=" << sync << "\n  " << static_cast<long>(rate) << " commands/s, " << figures.seconds
+              << " s, peak RSS " << static_cast<double>(peak_rss_kb()) / 1024.0 << " MB\n";
+    std::cout << "RESULT "
+              << nlohmann::json{{"impl", "casegate_storage_floor"},
+                                {"n", cases},
+                                {"db", db},
+                                {"sync", sync},
+                                {"commands", figures.commands},
+                                {"seconds", figures.seconds},
+                                {"cmds_per_sec", static_cast<long>(rate)},
+                                {"peak_rss_kb", peak_rss_kb()}}
+                     .dump()
+              << "\n";
+    if (!keep && db != ":memory:")
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+    return 0;
+  }
 
   if (db != ":memory:")
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);

@@ -1,0 +1,15 @@
+#pragma once
+#include <string>
+
+namespace casegate::bench {
+
+struct FloorFigures {
+  long commands;
+  double seconds;
+};
+
+// W1's storage work on casegate's schema with scripted values (see storage_floor.cpp): `cases`
+// cases into a new database at `path` (or :memory:). Throws when the end state is not W1's.
+FloorFigures storage_floor(const std::string& path, int cases, const std::string& synchronous);
+
+}  // namespace casegate::bench
