@@ -28,8 +28,9 @@ void CommandQueue::submit(Job& job) {
 void CommandQueue::run_batch(std::vector<Job*>& batch) {
   // The callers of the last batch are only now coming back with their next commands. Rather than
   // wait for them, run what is here and take them into the same transaction as they arrive,
-  // until as many as last time have run or the gather window ends; then commit once. A lone
-  // caller (a last batch of one) runs in a transaction of its own, exactly as without the queue.
+  // until as many as last time have run or the gather window ends, and then whoever is already
+  // queued (so a batch can grow); then commit once. A lone caller (a last batch of one) runs in a
+  // transaction of its own, exactly as without the queue.
   const std::size_t expected = last_batch_size_;
   bool any_exclusive = std::any_of(batch.begin(), batch.end(), [](const Job* j) { return j->exclusive; });
   if ((batch.size() == 1 && expected <= 1) || any_exclusive || !store_.begin_batch()) {
@@ -40,12 +41,11 @@ void CommandQueue::run_batch(std::vector<Job*>& batch) {
   const auto deadline = std::chrono::steady_clock::now() + gather_window;
   for (std::size_t next = 0;;) {
     for (; next < batch.size(); ++next) batch[next]->run();
-    if (batch.size() >= expected) break;
     std::unique_lock lock(mutex_);
-    arrived_.wait_until(lock, deadline, [&] { return !waiting_.empty(); });
+    if (batch.size() < expected) arrived_.wait_until(lock, deadline, [&] { return !waiting_.empty(); });
     // An exclusive command needs the store to itself: it waits for the next round.
     auto joining = std::stable_partition(waiting_.begin(), waiting_.end(), [](const Job* j) { return !j->exclusive; });
-    if (joining == waiting_.begin()) break;  // the window ended with no one else
+    if (joining == waiting_.begin()) break;  // no one else is here, and the window has ended or was not needed
     batch.insert(batch.end(), waiting_.begin(), joining);
     waiting_.erase(waiting_.begin(), joining);
   }
