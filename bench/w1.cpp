@@ -75,6 +75,12 @@ void run_case(Engine& engine, int n) {
   }
 }
 
+// A database file and its WAL and shared-memory files; nothing for :memory:.
+void remove_database(const std::string& db) {
+  if (db == ":memory:") return;
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+}
+
 long peak_rss_kb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -134,8 +140,7 @@ int main(int argc, char** argv) {
   }
   if (reports->parsed()) return bench::time_reports(generate_db, report_runs);
   if (floor->parsed()) {
-    if (db != ":memory:")
-      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+    remove_database(db);
     auto figures = bench::storage_floor(db, cases, sync);
     double rate = static_cast<double>(figures.commands) / figures.seconds;
     std::cout << "casegate storage floor, W1: " << cases << " cases, " << figures.commands << " commands, db=" << db
@@ -152,13 +157,11 @@ int main(int argc, char** argv) {
                                 {"peak_rss_kb", peak_rss_kb()}}
                      .dump()
               << "\n";
-    if (!keep && db != ":memory:")
-      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+    if (!keep) remove_database(db);
     return 0;
   }
 
-  if (db != ":memory:")
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+  remove_database(db);
   EngineOptions options;
   options.synchronous = sync == "FULL" ? Synchronous::full : sync == "NORMAL" ? Synchronous::normal : Synchronous::off;
   auto opened = open_engine(db, options);
@@ -216,7 +219,6 @@ int main(int argc, char** argv) {
                         {"peak_rss_kb", peak_rss_kb()},
                         {"verified", true}};
   std::cout << "RESULT " << result.dump() << "\n";
-  if (!keep && db != ":memory:")
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+  if (!keep) remove_database(db);
   return 0;
 }
