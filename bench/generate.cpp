@@ -61,10 +61,11 @@ GenerateFigures generate(const std::string& path, std::int64_t cases, int audit_
   {
     auto engine = open_engine(path);  // creates and migrates the schema
     if (!engine) throw std::runtime_error(engine.status().to_string());
-    (*engine)->init("admin", "");
+    if (Status s = (*engine)->init("admin", ""); !s) throw std::runtime_error(s.to_string());
     for (auto [id, role] :
          {std::pair{"sw", Role::social_worker}, {"tm", Role::team_manager}, {"chair", Role::conference_chair}})
-      (*engine)->add_user("admin", User{id, "", role, "", true});
+      if (Status s = (*engine)->add_user("admin", User{id, "", role, "", true}); !s)
+        throw std::runtime_error(s.to_string());
   }
   Db db(path);
   db.exec("PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL; PRAGMA cache_size=-200000; BEGIN");

@@ -162,7 +162,7 @@ int main(int argc, char** argv) {
   }
 
   remove_database(db);
-  EngineOptions options;
+  SqliteOptions options;
   options.synchronous = sync == "FULL" ? Synchronous::full : sync == "NORMAL" ? Synchronous::normal : Synchronous::off;
   auto opened = open_engine(db, options);
   if (!opened) die(opened.status().to_string());

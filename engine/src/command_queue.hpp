@@ -11,7 +11,7 @@
 #include <mutex>
 #include <vector>
 
-#include "casegate/case_store.hpp"
+#include "casegate/case_store.hpp"  // Transactions
 
 namespace casegate {
 
@@ -24,7 +24,7 @@ class CommandQueue {
     bool done = false;
   };
 
-  explicit CommandQueue(CaseStore& store) : store_(store) {}
+  explicit CommandQueue(Transactions& store) : store_(store) {}
 
   // Blocks until `job` has run and its transaction has ended.
   void submit(Job& job);
@@ -36,7 +36,7 @@ class CommandQueue {
   // Well under one fsync, so gathering company never costs more than the commit it shares.
   static constexpr std::chrono::microseconds gather_window{200};
 
-  CaseStore& store_;
+  Transactions& store_;
   std::mutex mutex_;
   std::condition_variable finished_;
   std::condition_variable arrived_;

@@ -155,43 +155,6 @@ void to_json(json& out, const TimelinessReport& report) {
              {"rows", rows}};
 }
 
-void to_json(json& out, const VoiceRow& r) {
-  out = json{{"case", r.case_id},
-             {"team", r.team},
-             {"stage", r.stage},
-             {"state", r.state},
-             {"stage_entered_at", format_instant(r.stage_entered_at)},
-             {"captured", r.captured},
-             {"first_captured_at", optional_time(r.first_captured_at)},
-             {"days_after_stage_began",
-              r.days_after_stage_began ? json(std::round(*r.days_after_stage_began * 10) / 10) : json(nullptr)},
-             {"child_seen", optional_value(r.child_seen)},
-             {"seen_alone", optional_value(r.seen_alone)},
-             {"method", r.method.empty() ? json(nullptr) : json(r.method)},
-             {"advocate", r.advocate.empty() ? json(nullptr) : json(r.advocate)}};
-}
-
-void to_json(json& out, const StrategyMeetingRow& r) {
-  json participants = json::array();
-  for (const auto& [agency, mode] : r.participants) participants.push_back(json{{"agency", agency}, {"mode", mode}});
-  out = json{{"task_id", r.task_id},
-             {"case", r.case_id},
-             {"team", r.team},
-             {"occurred_at", format_instant(r.occurred_at)},
-             {"due_at", optional_time(r.due_at)},
-             {"allowed_hours", optional_value(r.allowed_hours)},
-             {"timeliness", r.timeliness},
-             {"participants", participants}};
-}
-
-void to_json(json& out, const ActionsRow& row) {
-  out = json{{"theme", row.theme.empty() ? json(nullptr) : json(row.theme)},
-             {"completed_on_time", row.completed_on_time},
-             {"completed_late", row.completed_late},
-             {"open_overdue", row.open_overdue},
-             {"open_on_track", row.open_on_track}};
-}
-
 void to_json(json& out, const SettingView& setting) {
   out = json{
       {"key", setting.key}, {"value", setting.value}, {"default", setting.is_default}, {"meaning", setting.meaning}};

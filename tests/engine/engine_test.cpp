@@ -166,9 +166,8 @@ TEST_CASE("a team manager overrides a gate with a reason, and the override is au
   EngineFixture f;
   CaseId id = f.open_case();
   auto by_worker = f.engine->fire(social_worker, FireRequest{id, "refer_to_strategy", true, "urgent", std::nullopt});
-  REQUIRE(by_worker.is_ok());
-  CHECK(by_worker->outcome == FireOutcome::refused);
-  CHECK(by_worker->refusal == RefusalReason::role_not_allowed);
+  CHECK(by_worker.status().to_string() ==
+        "refused: only a team_manager may override a gate; sw.jones is social_worker");
   CHECK(f.state_of(id) == "referral");
 
   auto no_reason = f.engine->fire(team_manager, FireRequest{id, "refer_to_strategy", true, " ", std::nullopt});
@@ -281,28 +280,31 @@ TEST_CASE("status lists every event of the state with what it still needs", "[en
 
 namespace {
 
-// Wraps the real store and fails the next audit append once, as if the disk filled between the
+// Wraps the real audit log and fails the next append once, as if the disk filled between the
 // case update and the audit entry.
-class FailingStore final : public ForwardingStore {
+class FailingAuditLog final : public ForwardingAuditLog {
  public:
-  using ForwardingStore::ForwardingStore;
+  using ForwardingAuditLog::ForwardingAuditLog;
   bool fail_next_append = false;
 
-  Result<AuditEntry> append_audit(const AuditDraft& draft) override {
+  Result<AuditEntry> append(const AuditDraft& draft) override {
     if (fail_next_append) {
       fail_next_append = false;
       return Status::internal("disk full (injected)");
     }
-    return ForwardingStore::append_audit(draft);
+    return ForwardingAuditLog::append(draft);
   }
 };
 
 }  // namespace
 
 TEST_CASE("a failure between the state update and the audit append writes nothing", "[engine][atomicity]") {
-  auto failing = std::make_unique<FailingStore>(std::move(open_sqlite_store(":memory:").value()));
-  FailingStore* store = failing.get();
-  EngineFixture f(std::move(failing));
+  Storage storage = open_sqlite_store(":memory:").value();
+  std::shared_ptr<CaseStore> cases = storage.cases;
+  auto failing = std::make_shared<FailingAuditLog>(storage.audit);
+  FailingAuditLog* store = failing.get();
+  storage.audit = failing;
+  EngineFixture f(std::move(storage));
   CaseId id = f.open_case();
   f.record(id, "referral_decision", significant_harm);
 
@@ -318,7 +320,7 @@ TEST_CASE("a failure between the state update and the audit append writes nothin
       social_worker, RecordTaskRequest{id, "assessment", R"({"type":"section_47","outcome":"x"})", std::nullopt});
   CHECK(recorded.status().code() == Code::internal);
   // The assessment was rolled back with its audit entry.
-  auto tasks = store->tasks_of(id);
+  auto tasks = cases->tasks_of(id);
   REQUIRE(tasks.is_ok());
   REQUIRE(tasks->size() == 1);
   CHECK(tasks->front().kind == "referral_decision");

@@ -79,24 +79,24 @@ TEST_CASE("commands from many threads are committed together, each isolated from
 namespace {
 
 // Counts batches and the commands committed in them.
-class BatchCountingStore final : public ForwardingStore {
+class BatchCountingStore final : public ForwardingTransactions {
  public:
-  using ForwardingStore::ForwardingStore;
+  using ForwardingTransactions::ForwardingTransactions;
   std::atomic<int> batches{0}, commands{0}, commands_in_batches{0};
   bool in_batch = false;
   Status begin_batch() override {
     in_batch = true;
-    return ForwardingStore::begin_batch();
+    return ForwardingTransactions::begin_batch();
   }
   Status commit_command() override {
     ++commands;
     if (in_batch) ++commands_in_batches;
-    return ForwardingStore::commit_command();
+    return ForwardingTransactions::commit_command();
   }
   Status commit_batch() override {
     in_batch = false;
     ++batches;
-    return ForwardingStore::commit_batch();
+    return ForwardingTransactions::commit_batch();
   }
 };
 
@@ -107,10 +107,11 @@ TEST_CASE("callers share batches while a verify, which needs the store to itself
   auto dir = std::filesystem::temp_directory_path() / ("casegate-gc2-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   {
-    auto counting =
-        std::make_unique<BatchCountingStore>(std::move(open_sqlite_store((dir / "gc.db").string()).value()));
+    Storage storage = open_sqlite_store((dir / "gc.db").string()).value();
+    auto counting = std::make_shared<BatchCountingStore>(storage.transactions);
     BatchCountingStore& store = *counting;
-    EngineFixture f(std::move(counting));
+    storage.transactions = counting;
+    EngineFixture f(std::move(storage));
     constexpr int writers = 6, cases_per_writer = 8;
     std::atomic<int> failures{0}, verified{0};
     std::atomic<bool> writing{true};

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "casegate/seed_reports.hpp"
 #include "fixture.hpp"
 
 using namespace casegate;
@@ -145,12 +146,12 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
   CHECK(static_cast<std::int64_t>(overrides->size()) == expected.overrides);
   for (const auto& e : *overrides)
     CHECK(nlohmann::json::parse(e.entry.detail_json)["reason"] == "police already involved");
-  auto voice = f.engine->voice(team_manager, everything_from, everything_to, "");
+  auto voice = voice_report(*f.engine, team_manager, everything_from, everything_to, "");
   CHECK(static_cast<std::int64_t>(voice->size()) == expected.stages);
   std::int64_t captured = 0;
   for (const auto& v : *voice) captured += v.captured;
   CHECK(captured == expected.voice_captured);
-  auto meetings = f.engine->strategy_meetings(team_manager, everything_from, everything_to, "");
+  auto meetings = strategy_meetings_report(*f.engine, team_manager, everything_from, everything_to, "");
   CHECK(static_cast<std::int64_t>(meetings->size()) == expected.meetings);
   std::int64_t within = 0;
   for (const auto& m : *meetings) within += m.timeliness == "within";

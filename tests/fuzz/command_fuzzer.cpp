@@ -31,13 +31,11 @@ void check_one_line(const Status& status) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string input(reinterpret_cast<const char*>(data), size);
   auto clock = std::make_shared<ManualClock>(parse_instant("2026-03-02T09:00:00Z").value());
-  EngineOptions options;
-  options.clock = clock;
-  auto engine = std::move(open_engine(":memory:", options).value());
-  engine->init("admin", "");
+  auto engine = std::move(open_engine(":memory:", {}, clock).value());
+  if (!engine->init("admin", "")) __builtin_trap();
   for (auto [id, role] :
        {std::pair{"sw", Role::social_worker}, {"tm", Role::team_manager}, {"chair", Role::conference_chair}})
-    engine->add_user("admin", User{id, "", role, "", true});
+    if (!engine->add_user("admin", User{id, "", role, "", true})) __builtin_trap();
   CaseId first = engine->open_case("sw", OpenCaseRequest{"child_protection", "F", "", std::nullopt, {}}).value().id;
 
   json commands = json::parse(input, nullptr, false);

@@ -32,8 +32,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   Engine& engine = **opened;
-  engine.init("admin", "");  // refused after the first run: fine
-  engine.add_user("admin", User{"sw", "", Role::social_worker, "", true});
+  (void)engine.init("admin", "");                                                 // refused after the first run: fine
+  (void)engine.add_user("admin", User{"sw", "", Role::social_worker, "", true});  // likewise
   const char* steps[][2] = {
       {"referral_decision", R"({"decision":"significant_harm"})"},
       {"refer_to_strategy", nullptr},

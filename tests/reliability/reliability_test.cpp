@@ -214,8 +214,8 @@ TEST_CASE("a full disk fails the command cleanly, and the engine works again onc
     };
     signal(SIGXFSZ, SIG_IGN);  // a write past the limit then fails with EFBIG instead of killing us
     auto engine = std::move(open_engine(db).value());
-    engine->init("admin", "");
-    engine->add_user("admin", User{"sw", "", Role::social_worker, "", true});
+    if (!engine->init("admin", "")) fail(18, "init");
+    if (!engine->add_user("admin", User{"sw", "", Role::social_worker, "", true})) fail(18, "add_user");
     auto before = engine->open_case("sw", OpenCaseRequest{"child_protection", "BEFORE", "", std::nullopt, {}});
     if (!before) fail(19, "before: " + before.status().to_string());
     rlimit limit{};

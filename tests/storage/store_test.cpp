@@ -62,7 +62,7 @@ void write_some_history(const std::string& path) {
 ChainReport verify_file(const std::string& path) {
   auto store = open_sqlite_store(path);
   REQUIRE(store.is_ok());
-  auto report = (*store)->verify_chain();
+  auto report = store->audit->verify_chain();
   REQUIRE(report.is_ok());
   return *report;
 }
@@ -184,11 +184,11 @@ TEST_CASE("a database from the previous schema version is upgraded on open", "[s
   }
   auto store = open_sqlite_store(temp.path);
   REQUIRE(store.is_ok());
-  auto user = (*store)->find_user("sw.old");
+  auto user = store->cases->find_user("sw.old");
   REQUIRE(user.is_ok());
   REQUIRE(user->has_value());
   CHECK((*user)->name == "Old Worker");
-  store->reset();
+  *store = Storage{};  // closes the database
   RawDb raw(temp.path);
   CHECK(raw.number("PRAGMA user_version") == storage::latest_schema_version());
   CHECK(raw.number("SELECT count(*) FROM sqlite_master WHERE name='audit_log_by_case'") == 1);

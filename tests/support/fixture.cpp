@@ -53,10 +53,10 @@ std::string recorder_of(const std::string& kind) {
   return social_worker;
 }
 
-EngineFixture::EngineFixture(std::unique_ptr<CaseStore> store)
+EngineFixture::EngineFixture(std::optional<Storage> storage)
     : clock(std::make_shared<ManualClock>(at("2026-03-02T09:00:00Z"))) {
-  if (!store) store = std::move(open_sqlite_store(":memory:").value());
-  engine = std::make_unique<Engine>(std::move(store), seed_workflows(), clock);
+  if (!storage) storage = std::move(open_sqlite_store(":memory:").value());
+  engine = std::make_unique<Engine>(std::move(*storage), seed_workflows(), clock);
   REQUIRE(engine->init(admin, "Ali Admin").to_string() == "ok");
   for (const User& user : {User{social_worker, "Sam Jones", Role::social_worker, "north", true},
                            User{team_manager, "Tariq Khan", Role::team_manager, "north", true},

@@ -27,7 +27,8 @@ std::map<std::string, std::string> attributes_for(const std::string& workflow);
 std::string recorder_of(const std::string& kind);
 
 struct EngineFixture {
-  explicit EngineFixture(std::unique_ptr<CaseStore> store = nullptr);
+  // `storage` nullopt: an in-memory SQLite database.
+  explicit EngineFixture(std::optional<Storage> storage = std::nullopt);
 
   std::shared_ptr<ManualClock> clock;
   std::unique_ptr<Engine> engine;

@@ -1,22 +1,30 @@
 #pragma once
-// A CaseStore that passes every call to another: tests derive from it to inject failures.
+// Seams that pass every call to another: a test wraps the one seam it injects into, derives
+// from its forwarder, overrides only what it injects, and leaves the other seams as they were.
 #include <memory>
 
+#include "casegate/audit_log.hpp"
 #include "casegate/case_store.hpp"
 
 namespace casegate::testing {
 
-class ForwardingStore : public CaseStore {
+class ForwardingTransactions : public Transactions {
  public:
-  explicit ForwardingStore(std::unique_ptr<CaseStore> inner) : inner_(std::move(inner)) {}
-  CaseStore& inner() { return *inner_; }
-
+  explicit ForwardingTransactions(std::shared_ptr<Transactions> inner) : inner_(std::move(inner)) {}
   Status begin_command() override { return inner_->begin_command(); }
   Status commit_command() override { return inner_->commit_command(); }
   void rollback_command() noexcept override { inner_->rollback_command(); }
   Status begin_batch() override { return inner_->begin_batch(); }
   Status commit_batch() override { return inner_->commit_batch(); }
   void rollback_batch() noexcept override { inner_->rollback_batch(); }
+
+ private:
+  std::shared_ptr<Transactions> inner_;
+};
+
+class ForwardingCaseStore : public CaseStore {
+ public:
+  explicit ForwardingCaseStore(std::shared_ptr<CaseStore> inner) : inner_(std::move(inner)) {}
   Result<std::optional<User>> find_user(std::string_view id) override { return inner_->find_user(id); }
   Result<std::vector<User>> list_users() override { return inner_->list_users(); }
   Result<bool> has_users() override { return inner_->has_users(); }
@@ -27,13 +35,13 @@ class ForwardingStore : public CaseStore {
   Status move_case(CaseId id, std::int64_t v, std::string_view state, Instant at) override {
     return inner_->move_case(id, v, state, at);
   }
-  Result<std::vector<TaskRecord>> tasks_of(CaseId id) override { return inner_->tasks_of(id); }
   Result<std::vector<CaseRecord>> cases_below_version(std::string_view workflow, int version) override {
     return inner_->cases_below_version(workflow, version);
   }
   Status migrate_case(CaseId id, std::int64_t expected_version, int workflow_version, std::string_view state) override {
     return inner_->migrate_case(id, expected_version, workflow_version, state);
   }
+  Result<std::vector<TaskRecord>> tasks_of(CaseId id) override { return inner_->tasks_of(id); }
   Result<std::int64_t> insert_task(const TaskRecord& task) override { return inner_->insert_task(task); }
   Result<std::vector<StageRecord>> stages_of(CaseId id) override { return inner_->stages_of(id); }
   Result<std::vector<ClockRecord>> clocks_of(CaseId id) override { return inner_->clocks_of(id); }
@@ -46,34 +54,21 @@ class ForwardingStore : public CaseStore {
   Status add_calendar_change(std::string_view kind, std::optional<Date> date, std::string_view value) override {
     return inner_->add_calendar_change(kind, date, value);
   }
-  Result<OverdueReport> overdue_clocks(Instant as_of, std::string_view team, std::int64_t limit) override {
-    return inner_->overdue_clocks(as_of, team, limit);
-  }
-  Result<TimelinessReport> timeliness(Date from, Date to, Instant as_of, bool by_team) override {
-    return inner_->timeliness(from, to, as_of, by_team);
-  }
-  Result<std::vector<AuditEntry>> audit_with_outcome(std::string_view outcome, Instant from, Instant to) override {
-    return inner_->audit_with_outcome(outcome, from, to);
-  }
-  Result<std::vector<VoiceRow>> voice(Instant from, Instant to, std::string_view team) override {
-    return inner_->voice(from, to, team);
-  }
-  Result<std::vector<StrategyMeetingRow>> strategy_meetings(Instant from, Instant to, std::string_view team) override {
-    return inner_->strategy_meetings(from, to, team);
-  }
-  Result<std::vector<ActionsRow>> actions(Instant as_of, bool by_theme) override {
-    return inner_->actions(as_of, by_theme);
-  }
-  Status export_table(std::string_view table, const std::function<void(const ExportTable&)>& chunk) override {
-    return inner_->export_table(table, chunk);
-  }
-  Result<AuditEntry> append_audit(const AuditDraft& draft) override { return inner_->append_audit(draft); }
-  Result<std::vector<AuditEntry>> audit_of_case(CaseId id) override { return inner_->audit_of_case(id); }
-  Result<ChainReport> verify_chain() override { return inner_->verify_chain(); }
-  Result<std::optional<std::string>> audit_hash_at(std::int64_t seq) override { return inner_->audit_hash_at(seq); }
 
  private:
-  std::unique_ptr<CaseStore> inner_;
+  std::shared_ptr<CaseStore> inner_;
+};
+
+class ForwardingAuditLog : public AuditLog {
+ public:
+  explicit ForwardingAuditLog(std::shared_ptr<AuditLog> inner) : inner_(std::move(inner)) {}
+  Result<AuditEntry> append(const AuditDraft& draft) override { return inner_->append(draft); }
+  Result<std::vector<AuditEntry>> entries_of_case(CaseId id) override { return inner_->entries_of_case(id); }
+  Result<ChainReport> verify_chain() override { return inner_->verify_chain(); }
+  Result<std::optional<std::string>> hash_at(std::int64_t seq) override { return inner_->hash_at(seq); }
+
+ private:
+  std::shared_ptr<AuditLog> inner_;
 };
 
 }  // namespace casegate::testing

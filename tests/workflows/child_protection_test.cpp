@@ -193,13 +193,3 @@ TEST_CASE("every state of every seed workflow round-trips through the machine by
     CHECK(workflow->restore("no_such_state").status().code() == Code::internal);
   }
 }
-
-TEST_CASE("every gate of every seed workflow names a catalogued task kind", "[workflows]") {
-  auto registry = seed_workflows();
-  for (const Workflow* workflow : registry.all())
-    for (const auto& t : workflow->transitions())
-      for (const auto& r : t.gate) {
-        INFO(workflow->name() << " " << t.event << " " << r.task);
-        CHECK(find_task_kind(r.task) != nullptr);
-      }
-}

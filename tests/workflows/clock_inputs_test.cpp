@@ -93,13 +93,13 @@ std::string describe(const std::vector<ClockInstance>& clocks) {
 }
 
 // Counts the clock reads and writes the engine asks of the store.
-class CountingStore final : public ForwardingStore {
+class CountingStore final : public ForwardingCaseStore {
  public:
-  using ForwardingStore::ForwardingStore;
+  using ForwardingCaseStore::ForwardingCaseStore;
   int clock_reads = 0;
   Result<std::vector<ClockRecord>> clocks_of(CaseId id) override {
     ++clock_reads;
-    return ForwardingStore::clocks_of(id);
+    return ForwardingCaseStore::clocks_of(id);
   }
 };
 
@@ -126,9 +126,11 @@ TEST_CASE("clock inputs name only known task kinds and states of their workflow"
 }
 
 TEST_CASE("a task or a state no clock reads leaves the clocks unread; one they read updates them", "[clocks]") {
-  auto counting = std::make_unique<CountingStore>(std::move(open_sqlite_store(":memory:").value()));
+  Storage storage = open_sqlite_store(":memory:").value();
+  auto counting = std::make_shared<CountingStore>(storage.cases);
   CountingStore& store = *counting;
-  EngineFixture f(std::move(counting));
+  storage.cases = counting;
+  EngineFixture f(std::move(storage));
   CaseId id = f.open_case();
   f.record(id, "referral_decision", R"({"decision":"significant_harm"})");
   int before = store.clock_reads;

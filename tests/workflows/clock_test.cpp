@@ -2,6 +2,7 @@
 // changes in March and October.
 #include <catch2/catch.hpp>
 
+#include "casegate/seed_reports.hpp"
 #include "fixture.hpp"
 
 using namespace casegate;
@@ -322,7 +323,7 @@ TEST_CASE("an improvement action's target is met on completion, and actions are 
   auto status = f.engine->status(team_manager, on_time);
   CHECK(status->clocks.front().state == ClockState::met);
   CHECK(status->clocks.front().record.due_date == "2026-06-30");
-  auto actions = f.engine->actions(team_manager, at("2026-06-20T00:00:00Z"), true);
+  auto actions = actions_report(*f.engine, team_manager, at("2026-06-20T00:00:00Z"), true);
   REQUIRE(actions.is_ok());
   REQUIRE(actions->size() == 2);
   CHECK(actions->at(0).theme == "supervision");
@@ -331,7 +332,7 @@ TEST_CASE("an improvement action's target is met on completion, and actions are 
   CHECK(actions->at(1).completed_on_time == 1);
   CHECK(actions->at(1).completed_late == 1);
   CHECK(actions->at(1).open_overdue == 1);
-  auto overall = f.engine->actions(team_manager, at("2026-06-20T00:00:00Z"), false);
+  auto overall = actions_report(*f.engine, team_manager, at("2026-06-20T00:00:00Z"), false);
   CHECK(overall->at(0).completed_on_time + overall->at(0).completed_late + overall->at(0).open_overdue +
             overall->at(0).open_on_track ==
         4);

@@ -3,8 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "casegate/msm.hpp"
 #include "casegate/seed_workflows.hpp"
-#include "msm_workflow.hpp"
 
 using namespace casegate;
 using namespace casegate::workflows;

@@ -25,7 +25,7 @@ int report(const Status& status) {
 }
 
 Result<std::unique_ptr<Engine>> open(const Globals& globals, const std::string& db_path) {
-  EngineOptions options;
+  SqliteOptions options;
   if (globals.sync == "FULL")
     options.synchronous = Synchronous::full;
   else if (globals.sync == "NORMAL")

@@ -77,7 +77,7 @@ Result<std::string> render_html_report(Engine& engine, const std::string& as, In
   if (!refusals) return refusals.status();
   auto overrides = engine.exceptions(as, "override", start, end);
   if (!overrides) return overrides.status();
-  auto voice = engine.voice(as, start, end, "");
+  auto voice = voice_report(engine, as, start, end, "");
   if (!voice) return voice.status();
 
   std::ostringstream html;

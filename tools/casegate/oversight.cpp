@@ -251,7 +251,7 @@ void add_time_and_oversight_commands(CLI::App& app, Session& s) {
     if (!s.ready(true)) return;
     auto period = voice_options.period(s.engine->clock().now());
     if (!period) return s.finish(period.status());
-    auto rows = s.engine->voice(s.globals.as, period->first, period->second, voice_options.team);
+    auto rows = voice_report(*s.engine, s.globals.as, period->first, period->second, voice_options.team);
     if (!rows) return s.finish(rows.status());
     if (s.globals.json) return void(std::cout << json(*rows).dump() << "\n");
     auto flag = [](const std::optional<bool>& b) { return b ? (*b ? "yes" : "no") : ""; };
@@ -287,7 +287,7 @@ void add_time_and_oversight_commands(CLI::App& app, Session& s) {
     if (!s.ready(true)) return;
     auto period = meeting_options.period(s.engine->clock().now());
     if (!period) return s.finish(period.status());
-    auto rows = s.engine->strategy_meetings(s.globals.as, period->first, period->second, meeting_options.team);
+    auto rows = strategy_meetings_report(*s.engine, s.globals.as, period->first, period->second, meeting_options.team);
     if (!rows) return s.finish(rows.status());
     if (meeting_by == "team") {
       // held, within, late, no clock, and agency/mode counts per team
@@ -356,7 +356,7 @@ void add_time_and_oversight_commands(CLI::App& app, Session& s) {
       as_of = *parsed;
     }
     if (!s.ready(true)) return;
-    auto rows = s.engine->actions(s.globals.as, as_of, actions_by == "theme");
+    auto rows = actions_report(*s.engine, s.globals.as, as_of, actions_by == "theme");
     if (!rows) return s.finish(rows.status());
     if (s.globals.json) return void(std::cout << json(*rows).dump() << "\n");
     if (actions_csv)

@@ -1,7 +1,7 @@
 #pragma once
 // child_protection (shared/design/workflows.md) as a Boost.MSM front-end, shared by its versions:
 // each version instantiates it in a translation unit of its own.
-#include "msm_workflow.hpp"
+#include "casegate/msm.hpp"
 
 namespace casegate::workflows::child_protection_machine {
 

@@ -1,6 +1,6 @@
 // improvement_action, version 1 (shared/design/workflows.md): one action of an inspection's
 // improvement plan, from planned to signed off. One MSM machine per translation unit.
-#include "msm_workflow.hpp"
+#include "casegate/msm.hpp"
 #include "seed.hpp"
 
 namespace casegate::workflows {

@@ -1,6 +1,6 @@
 // pre_birth, version 1 (shared/design/workflows.md): an unborn child's case, from referral to
 // a plan and a review after the birth. One MSM machine per translation unit.
-#include "msm_workflow.hpp"
+#include "casegate/msm.hpp"
 #include "seed.hpp"
 
 namespace casegate::workflows {

@@ -1,25 +1,32 @@
 #pragma once
-// The CaseStore seam: the storage the engine runs its commands on. storage/ implements it on
-// SQLite; tests wrap it to inject failures. Every engine command is exactly one
-// begin_command() ... commit_command() (or rollback_command()) bracket.
+// The storage seams the engine runs its commands on, split by who owns the knowledge:
+//   Transactions    one command is one transaction; a batch is several commands, one commit
+//   CaseStore       users, cases, tasks, stages, clocks, settings and the calendar
+//   AuditLog        the append-only hash chain (casegate/audit_log.hpp)
+//   OversightStore  reports and export (casegate/oversight_store.hpp)
+// A Storage bundles one of each; storage/ implements all four over one SQLite connection.
+// Tests wrap a single seam to inject a failure and pass the others on untouched.
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
 
 #include "casegate/calendar.hpp"
 #include "casegate/clocks.hpp"
-#include "casegate/oversight.hpp"
 #include "casegate/records.hpp"
 #include "casegate/status.hpp"
 
 namespace casegate {
 
-class CaseStore {
+class AuditLog;
+class OversightStore;
+
+class Transactions {
  public:
-  virtual ~CaseStore() = default;
+  virtual ~Transactions() = default;
 
   // Starts a write transaction that waits for other writers up to the busy timeout
   // (conflict when it cannot). Inside a batch, starts a savepoint instead.
@@ -33,6 +40,11 @@ class CaseStore {
   virtual Status begin_batch() = 0;
   virtual Status commit_batch() = 0;
   virtual void rollback_batch() noexcept = 0;
+};
+
+class CaseStore {
+ public:
+  virtual ~CaseStore() = default;
 
   virtual Result<std::optional<User>> find_user(std::string_view id) = 0;
   virtual Result<std::vector<User>> list_users() = 0;
@@ -78,26 +90,14 @@ class CaseStore {
   virtual Result<CalendarData> calendar() = 0;
   // kind: "closure", "working" (with a date and a reason) or "jurisdiction" (value: its name).
   virtual Status add_calendar_change(std::string_view kind, std::optional<Date> date, std::string_view value) = 0;
+};
 
-  // Oversight reads.
-  virtual Result<OverdueReport> overdue_clocks(Instant as_of, std::string_view team, std::int64_t limit) = 0;
-  virtual Result<TimelinessReport> timeliness(Date from, Date to, Instant as_of, bool by_team) = 0;
-  // Fire entries with this outcome ("refused" or "override") between two times, oldest first.
-  virtual Result<std::vector<AuditEntry>> audit_with_outcome(std::string_view outcome, Instant from, Instant to) = 0;
-  virtual Result<std::vector<VoiceRow>> voice(Instant from, Instant to, std::string_view team) = 0;
-  virtual Result<std::vector<StrategyMeetingRow>> strategy_meetings(Instant from, Instant to,
-                                                                    std::string_view team) = 0;
-  virtual Result<std::vector<ActionsRow>> actions(Instant as_of, bool by_theme) = 0;
-  // table: "cases", "tasks", "audit" or "clocks"; invalid_input otherwise.
-  virtual Status export_table(std::string_view table, const std::function<void(const ExportTable&)>& chunk) = 0;
-
-  // Appends one entry to the hash chain and returns it as stored.
-  virtual Result<AuditEntry> append_audit(const AuditDraft& draft) = 0;
-  virtual Result<std::vector<AuditEntry>> audit_of_case(CaseId id) = 0;
-  // Recomputes the whole chain from the first entry.
-  virtual Result<ChainReport> verify_chain() = 0;
-  // The stored hash of entry `seq`, or nullopt when there is no such entry.
-  virtual Result<std::optional<std::string>> audit_hash_at(std::int64_t seq) = 0;
+// The four seams of one database. In the SQLite store all four are one object.
+struct Storage {
+  std::shared_ptr<Transactions> transactions;
+  std::shared_ptr<CaseStore> cases;
+  std::shared_ptr<AuditLog> audit;
+  std::shared_ptr<OversightStore> oversight;
 };
 
 }  // namespace casegate

@@ -4,8 +4,8 @@
 // together (group commit), each isolated from the others, and each call returns only once its
 // own command is durable.
 //
-// Every command names the acting user (`as`). Unknown users get not_found, inactive ones
-// refused; both before anything is read. A command that fails after the user is known is
+// Every command names the acting user (`as`). A malformed user id gets invalid_input, an unknown
+// one not_found, an inactive one refused; all before anything is read. A command that fails after the user is known is
 // still audited (outcome refused, invalid or conflict) in a transaction of its own.
 
 #include <cstdint>
@@ -22,14 +22,13 @@
 #include "casegate/checkpoint.hpp"
 #include "casegate/clocks.hpp"
 #include "casegate/oversight.hpp"
+#include "casegate/oversight_store.hpp"
 #include "casegate/records.hpp"
 #include "casegate/status.hpp"
 #include "casegate/time.hpp"
 #include "casegate/workflow.hpp"
 
 namespace casegate {
-
-class CommandQueue;
 
 struct OpenCaseRequest {
   std::string workflow;
@@ -58,7 +57,9 @@ struct FireRequest {
 enum class FireOutcome { accepted, override, refused };
 std::string_view fire_outcome_name(FireOutcome outcome);
 
-enum class RefusalReason { none, gate_unmet, not_valid_in_state, role_not_allowed };
+// Why a fire was refused. A role that may not do something is always Status refused, on every
+// command, never a FireResult.
+enum class RefusalReason { none, gate_unmet, not_valid_in_state };
 
 struct FireResult {
   CaseId case_id = 0;
@@ -124,9 +125,13 @@ struct SettingView {
   std::string meaning;
 };
 
+// An oversight report's own fields in its audit entry (after "report"), in order.
+using ReportDetail = std::vector<std::pair<std::string, std::string>>;
+
 class Engine {
  public:
-  Engine(std::unique_ptr<CaseStore> store, WorkflowRegistry workflows, std::shared_ptr<const Clock> clock);
+  // `storage`: every seam set. `clock` null: the system clock.
+  Engine(Storage storage, WorkflowRegistry workflows, std::shared_ptr<const Clock> clock);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -141,7 +146,8 @@ class Engine {
   Result<CaseRecord> open_case(std::string_view as, const OpenCaseRequest& request);
   // refused when the user's role may not record this kind (audited).
   Result<TaskReceipt> record_task(std::string_view as, const RecordTaskRequest& request);
-  // A refusal by gate, state or role is a FireResult with outcome refused, not an error.
+  // A refusal by gate or state is a FireResult with outcome refused, not an error; a role that may
+  // not fire or override is Status refused, as on every other command.
   Result<FireResult> fire(std::string_view as, const FireRequest& request);
 
   // Views, audited as such: who looked at this child's record. Clocks are judged as of `as_of`
@@ -165,12 +171,11 @@ class Engine {
                                       bool by_team);
   // outcome: "refused" or "override"; fire commands between two times.
   Result<std::vector<AuditEntry>> exceptions(std::string_view as, std::string_view outcome, Instant from, Instant to);
-  Result<std::vector<VoiceRow>> voice(std::string_view as, Instant from, Instant to, std::string_view team);
-  Result<std::vector<StrategyMeetingRow>> strategy_meetings(std::string_view as, Instant from, Instant to,
-                                                            std::string_view team);
-  // Improvement actions completed within their agreed timescale, late, open and overdue, open
-  // and on track; overall or per theme.
-  Result<std::vector<ActionsRow>> actions(std::string_view as, std::optional<Instant> as_of, bool by_theme);
+  // Any other report, run the same way: audited as a view named `report` with the fields `body`
+  // adds to `detail`, read only. Reports that belong to particular workflows are written on this
+  // (casegate/seed_reports.hpp).
+  Status report(std::string_view as, std::string_view report,
+                const std::function<Status(OversightStore& store, ReportDetail& detail)>& body);
   // table: cases, tasks, audit or clocks; rows arrive in chunks.
   Status export_table(std::string_view as, std::string_view table,
                       const std::function<void(const ExportTable&)>& chunk);
@@ -192,29 +197,14 @@ class Engine {
   // integrity when the chain does not verify: a broken chain is never checkpointed.
   Result<Checkpoint> checkpoint(std::string_view private_key_pem);
 
-  const WorkflowRegistry& workflows() const { return workflows_; }
-  const Clock& clock() const { return *clock_; }
+  const WorkflowRegistry& workflows() const;
+  const Clock& clock() const;
+
+  // The engine's private state, defined in engine/src (engine_impl.hpp).
+  struct Impl;
 
  private:
-  template <class T, class Body>
-  Result<T> serialised(bool exclusive, Body&& body);
-  // The migration plan, read inside the caller's transaction.
-  Result<std::vector<MigrationItem>> migration_plan(std::string_view workflow, int to_version,
-                                                    const std::vector<CaseId>& cases);
-  template <class T, class Body>
-  Result<T> read_only(std::string_view as, Body&& body);
-  // Recomputes the case's clocks inside the running command: new clocks are stored with their
-  // due time, met ones get met_at, and a finished case's unmet clocks stop.
-  // `tasks`: the case's tasks when the caller has them, else null (they are read).
-  Status update_clocks(const Workflow& workflow, const CaseRecord& record, const std::vector<TaskRecord>* tasks);
-  Result<std::shared_ptr<const Calendar>> current_calendar();
-  Result<Settings> current_settings();
-
-  std::unique_ptr<CaseStore> store_;
-  WorkflowRegistry workflows_;
-  std::shared_ptr<const Clock> clock_;
-  std::unique_ptr<CommandQueue> queue_;
-  std::shared_ptr<const Calendar> calendar_;  // rebuilt when the stored calendar's version moves
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace casegate

@@ -39,14 +39,6 @@ void to_json(nlohmann::json& out, const OverdueReport& report);
 // {"from", "to", "as_of", "by", "rows": [{"clock", "team", "met_on_time", "met_late", "overdue", "running",
 //  "percent_on_time"}]}
 void to_json(nlohmann::json& out, const TimelinessReport& report);
-// {"case", "team", "stage", "state", "stage_entered_at", "captured", "first_captured_at",
-//  "days_after_stage_began", "child_seen", "seen_alone", "method", "advocate"}
-void to_json(nlohmann::json& out, const VoiceRow& row);
-// {"task_id", "case", "team", "occurred_at", "due_at", "allowed_hours", "timeliness", "participants": [{"agency",
-// "mode"}]}
-void to_json(nlohmann::json& out, const StrategyMeetingRow& row);
-// {"theme", "completed_on_time", "completed_late", "open_overdue", "open_on_track"}
-void to_json(nlohmann::json& out, const ActionsRow& row);
 // {"key", "value", "default", "meaning"}
 void to_json(nlohmann::json& out, const SettingView& setting);
 

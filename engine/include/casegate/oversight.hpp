@@ -1,6 +1,9 @@
 #pragma once
-// What managers review: overdue clocks, timeliness, refusals and overrides, the child's voice,
-// strategy meetings; and full extraction of the tables.
+// What managers review, in terms any workflow's names fit: overdue clocks, timeliness, refusals
+// and overrides, which stages got a task of some kind, tasks judged against a clock, clocks of one
+// workflow by outcome; and full extraction of the tables. Reports named for particular workflows
+// (the child's voice, strategy meetings, improvement actions) are built on these beside the
+// workflows that own the names (casegate/seed_reports.hpp).
 
 #include <cstdint>
 #include <functional>
@@ -43,34 +46,35 @@ struct TimelinessReport {
   std::vector<TimelinessRow> rows;
 };
 
-struct VoiceRow {
+// A stage a case entered, and the first task of the kind asked for recorded in it.
+struct StageTaskRow {
   CaseId case_id = 0;
   std::string team;
   std::int64_t stage = 0;
   std::string state;
   Instant stage_entered_at;
-  bool captured = false;
-  std::optional<Instant> first_captured_at;  // occurred_at of the first voice_of_child of the stage
-  std::optional<double> days_after_stage_began;
-  std::optional<bool> child_seen, seen_alone;
-  std::string method, advocate;
+  struct Task {
+    Instant occurred_at;
+    std::string payload_json;
+  };
+  std::optional<Task> first_task;  // none recorded in that stage
 };
 
-struct StrategyMeetingRow {
+// A task of the kind asked for, with the first cycle of the case's clock asked for, if started.
+struct TaskAgainstClockRow {
   std::int64_t task_id = 0;
   CaseId case_id = 0;
   std::string team;
   Instant occurred_at;
-  std::optional<Instant> due_at;              // the case's strategy_discussion clock
-  std::optional<std::int64_t> allowed_hours;  // 24, or 4 when immediate
-  std::string timeliness;                     // "within", "late", or "no clock" (no significant-harm decision)
-  std::vector<std::pair<std::string, std::string>> participants;  // agency, mode
+  std::string payload_json;
+  std::optional<Instant> clock_started_at, clock_due_at;
 };
 
-// Improvement actions (workflow improvement_action) against their agreed timescale.
-struct ActionsRow {
-  std::string theme;  // empty when not grouped by theme
-  std::int64_t completed_on_time = 0, completed_late = 0, open_overdue = 0, open_on_track = 0;
+// Clocks of one name in one workflow's cases, by outcome as of a time; grouped by a case
+// attribute when asked.
+struct ClockOutcomeRow {
+  std::string group;  // the attribute's value; empty when not grouped
+  std::int64_t met_on_time = 0, met_late = 0, open_overdue = 0, open_on_time = 0;
 };
 
 // Rows of one of the exported tables: cases, tasks, audit, clocks.

@@ -22,7 +22,7 @@ enum class Code {
 
 std::string_view code_name(Code code);
 
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;  // ok
   Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
@@ -50,7 +50,7 @@ class Status {
 
 // A value or the Status saying why there is none.
 template <class T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}                           // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) { ensure_error(); }  // NOLINT
@@ -99,6 +99,22 @@ class Result {
   [[noreturn]] static void detail_terminate(const Status& status);
 
   std::optional<T> value_;
+  Status status_;
+};
+
+// What a command that returns nothing but success reports: a Status, spelt as a Result so that
+// generic code (the command runner) handles both alike.
+template <>
+class [[nodiscard]] Result<void> {
+ public:
+  Result() = default;
+  Result(Status status) : status_(std::move(status)) {}  // NOLINT: implicit by design
+
+  bool is_ok() const { return status_.is_ok(); }
+  explicit operator bool() const { return is_ok(); }
+  const Status& status() const { return status_; }
+
+ private:
   Status status_;
 };
 

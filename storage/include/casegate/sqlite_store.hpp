@@ -1,25 +1,36 @@
 #pragma once
-// The SQLite implementation of the CaseStore seam.
+// The SQLite store: the four storage seams over one SQLite connection, and the engine on it.
 
 #include <memory>
 #include <string>
 
+#include "casegate/audit_log.hpp"
 #include "casegate/case_store.hpp"
+#include "casegate/engine.hpp"
+#include "casegate/oversight_store.hpp"
 #include "casegate/status.hpp"
 
 namespace casegate {
 
-struct SqliteStoreOptions {
-  // PRAGMA synchronous: "FULL" (default), "NORMAL" or "OFF".
-  std::string synchronous = "FULL";
-  // How long a command waits for another writer. Default: 5000 ms.
+enum class Synchronous { full, normal, off };
+
+struct SqliteOptions {
+  // PRAGMA synchronous. Default: full. `normal` can lose the last commits on power loss (never
+  // corrupts).
+  Synchronous synchronous = Synchronous::full;
+  // How long a command waits for another writer before failing with conflict. Default: 5000.
   int busy_timeout_ms = 5000;
 };
 
 // Opens or creates the database at `path` (":memory:" for a private in-memory one), in WAL
 // mode, and migrates its schema to the latest version.
 // integrity: the schema is newer than this casegate; internal: the file cannot be opened.
-Result<std::unique_ptr<CaseStore>> open_sqlite_store(const std::string& path, const SqliteStoreOptions& options = {});
+Result<Storage> open_sqlite_store(const std::string& path, const SqliteOptions& options = {});
+
+// An engine on the database at `path` running `workflows`. `clock` null: the system clock.
+Result<std::unique_ptr<Engine>> open_sqlite_engine(const std::string& path, WorkflowRegistry workflows,
+                                                   const SqliteOptions& options = {},
+                                                   std::shared_ptr<const Clock> clock = nullptr);
 
 // The canonical form of an audit entry, hashed as SHA-256(prev_hash bytes || canonical):
 // seq, at, case_id (empty when none), actor, role, action, outcome, detail, joined by the byte

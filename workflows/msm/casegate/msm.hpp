@@ -1,5 +1,6 @@
 #pragma once
-// The Boost.MSM adapter: the only header that includes MSM. A workflow is written as an MSM
+// The vocabulary for writing a workflow, and the Boost.MSM adapter: the only header that includes
+// MSM, opt-in through the CMake target casegate::msm. A workflow is written as an MSM
 // front-end whose transition table uses `gated<Source, Event, Target, need<...>...>` rows;
 // MsmWorkflow<Front> turns it into a casegate::Workflow. Include this from exactly one
 // translation unit per machine (compile time).

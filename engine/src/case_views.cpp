@@ -1,0 +1,60 @@
+// Views of one case, audited as such: who looked at this child's record.
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "engine_impl.hpp"
+
+namespace casegate {
+
+Result<CaseStatus> Engine::status(std::string_view as, CaseId case_id, std::optional<Instant> as_of) {
+  return impl_->runner.audited<CaseStatus>(
+      as, "view", case_id, [&](const User&, AuditBuilder& audit) -> Result<CaseStatus> {
+        audit.detail.text("view", "status");
+        auto record = impl_->load_case(case_id);
+        if (!record) return record.status();
+        auto found = impl_->workflow_of(*record);
+        if (!found) return found.status();
+        const Workflow* workflow = *found;
+        auto tasks = impl_->cases().tasks_of(case_id);
+        if (!tasks) return tasks.status();
+        std::vector<TaskFact> ledger = ledger_of(*tasks, record->stage);
+        CaseStatus status;
+        for (const auto& event : workflow->events_from(record->state)) {
+          auto decision = workflow->decide(record->state, event, ledger, false);
+          if (!decision) return decision.status();
+          status.events.push_back(
+              EventReadiness{event, decision->to, decision->kind == DecisionKind::accepted, decision->missing});
+        }
+        status.final = workflow->is_final(record->state);
+        status.as_of = as_of.value_or(impl_->clock->now());
+        auto clocks = impl_->cases().clocks_of(case_id);
+        if (!clocks) return clocks.status();
+        std::stable_sort(clocks->begin(), clocks->end(),
+                         [](const ClockRecord& a, const ClockRecord& b) { return a.started_at < b.started_at; });
+        std::map<std::string, std::string> delay_reasons;  // the latest reason given for each clock wins
+        for (const auto& t : *tasks)
+          if (t.kind == "delay_reason") {
+            auto payload = nlohmann::json::parse(t.payload_json, nullptr, false);
+            if (payload.is_object()) delay_reasons[payload.value("clock", "")] = payload.value("reason", "");
+          }
+        for (ClockRecord& clock : *clocks) {
+          auto reason = delay_reasons.find(clock.clock);
+          status.clocks.push_back(ClockView{clock, clock.state(status.as_of),
+                                            reason == delay_reasons.end() ? std::string() : reason->second});
+        }
+        status.record = std::move(*record);
+        return status;
+      });
+}
+
+Result<std::vector<AuditEntry>> Engine::history(std::string_view as, CaseId case_id) {
+  return impl_->runner.audited<std::vector<AuditEntry>>(
+      as, "view", case_id, [&](const User&, AuditBuilder& audit) -> Result<std::vector<AuditEntry>> {
+        audit.detail.text("view", "history");
+        auto record = impl_->load_case(case_id);
+        if (!record) return record.status();
+        return impl_->audit().entries_of_case(case_id);
+      });
+}
+
+}  // namespace casegate

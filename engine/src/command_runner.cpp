@@ -1,0 +1,71 @@
+#include "command_runner.hpp"
+
+#include "validation.hpp"
+
+namespace casegate {
+namespace {
+
+std::string_view outcome_for(Code code) {
+  switch (code) {
+    case Code::invalid_input: return "invalid";
+    case Code::refused: return "refused";
+    case Code::not_found: return "not_found";
+    case Code::conflict: return "conflict";
+    default: return "error";
+  }
+}
+
+}  // namespace
+
+Result<Transaction> Transaction::begin(Transactions& transactions) {
+  if (Status begun = transactions.begin_command(); !begun) return begun;
+  return Transaction(transactions);
+}
+
+Status Transaction::commit() {
+  if (transactions_ == nullptr) return Status::internal("commit of a transaction that is not open");
+  Status committed = transactions_->commit_command();
+  if (committed) transactions_ = nullptr;
+  return committed;
+}
+
+void Transaction::rollback() noexcept {
+  if (transactions_ != nullptr) std::exchange(transactions_, nullptr)->rollback_command();
+}
+
+CommandRunner::CommandRunner(const Storage& storage, const Clock& clock)
+    : storage_(storage), clock_(clock), queue_(*storage_.transactions) {}
+
+Result<User> CommandRunner::find_actor(std::string_view as) {
+  if (Status well_formed = check_identifier("user", as); !well_formed) return well_formed;
+  auto found = storage_.cases->find_user(as);
+  if (!found) return found.status();
+  if (!found->has_value()) return Status::not_found("user " + shown_name(as) + " does not exist");
+  return std::move(**found);
+}
+
+Status CommandRunner::inactive(const User& user) {
+  return Status::refused("user " + shown_name(user.id) + " is inactive");
+}
+
+AuditDraft CommandRunner::draft_for(const User& actor, std::string_view action, std::optional<CaseId> case_id) const {
+  return AuditDraft{clock_.now(),        case_id,    actor.id, std::string(role_name(actor.role)),
+                    std::string(action), "accepted", ""};
+}
+
+Status CommandRunner::append_and_commit(Transaction& transaction, AuditBuilder& audit) {
+  audit.draft.detail_json = audit.detail.str();
+  if (auto appended = storage_.audit->append(audit.draft); !appended) return appended.status();
+  return transaction.commit();
+}
+
+void CommandRunner::audit_attempt(AuditBuilder& audit, const Status& failure) {
+  audit.draft.outcome = outcome_for(failure.code());
+  audit.detail.text("error", failure.message());
+  audit.draft.detail_json = audit.detail.str();
+  auto transaction = Transaction::begin(*storage_.transactions);
+  if (!transaction) return;
+  if (storage_.audit->append(audit.draft)) (void)transaction->commit();
+}
+
+}  // namespace casegate

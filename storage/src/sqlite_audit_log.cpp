@@ -1,0 +1,167 @@
+#include "sqlite_audit_log.hpp"
+
+#include "casegate/digest.hpp"
+#include "sqlite_rows.hpp"
+
+namespace casegate::storage {
+namespace {
+
+const std::string genesis_hash(64, '0');
+
+std::string hex_to_bytes(const std::string& hex) {
+  std::string bytes(hex.size() / 2, '\0');
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  for (std::size_t i = 0; i < bytes.size(); ++i)
+    bytes[i] = static_cast<char>((nibble(hex[2 * i]) << 4) | nibble(hex[2 * i + 1]));
+  return bytes;
+}
+
+bool is_hash_text(const std::string& text) {
+  if (text.size() != 64) return false;
+  for (char c : text)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+std::string audit_select(const char* rest) {
+  return std::string("SELECT ") + audit_columns + " FROM audit_log " + rest;
+}
+
+}  // namespace
+
+SqliteAuditLog::SqliteAuditLog(SqliteConnection& connection)
+    : connection_(connection),
+      audit_tip_(connection.db(), "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"),
+      insert_audit_(connection.db(),
+                    "INSERT INTO audit_log (seq, at, case_id, actor, role, action, outcome, detail, prev_hash, hash) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+      audit_of_case_(connection.db(), audit_select("WHERE case_id = ?1 ORDER BY seq").c_str()),
+      audit_all_(connection.db(), audit_select("ORDER BY seq").c_str()),
+      audit_hash_at_(connection.db(), "SELECT hash FROM audit_log WHERE seq = ?1"),
+      tip_(connection) {}
+
+Result<AuditEntry> SqliteAuditLog::append(const AuditDraft& draft) {
+  return guarded([&]() -> Result<AuditEntry> {
+    AuditEntry entry;
+    entry.entry = draft;
+    const Tip* tip = tip_.get();
+    if (tip == nullptr) {
+      auto q = audit_tip_.start();
+      tip = &tip_.set(q.step() ? Tip{q.integer(0), q.text(1)} : Tip{0, genesis_hash});
+    }
+    entry.seq = tip->seq + 1;
+    entry.prev_hash = tip->hash;
+    entry.hash = audit_entry_hash(entry.prev_hash, entry.seq, draft);
+    insert_audit_.start()
+        .bind(1, entry.seq)
+        .bind(2, format_instant(draft.at))
+        .bind(3, draft.case_id)
+        .bind(4, draft.actor)
+        .bind(5, draft.role)
+        .bind(6, draft.action)
+        .bind(7, draft.outcome)
+        .bind(8, draft.detail_json)
+        .bind(9, entry.prev_hash)
+        .bind(10, entry.hash)
+        .run();
+    tip_.set(Tip{entry.seq, entry.hash});
+    return entry;
+  });
+}
+
+Result<std::vector<AuditEntry>> SqliteAuditLog::entries_of_case(CaseId id) {
+  return guarded([&]() -> Result<std::vector<AuditEntry>> {
+    std::vector<AuditEntry> entries;
+    auto q = audit_of_case_.start();
+    q.bind(1, id);
+    while (q.step()) entries.push_back(read_audit(q));
+    return entries;
+  });
+}
+
+Result<ChainReport> SqliteAuditLog::verify_chain() {
+  return guarded([&]() -> Result<ChainReport> {
+    // One read transaction: the chain is checked as of one moment, writers carry on.
+    connection_.db().execute("BEGIN");
+    ChainReport report;
+    report.head = {0, genesis_hash};
+    try {
+      {
+        std::string prev = genesis_hash;
+        std::int64_t expected_seq = 1;
+        auto q = audit_all_.start();
+        while (q.step()) {
+          std::int64_t seq = q.integer(0);
+          auto fail = [&](std::int64_t at, std::string problem) {
+            report.ok = false;
+            report.first_bad_seq = at;
+            report.problem = std::move(problem);
+          };
+          if (seq != expected_seq) {
+            fail(expected_seq,
+                 "entry " + std::to_string(expected_seq) + " is missing (next entry is " + std::to_string(seq) + ")");
+            break;
+          }
+          // The stored text is what was hashed: an entry whose time no longer reads back to the
+          // same text was edited.
+          std::string at_text = q.text(1);
+          auto at = parse_instant(at_text, "at");
+          if (!at || format_instant(*at) != at_text) {
+            fail(seq, "entry " + std::to_string(seq) + " was altered (its time is not as written)");
+            break;
+          }
+          AuditEntry entry = read_audit(q);
+          if (entry.prev_hash != prev) {
+            fail(seq, "entry " + std::to_string(seq) + " does not follow entry " + std::to_string(seq - 1) +
+                          " (prev_hash differs)");
+            break;
+          }
+          if (!is_hash_text(entry.hash) || audit_entry_hash(prev, seq, entry.entry) != entry.hash) {
+            fail(seq, "entry " + std::to_string(seq) + " was altered (hash does not match its content)");
+            break;
+          }
+          prev = entry.hash;
+          ++expected_seq;
+          ++report.entries_verified;
+          report.head = {seq, entry.hash};
+        }
+      }  // the read statement is reset before the transaction ends
+      connection_.db().execute("COMMIT");
+    } catch (...) {
+      connection_.rollback_command();
+      throw;
+    }
+    return report;
+  });
+}
+
+Result<std::optional<std::string>> SqliteAuditLog::hash_at(std::int64_t seq) {
+  return guarded([&]() -> Result<std::optional<std::string>> {
+    auto q = audit_hash_at_.start();
+    q.bind(1, seq);
+    if (!q.step()) return std::optional<std::string>();
+    return std::optional<std::string>(q.text(0));
+  });
+}
+
+}  // namespace casegate::storage
+
+namespace casegate {
+
+std::string audit_canonical_form(std::int64_t seq, const AuditDraft& entry) {
+  constexpr char unit_separator = '\x1f';
+  std::string text = std::to_string(seq);
+  for (const std::string& field :
+       {format_instant(entry.at), entry.case_id ? std::to_string(*entry.case_id) : std::string(), entry.actor,
+        entry.role, entry.action, entry.outcome, entry.detail_json}) {
+    text += unit_separator;
+    text += field;
+  }
+  return text;
+}
+
+std::string audit_entry_hash(const std::string& prev_hash_hex, std::int64_t seq, const AuditDraft& entry) {
+  return sha256_hex({storage::hex_to_bytes(prev_hash_hex), audit_canonical_form(seq, entry)});
+}
+
+}  // namespace casegate

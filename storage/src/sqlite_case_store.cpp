@@ -1,0 +1,389 @@
+#include "sqlite_case_store.hpp"
+
+#include "sqlite_rows.hpp"
+
+namespace casegate::storage {
+namespace {
+
+CaseRecord read_case(const sqlite::Statement::Use& q) {
+  CaseRecord r;
+  r.id = q.integer(0);
+  r.workflow = q.text(1);
+  r.workflow_version = static_cast<int>(q.integer(2));
+  r.subject = q.text(3);
+  r.team = q.text(4);
+  r.state = q.text(5);
+  r.stage = q.integer(6);
+  r.version = q.integer(7);
+  r.attributes_json = q.text(8);
+  r.received_at = parse_stored_time(q.text_view(9));
+  r.opened_at = parse_stored_time(q.text_view(10));
+  r.state_entered_at = parse_stored_time(q.text_view(11));
+  return r;
+}
+
+User read_user(const sqlite::Statement::Use& q) {
+  return User{q.text(0), q.text(1), parse_stored_role(q.text_view(2)), q.text(3), q.integer(4) != 0};
+}
+
+#define CASE_COLUMNS                                                                                       \
+  "SELECT id, workflow, workflow_version, subject, team, state, stage, version, attributes, received_at, " \
+  "opened_at, state_entered_at FROM cases "
+
+// A clock's counts: met on time, met late, open (neither met nor stopped).
+struct ClockCounts {
+  std::int64_t on_time = 0, late = 0, open = 0;
+  explicit ClockCounts(const ClockRecord& c) {
+    if (c.met_at)
+      (*c.met_at <= c.due_at ? on_time : late) = 1;
+    else if (!c.stopped)
+      open = 1;
+  }
+};
+
+std::string clock_select(const char* rest) {
+  return std::string("SELECT ") + clock_columns + rest;
+}
+
+}  // namespace
+
+SqliteCaseStore::SqliteCaseStore(SqliteConnection& connection)
+    : connection_(connection),
+      find_user_(connection.db(), "SELECT id, name, role, team, active FROM users WHERE id = ?1"),
+      list_users_(connection.db(), "SELECT id, name, role, team, active FROM users ORDER BY id"),
+      has_users_(connection.db(), "SELECT 1 FROM users LIMIT 1"),
+      insert_user_(connection.db(), "INSERT INTO users (id, name, role, team, active) VALUES (?1, ?2, ?3, ?4, ?5)"),
+      set_user_active_(connection.db(), "UPDATE users SET active = ?1 WHERE id = ?2"),
+      find_case_(connection.db(), CASE_COLUMNS "WHERE id = ?1"),
+      cases_below_version_(connection.db(), CASE_COLUMNS "WHERE workflow = ?1 AND workflow_version < ?2 ORDER BY id"),
+      insert_case_(connection.db(),
+                   "INSERT INTO cases (workflow, workflow_version, subject, team, state, attributes, received_at, "
+                   "opened_at, state_entered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+      insert_stage_(connection.db(),
+                    "INSERT INTO case_stages (case_id, stage, state, entered_at) VALUES (?1, ?2, ?3, ?4)"),
+      move_case_(connection.db(),
+                 "UPDATE cases SET state = ?1, state_entered_at = ?2, stage = stage + 1, version = version + 1 "
+                 "WHERE id = ?3 AND version = ?4"),
+      record_current_stage_(connection.db(),
+                            "INSERT INTO case_stages (case_id, stage, state, entered_at) "
+                            "SELECT id, stage, state, state_entered_at FROM cases WHERE id = ?1"),
+      migrate_case_(connection.db(),
+                    "UPDATE cases SET workflow_version = ?1, state = ?2, version = version + 1 "
+                    "WHERE id = ?3 AND version = ?4"),
+      rename_current_stage_(connection.db(),
+                            "UPDATE case_stages SET state = ?1 "
+                            "WHERE case_id = ?2 AND stage = (SELECT stage FROM cases WHERE id = ?2)"),
+      tasks_of_(connection.db(),
+                "SELECT id, kind, payload, actor, role, state, stage, occurred_at, recorded_at FROM tasks "
+                "WHERE case_id = ?1 ORDER BY id"),
+      insert_task_(connection.db(),
+                   "INSERT INTO tasks (case_id, kind, payload, actor, role, state, stage, occurred_at, recorded_at) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+      stages_of_(connection.db(), "SELECT stage, state, entered_at FROM case_stages WHERE case_id = ?1 ORDER BY stage"),
+      // In key order (clock, cycle): sorting here would cost a temporary b-tree on every command.
+      clocks_of_(connection.db(), clock_select(" FROM clocks k WHERE k.case_id = ?1").c_str()),
+      insert_clock_(connection.db(),
+                    "INSERT INTO clocks (case_id, clock, cycle, started_at, due_at, due_date, calendar_version, "
+                    "met_at, stopped, team, anchor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
+      update_clock_(connection.db(),
+                    "UPDATE clocks SET started_at = ?4, due_at = ?5, due_date = ?6, calendar_version = ?7, "
+                    "met_at = ?8, stopped = ?9, team = ?10, anchor = ?11 "
+                    "WHERE case_id = ?1 AND clock = ?2 AND cycle = ?3"),
+      count_clock_(connection.db(),
+                   "INSERT INTO clock_counts (due_date, clock, team, met_on_time, met_late, open) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (due_date, clock, team) DO UPDATE SET "
+                   "met_on_time = met_on_time + excluded.met_on_time, met_late = met_late + excluded.met_late, "
+                   "open = open + excluded.open"),
+      settings_(connection.db(), "SELECT key, value FROM settings"),
+      set_setting_(connection.db(),
+                   "INSERT INTO settings (key, value) VALUES (?1, ?2) "
+                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+      calendar_changes_(connection.db(), "SELECT id, kind, date, value FROM calendar_changes ORDER BY id"),
+      add_calendar_change_(connection.db(), "INSERT INTO calendar_changes (kind, date, value) VALUES (?1, ?2, ?3)"),
+      users_(connection),
+      settings_cache_(connection),
+      calendar_cache_(connection) {}
+
+Result<std::optional<User>> SqliteCaseStore::find_user(std::string_view id) {
+  return guarded([&]() -> Result<std::optional<User>> {
+    auto* users = users_.get();
+    if (users == nullptr) users = &users_.set({});
+    if (auto hit = users->find(id); hit != users->end()) return std::optional<User>(hit->second);
+    auto q = find_user_.start();
+    q.bind(1, id);
+    if (!q.step()) return std::optional<User>();
+    User user = read_user(q);
+    users->emplace(user.id, user);
+    return std::optional<User>(std::move(user));
+  });
+}
+
+Result<std::vector<User>> SqliteCaseStore::list_users() {
+  return guarded([&]() -> Result<std::vector<User>> {
+    std::vector<User> users;
+    auto q = list_users_.start();
+    while (q.step()) users.push_back(read_user(q));
+    return users;
+  });
+}
+
+Result<bool> SqliteCaseStore::has_users() {
+  return guarded([&]() -> Result<bool> { return has_users_.start().step(); });
+}
+
+Status SqliteCaseStore::insert_user(const User& user) {
+  return guarded([&] {
+    insert_user_.start()
+        .bind(1, user.id)
+        .bind(2, user.name)
+        .bind(3, role_name(user.role))
+        .bind(4, user.team)
+        .bind(5, std::int64_t{user.active})
+        .run();
+    return Status::ok();
+  });
+}
+
+Status SqliteCaseStore::set_user_active(std::string_view id, bool active) {
+  users_.reset();
+  return guarded([&] {
+    set_user_active_.start().bind(1, std::int64_t{active}).bind(2, id).run();
+    return Status::ok();
+  });
+}
+
+Result<std::optional<CaseRecord>> SqliteCaseStore::find_case(CaseId id) {
+  return guarded([&]() -> Result<std::optional<CaseRecord>> {
+    auto q = find_case_.start();
+    q.bind(1, id);
+    if (!q.step()) return std::optional<CaseRecord>();
+    return std::optional<CaseRecord>(read_case(q));
+  });
+}
+
+Result<std::vector<CaseRecord>> SqliteCaseStore::cases_below_version(std::string_view workflow, int version) {
+  return guarded([&]() -> Result<std::vector<CaseRecord>> {
+    std::vector<CaseRecord> cases;
+    auto q = cases_below_version_.start();
+    q.bind(1, workflow).bind(2, std::int64_t{version});
+    while (q.step()) cases.push_back(read_case(q));
+    return cases;
+  });
+}
+
+Status SqliteCaseStore::migrate_case(CaseId id, std::int64_t expected_version, int workflow_version,
+                                     std::string_view state) {
+  return guarded([&] {
+    migrate_case_.start()
+        .bind(1, std::int64_t{workflow_version})
+        .bind(2, state)
+        .bind(3, id)
+        .bind(4, expected_version)
+        .run();
+    if (sqlite3_changes(connection_.db().handle()) != 1)
+      return Status::conflict("case " + std::to_string(id) + " changed while it was being migrated");
+    rename_current_stage_.start().bind(1, state).bind(2, id).run();
+    return Status::ok();
+  });
+}
+
+Result<CaseId> SqliteCaseStore::insert_case(const CaseRecord& r) {
+  return guarded([&]() -> Result<CaseId> {
+    insert_case_.start()
+        .bind(1, r.workflow)
+        .bind(2, std::int64_t{r.workflow_version})
+        .bind(3, r.subject)
+        .bind(4, r.team)
+        .bind(5, r.state)
+        .bind(6, r.attributes_json)
+        .bind(7, format_instant(r.received_at))
+        .bind(8, format_instant(r.opened_at))
+        .bind(9, format_instant(r.state_entered_at))
+        .run();
+    CaseId id = sqlite3_last_insert_rowid(connection_.db().handle());
+    insert_stage_.start()
+        .bind(1, id)
+        .bind(2, std::int64_t{1})
+        .bind(3, r.state)
+        .bind(4, format_instant(r.state_entered_at))
+        .run();
+    return id;
+  });
+}
+
+Status SqliteCaseStore::move_case(CaseId id, std::int64_t expected_version, std::string_view state,
+                                  Instant entered_at) {
+  return guarded([&] {
+    move_case_.start().bind(1, state).bind(2, format_instant(entered_at)).bind(3, id).bind(4, expected_version).run();
+    if (sqlite3_changes(connection_.db().handle()) != 1)
+      return Status::conflict("case " + std::to_string(id) + " changed while the command ran");
+    record_current_stage_.start().bind(1, id).run();
+    return Status::ok();
+  });
+}
+
+Result<std::vector<TaskRecord>> SqliteCaseStore::tasks_of(CaseId id) {
+  return guarded([&]() -> Result<std::vector<TaskRecord>> {
+    std::vector<TaskRecord> tasks;
+    tasks.reserve(16);
+    auto q = tasks_of_.start();
+    q.bind(1, id);
+    while (q.step()) {
+      TaskRecord t;
+      t.id = q.integer(0);
+      t.case_id = id;
+      t.kind = q.text(1);
+      t.payload_json = q.text(2);
+      t.actor = q.text(3);
+      t.role = parse_stored_role(q.text_view(4));
+      t.state = q.text(5);
+      t.stage = q.integer(6);
+      t.occurred_at = parse_stored_time(q.text_view(7));
+      t.recorded_at = parse_stored_time(q.text_view(8));
+      tasks.push_back(std::move(t));
+    }
+    return tasks;
+  });
+}
+
+Result<std::int64_t> SqliteCaseStore::insert_task(const TaskRecord& t) {
+  return guarded([&]() -> Result<std::int64_t> {
+    insert_task_.start()
+        .bind(1, t.case_id)
+        .bind(2, t.kind)
+        .bind(3, t.payload_json)
+        .bind(4, t.actor)
+        .bind(5, role_name(t.role))
+        .bind(6, t.state)
+        .bind(7, t.stage)
+        .bind(8, format_instant(t.occurred_at))
+        .bind(9, format_instant(t.recorded_at))
+        .run();
+    return sqlite3_last_insert_rowid(connection_.db().handle());
+  });
+}
+
+Result<std::vector<StageRecord>> SqliteCaseStore::stages_of(CaseId id) {
+  return guarded([&]() -> Result<std::vector<StageRecord>> {
+    std::vector<StageRecord> stages;
+    auto q = stages_of_.start();
+    q.bind(1, id);
+    while (q.step()) stages.push_back({q.integer(0), q.text(1), parse_stored_time(q.text_view(2))});
+    return stages;
+  });
+}
+
+Result<std::vector<ClockRecord>> SqliteCaseStore::clocks_of(CaseId id) {
+  return guarded([&]() -> Result<std::vector<ClockRecord>> {
+    std::vector<ClockRecord> clocks;
+    auto q = clocks_of_.start();
+    q.bind(1, id);
+    while (q.step()) clocks.push_back(read_clock(q, 0));
+    return clocks;
+  });
+}
+
+Status SqliteCaseStore::save_clock(const ClockRecord& c, const ClockRecord* before) {
+  return guarded([&] {
+    std::optional<std::string> met = c.met_at ? std::optional<std::string>(format_instant(*c.met_at)) : std::nullopt;
+    std::string started = format_instant(c.started_at), due = format_instant(c.due_at);
+    {
+      auto q = (before ? update_clock_ : insert_clock_).start();
+      q.bind(1, c.case_id)
+          .bind(2, c.clock)
+          .bind(3, c.cycle)
+          .bind(4, started)
+          .bind(5, due)
+          .bind(6, c.due_date)
+          .bind(7, c.calendar_version)
+          .bind(9, std::int64_t{c.stopped})
+          .bind(10, c.team)
+          .bind(11, c.anchor);
+      if (met)
+        q.bind(8, *met);
+      else
+        q.bind_null(8);
+      q.run();
+    }
+    count_clock(before, c);
+    return Status::ok();
+  });
+}
+
+Result<std::map<std::string, std::string, std::less<>>> SqliteCaseStore::settings() {
+  return guarded([&]() -> Result<std::map<std::string, std::string, std::less<>>> {
+    if (auto* cached = settings_cache_.get()) return *cached;
+    std::map<std::string, std::string, std::less<>> values;
+    auto q = settings_.start();
+    while (q.step()) values.emplace(q.text(0), q.text(1));
+    return settings_cache_.set(std::move(values));
+  });
+}
+
+Status SqliteCaseStore::set_setting(std::string_view key, std::string_view value) {
+  settings_cache_.reset();
+  return guarded([&] {
+    set_setting_.start().bind(1, key).bind(2, value).run();
+    return Status::ok();
+  });
+}
+
+Result<CaseStore::CalendarData> SqliteCaseStore::calendar() {
+  return guarded([&]() -> Result<CalendarData> {
+    if (auto* cached = calendar_cache_.get()) return *cached;
+    {
+      CalendarData data;
+      auto q = calendar_changes_.start();
+      while (q.step()) {
+        data.version = q.integer(0);
+        std::string kind = q.text(1), value = q.text(3);
+        if (kind == "jurisdiction") {
+          if (auto j = parse_jurisdiction(value)) data.jurisdiction = *j;
+          continue;
+        }
+        auto date = parse_date(q.text_view(2));
+        if (!date) throw std::runtime_error("stored calendar change has a bad date");
+        data.changes.push_back({*date, kind == "working", value});
+      }
+      return calendar_cache_.set(std::move(data));
+    }
+  });
+}
+
+Status SqliteCaseStore::add_calendar_change(std::string_view kind, std::optional<Date> date, std::string_view value) {
+  calendar_cache_.reset();
+  return guarded([&] {
+    std::string day = date ? format_date(*date) : std::string();
+    auto q = add_calendar_change_.start();
+    q.bind(1, kind).bind(3, value);
+    if (date)
+      q.bind(2, day);
+    else
+      q.bind_null(2);
+    q.run();
+    return Status::ok();
+  });
+}
+
+void SqliteCaseStore::count_clock(const ClockRecord* before, const ClockRecord& after) {
+  auto add = [&](const ClockRecord& c, std::int64_t on_time, std::int64_t late, std::int64_t open) {
+    if (on_time == 0 && late == 0 && open == 0) return;
+    count_clock_.start()
+        .bind(1, c.due_date)
+        .bind(2, c.clock)
+        .bind(3, c.team)
+        .bind(4, on_time)
+        .bind(5, late)
+        .bind(6, open)
+        .run();
+  };
+  ClockCounts now(after);
+  if (before == nullptr) return add(after, now.on_time, now.late, now.open);
+  ClockCounts was(*before);
+  if (before->due_date == after.due_date && before->clock == after.clock && before->team == after.team)
+    return add(after, now.on_time - was.on_time, now.late - was.late, now.open - was.open);
+  add(*before, -was.on_time, -was.late, -was.open);
+  add(after, now.on_time, now.late, now.open);
+}
+
+}  // namespace casegate::storage

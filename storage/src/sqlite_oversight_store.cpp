@@ -1,0 +1,258 @@
+#include "sqlite_oversight_store.hpp"
+
+#include <map>
+
+#include "sqlite_rows.hpp"
+
+namespace casegate::storage {
+namespace {
+
+std::string with_clock_columns(const std::string& before, const std::string& after) {
+  return before + clock_columns + after;
+}
+
+const std::string open_overdue =
+    " FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.met_at IS NULL AND k.stopped = 0 AND k.due_at < ?1";
+const std::string counts =
+    "sum(met_on_time), sum(met_late), sum(CASE WHEN due_date < ?3 THEN open ELSE 0 END), "
+    "sum(CASE WHEN due_date > ?3 THEN open ELSE 0 END) FROM clock_counts WHERE due_date BETWEEN ?1 AND ?2";
+const std::string due_today =
+    "sum(due_at < ?3), sum(due_at >= ?3) FROM clocks "
+    "WHERE met_at IS NULL AND stopped = 0 AND due_at BETWEEN ?1 AND ?2";
+const std::string audit_select = std::string("SELECT ") + audit_columns + " FROM audit_log ";
+// ?1 as_of, ?2 workflow, ?3 clock. The attribute's path is bound (?4), never written into the SQL.
+const std::string outcome_counts =
+    "sum(k.met_at IS NOT NULL AND k.met_at <= k.due_at), sum(k.met_at IS NOT NULL AND k.met_at > k.due_at), "
+    "sum(k.met_at IS NULL AND k.stopped = 0 AND k.due_at < ?1), "
+    "sum(k.met_at IS NULL AND k.stopped = 0 AND k.due_at >= ?1) "
+    "FROM clocks k JOIN cases c ON c.id = k.case_id WHERE c.workflow = ?2 AND k.clock = ?3";
+
+}  // namespace
+
+SqliteOversightStore::SqliteOversightStore(SqliteConnection& connection)
+    : overdue_count_(connection.db(),
+                     "SELECT (SELECT coalesce(sum(open), 0) FROM clock_counts WHERE due_date < ?1 "
+                     "AND (?2 = '' OR team = ?2)) + "
+                     "(SELECT count(*) FROM clocks WHERE met_at IS NULL AND stopped = 0 AND due_at >= ?3 "
+                     "AND due_at < ?4 AND (?2 = '' OR team = ?2))"),
+      overdue_(connection.db(), with_clock_columns("SELECT ", ", c.subject, c.workflow, c.state" + open_overdue +
+                                                                  " AND ?2 IS NULL ORDER BY k.due_at LIMIT ?3")
+                                    .c_str()),
+      overdue_team_(connection.db(), with_clock_columns("SELECT ", ", c.subject, c.workflow, c.state" + open_overdue +
+                                                                       " AND k.team = ?2 ORDER BY k.due_at LIMIT ?3")
+                                         .c_str()),
+      timeliness_(connection.db(), ("SELECT clock, '', " + counts + " GROUP BY clock").c_str()),
+      timeliness_by_team_(connection.db(), ("SELECT clock, team, " + counts + " GROUP BY clock, team").c_str()),
+      due_today_(connection.db(), ("SELECT clock, '', " + due_today + " GROUP BY clock").c_str()),
+      due_today_by_team_(connection.db(), ("SELECT clock, team, " + due_today + " GROUP BY clock, team").c_str()),
+      refusals_(connection.db(),
+                (audit_select + "WHERE outcome IN ('refused', 'override') AND outcome = 'refused' AND action = 'fire' "
+                                "AND at BETWEEN ?1 AND ?2 ORDER BY at, seq")
+                    .c_str()),
+      overrides_(connection.db(), (audit_select + "WHERE outcome IN ('refused', 'override') AND outcome = 'override' "
+                                                  "AND at BETWEEN ?1 AND ?2 ORDER BY at, seq")
+                                      .c_str()),
+      stages_with_first_task_(
+          connection.db(),
+          "SELECT s.case_id, c.team, s.stage, s.state, s.entered_at, v.occurred_at, v.payload "
+          "FROM case_stages s JOIN cases c ON c.id = s.case_id "
+          "LEFT JOIN tasks v ON v.id = (SELECT min(t.id) FROM tasks t WHERE t.case_id = s.case_id "
+          "                             AND t.stage = s.stage AND t.kind = ?4) "
+          "WHERE s.entered_at BETWEEN ?1 AND ?2 AND (?3 = '' OR c.team = ?3) ORDER BY s.entered_at, s.case_id"),
+      // SQLite re-plans when ?4 is bound, so a partial index on one kind still serves it.
+      tasks_against_clock_(connection.db(),
+                           "SELECT t.id, t.case_id, c.team, t.occurred_at, t.payload, k.started_at, k.due_at "
+                           "FROM tasks t JOIN cases c ON c.id = t.case_id "
+                           "LEFT JOIN clocks k ON k.case_id = t.case_id AND k.clock = ?5 AND k.cycle = 1 "
+                           "WHERE t.kind = ?4 AND t.occurred_at BETWEEN ?1 AND ?2 AND (?3 = '' OR c.team = ?3) "
+                           "ORDER BY t.occurred_at, t.id"),
+      clock_outcomes_(connection.db(), ("SELECT '', " + outcome_counts).c_str()),
+      clock_outcomes_by_attribute_(
+          connection.db(), ("SELECT coalesce(json_extract(c.attributes, '$.\"' || ?4 || '\"'), ''), " + outcome_counts +
+                            " GROUP BY 1 ORDER BY 1")
+                               .c_str()),
+      export_cases_(connection.db(),
+                    "SELECT id, workflow, workflow_version, subject, team, state, stage, version, attributes, "
+                    "received_at, opened_at, state_entered_at FROM cases ORDER BY id"),
+      export_tasks_(connection.db(),
+                    "SELECT id, case_id, kind, payload, actor, role, state, stage, occurred_at, recorded_at "
+                    "FROM tasks ORDER BY id"),
+      export_audit_(connection.db(), (audit_select + "ORDER BY seq").c_str()),
+      export_clocks_(connection.db(),
+                     "SELECT case_id, clock, cycle, started_at, due_at, due_date, calendar_version, met_at, stopped, "
+                     "team, anchor FROM clocks ORDER BY case_id, started_at, clock, cycle") {}
+
+Result<OverdueReport> SqliteOversightStore::overdue_clocks(Instant as_of, std::string_view team, std::int64_t limit) {
+  return guarded([&]() -> Result<OverdueReport> {
+    OverdueReport report;
+    report.as_of = as_of;
+    report.team = std::string(team);
+    std::string cutoff = format_instant(as_of);
+    {
+      // Whole days before today from the counts; today's open clocks one by one.
+      Date today = london_date(as_of);
+      std::string day = format_date(today), day_start = format_instant(london_start_of_day(today));
+      auto q = overdue_count_.start();
+      q.bind(1, day).bind(2, team).bind(3, day_start).bind(4, cutoff);
+      q.step();
+      report.total = q.integer(0);
+    }
+    auto q = (team.empty() ? overdue_ : overdue_team_).start();
+    q.bind(1, cutoff).bind(3, limit);
+    if (!team.empty())
+      q.bind(2, team);
+    else
+      q.bind_null(2);
+    while (q.step()) {
+      OverdueClock row;
+      row.clock = read_clock(q, 0);
+      row.subject = q.text(11);
+      row.workflow = q.text(12);
+      row.state = q.text(13);
+      row.days_overdue = std::chrono::duration<double, std::ratio<86400>>(as_of - row.clock.due_at).count();
+      report.clocks.push_back(std::move(row));
+    }
+    return report;
+  });
+}
+
+Result<TimelinessReport> SqliteOversightStore::timeliness(Date from, Date to, Instant as_of, bool by_team) {
+  return guarded([&]() -> Result<TimelinessReport> {
+    TimelinessReport report{from, to, as_of, by_team ? "team" : "clock", {}};
+    std::string first = format_date(from), last = format_date(to);
+    Date today = london_date(as_of);
+    std::string day = format_date(today), day_start = format_instant(london_start_of_day(today)),
+                day_end = format_instant(london_end_of_day(today)), cutoff = format_instant(as_of);
+    std::map<std::pair<std::string, std::string>, TimelinessRow> rows;
+    {
+      // Open clocks due before today are overdue, after today running (from the counts)...
+      auto q = (by_team ? timeliness_by_team_ : timeliness_).start();
+      q.bind(1, first).bind(2, last).bind(3, day);
+      while (q.step())
+        rows[{q.text(0), q.text(1)}] =
+            TimelinessRow{q.text(0), q.text(1), q.integer(2), q.integer(3), q.integer(4), q.integer(5), std::nullopt};
+    }
+    if (first <= day && day <= last) {
+      // ... and those due today depend on the hour.
+      auto q = (by_team ? due_today_by_team_ : due_today_).start();
+      q.bind(1, day_start).bind(2, day_end).bind(3, cutoff);
+      while (q.step()) {
+        auto& row = rows[{q.text(0), q.text(1)}];
+        row.clock = q.text(0);
+        row.team = q.text(1);
+        row.overdue += q.integer(2);
+        row.running += q.integer(3);
+      }
+    }
+    for (auto& [key, row] : rows) {
+      std::int64_t judged = row.met_on_time + row.met_late + row.overdue;
+      if (judged > 0) row.percent_on_time = 100.0 * static_cast<double>(row.met_on_time) / static_cast<double>(judged);
+      if (judged + row.running > 0) report.rows.push_back(std::move(row));
+    }
+    return report;
+  });
+}
+
+Result<std::vector<AuditEntry>> SqliteOversightStore::audit_with_outcome(std::string_view outcome, Instant from,
+                                                                         Instant to) {
+  return guarded([&]() -> Result<std::vector<AuditEntry>> {
+    std::vector<AuditEntry> entries;
+    std::string first = format_instant(from), last = format_instant(to);
+    auto q = (outcome == "override" ? overrides_ : refusals_).start();
+    q.bind(1, first).bind(2, last);
+    while (q.step()) entries.push_back(read_audit(q));
+    return entries;
+  });
+}
+
+Result<std::vector<StageTaskRow>> SqliteOversightStore::stages_with_first_task(std::string_view kind, Instant from,
+                                                                               Instant to, std::string_view team) {
+  return guarded([&]() -> Result<std::vector<StageTaskRow>> {
+    std::vector<StageTaskRow> rows;
+    std::string first = format_instant(from), last = format_instant(to);
+    auto q = stages_with_first_task_.start();
+    q.bind(1, first).bind(2, last).bind(3, team).bind(4, kind);
+    while (q.step()) {
+      StageTaskRow row;
+      row.case_id = q.integer(0);
+      row.team = q.text(1);
+      row.stage = q.integer(2);
+      row.state = q.text(3);
+      row.stage_entered_at = parse_stored_time(q.text_view(4));
+      if (!q.is_null(5)) row.first_task = StageTaskRow::Task{parse_stored_time(q.text_view(5)), q.text(6)};
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  });
+}
+
+Result<std::vector<TaskAgainstClockRow>> SqliteOversightStore::tasks_against_clock(std::string_view kind,
+                                                                                   std::string_view clock, Instant from,
+                                                                                   Instant to, std::string_view team) {
+  return guarded([&]() -> Result<std::vector<TaskAgainstClockRow>> {
+    std::vector<TaskAgainstClockRow> rows;
+    std::string first = format_instant(from), last = format_instant(to);
+    auto q = tasks_against_clock_.start();
+    q.bind(1, first).bind(2, last).bind(3, team).bind(4, kind).bind(5, clock);
+    while (q.step()) {
+      TaskAgainstClockRow row;
+      row.task_id = q.integer(0);
+      row.case_id = q.integer(1);
+      row.team = q.text(2);
+      row.occurred_at = parse_stored_time(q.text_view(3));
+      row.payload_json = q.text(4);
+      if (!q.is_null(5)) {
+        row.clock_started_at = parse_stored_time(q.text_view(5));
+        row.clock_due_at = parse_stored_time(q.text_view(6));
+      }
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  });
+}
+
+Result<std::vector<ClockOutcomeRow>> SqliteOversightStore::clock_outcomes(std::string_view workflow,
+                                                                          std::string_view clock, Instant as_of,
+                                                                          std::string_view group_by) {
+  return guarded([&]() -> Result<std::vector<ClockOutcomeRow>> {
+    std::vector<ClockOutcomeRow> rows;
+    std::string cutoff = format_instant(as_of);
+    auto q = (group_by.empty() ? clock_outcomes_ : clock_outcomes_by_attribute_).start();
+    q.bind(1, cutoff).bind(2, workflow).bind(3, clock);
+    if (!group_by.empty()) q.bind(4, group_by);
+    while (q.step()) rows.push_back({q.text(0), q.integer(1), q.integer(2), q.integer(3), q.integer(4)});
+    return rows;
+  });
+}
+
+Status SqliteOversightStore::export_table(std::string_view table,
+                                          const std::function<void(const ExportTable&)>& chunk) {
+  sqlite::Statement* statement = table == "cases"    ? &export_cases_
+                                 : table == "tasks"  ? &export_tasks_
+                                 : table == "audit"  ? &export_audit_
+                                 : table == "clocks" ? &export_clocks_
+                                                     : nullptr;
+  if (statement == nullptr)
+    return Status::invalid_input("no table '" + std::string(table.substr(0, 40)) +
+                                 "' to export: cases, tasks, audit or clocks");
+  return guarded([&] {
+    ExportTable out;
+    auto q = statement->start();
+    int columns = sqlite3_column_count(statement->handle());
+    for (int c = 0; c < columns; ++c) out.columns.emplace_back(sqlite3_column_name(statement->handle(), c));
+    while (q.step()) {
+      std::vector<std::optional<std::string>> row;
+      for (int c = 0; c < columns; ++c)
+        row.push_back(q.is_null(c) ? std::nullopt : std::optional<std::string>(q.text(c)));
+      out.rows.push_back(std::move(row));
+      if (out.rows.size() == 10000) {  // bounded memory for large tables
+        chunk(out);
+        out.rows.clear();
+      }
+    }
+    if (!out.rows.empty() || out.columns.empty()) chunk(out);
+    return Status::ok();
+  });
+}
+
+}  // namespace casegate::storage

@@ -1,0 +1,68 @@
+#pragma once
+// Oversight reports that belong to the seed workflows, written on Engine::report and the
+// OversightStore's name-neutral queries: the child's voice in each stage, strategy meetings
+// against their clock, improvement actions against their agreed timescale.
+
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "casegate/engine.hpp"
+
+namespace casegate {
+
+struct VoiceRow {
+  CaseId case_id = 0;
+  std::string team;
+  std::int64_t stage = 0;
+  std::string state;
+  Instant stage_entered_at;
+  bool captured = false;
+  std::optional<Instant> first_captured_at;  // occurred_at of the first voice_of_child of the stage
+  std::optional<double> days_after_stage_began;
+  std::optional<bool> child_seen, seen_alone;
+  std::string method, advocate;
+};
+
+struct StrategyMeetingRow {
+  std::int64_t task_id = 0;
+  CaseId case_id = 0;
+  std::string team;
+  Instant occurred_at;
+  std::optional<Instant> due_at;              // the case's strategy_discussion clock
+  std::optional<std::int64_t> allowed_hours;  // 24, or 4 when immediate
+  std::string timeliness;                     // "within", "late", or "no clock" (no significant-harm decision)
+  std::vector<std::pair<std::string, std::string>> participants;  // agency, mode
+};
+
+// Improvement actions (workflow improvement_action) against their agreed timescale.
+struct ActionsRow {
+  std::string theme;  // empty when not grouped by theme
+  std::int64_t completed_on_time = 0, completed_late = 0, open_overdue = 0, open_on_track = 0;
+};
+
+// Every stage entered between two times (of `team`'s cases; empty: all), with the first
+// voice_of_child recorded in it. Audited as the view "voice".
+Result<std::vector<VoiceRow>> voice_report(Engine& engine, std::string_view as, Instant from, Instant to,
+                                           std::string_view team);
+// Every strategy meeting held between two times, judged against the case's strategy_discussion
+// clock. Audited as the view "strategy_meetings".
+Result<std::vector<StrategyMeetingRow>> strategy_meetings_report(Engine& engine, std::string_view as, Instant from,
+                                                                 Instant to, std::string_view team);
+// Improvement actions completed within their target, late, open and overdue, open and on track;
+// overall (no row when there are none) or per theme. Audited as the view "actions".
+Result<std::vector<ActionsRow>> actions_report(Engine& engine, std::string_view as, std::optional<Instant> as_of,
+                                               bool by_theme);
+
+// The JSON forms (CLI --json and export); field names are stable (docs/cli.md).
+// {"case", "team", "stage", "state", "stage_entered_at", "captured", "first_captured_at",
+//  "days_after_stage_began", "child_seen", "seen_alone", "method", "advocate"}
+void to_json(nlohmann::json& out, const VoiceRow& row);
+// {"task_id", "case", "team", "occurred_at", "due_at", "allowed_hours", "timeliness", "participants": [{"agency",
+// "mode"}]}
+void to_json(nlohmann::json& out, const StrategyMeetingRow& row);
+// {"theme", "completed_on_time", "completed_late", "open_overdue", "open_on_track"}
+void to_json(nlohmann::json& out, const ActionsRow& row);
+
+}  // namespace casegate

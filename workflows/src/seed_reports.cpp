@@ -1,0 +1,148 @@
+#include "casegate/seed_reports.hpp"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+namespace casegate {
+namespace {
+
+using nlohmann::json;
+using days = std::chrono::duration<double, std::ratio<86400>>;
+
+json optional_time(const std::optional<Instant>& at) {
+  return at ? json(format_instant(*at)) : json(nullptr);
+}
+
+template <class T>
+json optional_value(const std::optional<T>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+ReportDetail between(Instant from, Instant to) {
+  return {{"from", format_instant(from)}, {"to", format_instant(to)}};
+}
+
+}  // namespace
+
+Result<std::vector<VoiceRow>> voice_report(Engine& engine, std::string_view as, Instant from, Instant to,
+                                           std::string_view team) {
+  std::vector<VoiceRow> rows;
+  Status status = engine.report(as, "voice", [&](OversightStore& store, ReportDetail& detail) -> Status {
+    detail = between(from, to);
+    auto stages = store.stages_with_first_task("voice_of_child", from, to, team);
+    if (!stages) return stages.status();
+    for (StageTaskRow& stage : *stages) {
+      VoiceRow row;
+      row.case_id = stage.case_id;
+      row.team = std::move(stage.team);
+      row.stage = stage.stage;
+      row.state = std::move(stage.state);
+      row.stage_entered_at = stage.stage_entered_at;
+      row.captured = stage.first_task.has_value();
+      if (row.captured) {
+        row.first_captured_at = stage.first_task->occurred_at;
+        row.days_after_stage_began = days(*row.first_captured_at - row.stage_entered_at).count();
+        auto payload = nlohmann::json::parse(stage.first_task->payload_json, nullptr, false);
+        if (payload.is_object()) {
+          if (payload.contains("child_seen")) row.child_seen = payload["child_seen"].get<bool>();
+          if (payload.contains("seen_alone")) row.seen_alone = payload["seen_alone"].get<bool>();
+          row.method = payload.value("method", "");
+          row.advocate = payload.value("advocate", "");
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+    return Status::ok();
+  });
+  if (!status) return status;
+  return rows;
+}
+
+Result<std::vector<StrategyMeetingRow>> strategy_meetings_report(Engine& engine, std::string_view as, Instant from,
+                                                                 Instant to, std::string_view team) {
+  std::vector<StrategyMeetingRow> rows;
+  Status status = engine.report(as, "strategy_meetings", [&](OversightStore& store, ReportDetail& detail) -> Status {
+    detail = between(from, to);
+    auto tasks = store.tasks_against_clock("strategy_meeting", "strategy_discussion", from, to, team);
+    if (!tasks) return tasks.status();
+    for (TaskAgainstClockRow& task : *tasks) {
+      StrategyMeetingRow row;
+      row.task_id = task.task_id;
+      row.case_id = task.case_id;
+      row.team = std::move(task.team);
+      row.occurred_at = task.occurred_at;
+      auto payload = nlohmann::json::parse(task.payload_json, nullptr, false);
+      if (payload.is_object() && payload.contains("participants"))
+        for (const auto& p : payload["participants"])
+          row.participants.emplace_back(p.value("agency", ""), p.value("mode", ""));
+      if (!task.clock_due_at) {
+        row.timeliness = "no clock";
+      } else {
+        row.due_at = task.clock_due_at;
+        row.allowed_hours =
+            std::chrono::duration_cast<std::chrono::hours>(*task.clock_due_at - *task.clock_started_at).count();
+        row.timeliness = row.occurred_at <= *row.due_at ? "within" : "late";
+      }
+      rows.push_back(std::move(row));
+    }
+    return Status::ok();
+  });
+  if (!status) return status;
+  return rows;
+}
+
+Result<std::vector<ActionsRow>> actions_report(Engine& engine, std::string_view as, std::optional<Instant> as_of,
+                                               bool by_theme) {
+  std::vector<ActionsRow> rows;
+  Status status = engine.report(as, "actions", [&](OversightStore& store, ReportDetail& detail) -> Status {
+    Instant when = as_of.value_or(engine.clock().now());
+    detail = {{"as_of", format_instant(when)}};
+    auto outcomes = store.clock_outcomes("improvement_action", "target", when, by_theme ? "theme" : "");
+    if (!outcomes) return outcomes.status();
+    for (const ClockOutcomeRow& o : *outcomes)
+      if (by_theme || o.met_on_time + o.met_late + o.open_overdue + o.open_on_time > 0)
+        rows.push_back({o.group, o.met_on_time, o.met_late, o.open_overdue, o.open_on_time});
+    return Status::ok();
+  });
+  if (!status) return status;
+  return rows;
+}
+
+void to_json(json& out, const VoiceRow& r) {
+  out = json{{"case", r.case_id},
+             {"team", r.team},
+             {"stage", r.stage},
+             {"state", r.state},
+             {"stage_entered_at", format_instant(r.stage_entered_at)},
+             {"captured", r.captured},
+             {"first_captured_at", optional_time(r.first_captured_at)},
+             {"days_after_stage_began",
+              r.days_after_stage_began ? json(std::round(*r.days_after_stage_began * 10) / 10) : json(nullptr)},
+             {"child_seen", optional_value(r.child_seen)},
+             {"seen_alone", optional_value(r.seen_alone)},
+             {"method", r.method.empty() ? json(nullptr) : json(r.method)},
+             {"advocate", r.advocate.empty() ? json(nullptr) : json(r.advocate)}};
+}
+
+void to_json(json& out, const StrategyMeetingRow& r) {
+  json participants = json::array();
+  for (const auto& [agency, mode] : r.participants) participants.push_back(json{{"agency", agency}, {"mode", mode}});
+  out = json{{"task_id", r.task_id},
+             {"case", r.case_id},
+             {"team", r.team},
+             {"occurred_at", format_instant(r.occurred_at)},
+             {"due_at", optional_time(r.due_at)},
+             {"allowed_hours", optional_value(r.allowed_hours)},
+             {"timeliness", r.timeliness},
+             {"participants", participants}};
+}
+
+void to_json(json& out, const ActionsRow& row) {
+  out = json{{"theme", row.theme.empty() ? json(nullptr) : json(row.theme)},
+             {"completed_on_time", row.completed_on_time},
+             {"completed_late", row.completed_late},
+             {"open_overdue", row.open_overdue},
+             {"open_on_track", row.open_on_track}};
+}
+
+}  // namespace casegate
