@@ -41,6 +41,7 @@ class Transaction {
 
 class CommandRunner {
  public:
+  // REQUIRES: `storage` and `clock` outlive the runner.
   CommandRunner(const Storage& storage, const Clock& clock);
 
   // A command that is audited. `body(const User& actor, AuditBuilder&)` returns Result<T>.
@@ -120,7 +121,7 @@ class CommandRunner {
   // entry is not.
   void audit_attempt(AuditBuilder& audit, const Status& failure);
 
-  Storage storage_;
+  const Storage& storage_;  // the engine's, which outlives the runner
   const Clock& clock_;
   CommandQueue queue_;
 };

@@ -95,15 +95,9 @@ void to_json(json& out, const TransitionInfo& transition) {
   out = json{{"from", transition.from}, {"event", transition.event}, {"to", transition.to}, {"gate", transition.gate}};
 }
 
-namespace {
-json optional_time(const std::optional<Instant>& at) {
+json time_or_null(const std::optional<Instant>& at) {
   return at ? json(format_instant(*at)) : json(nullptr);
 }
-template <class T>
-json optional_value(const std::optional<T>& value) {
-  return value ? json(*value) : json(nullptr);
-}
-}  // namespace
 
 void to_json(json& out, const ClockView& clock) {
   const ClockRecord& c = clock.record;
@@ -113,7 +107,7 @@ void to_json(json& out, const ClockView& clock) {
              {"due_at", format_instant(c.due_at)},
              {"due_date", c.due_date},
              {"state", clock_state_name(clock.state)},
-             {"met_at", optional_time(c.met_at)},
+             {"met_at", time_or_null(c.met_at)},
              {"delay_reason", clock.delay_reason.empty() ? json(nullptr) : json(clock.delay_reason)},
              {"calendar_version", c.calendar_version}};
 }

@@ -3,15 +3,13 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "casegate/json.hpp"
+
 namespace casegate {
 namespace {
 
 using nlohmann::json;
 using days = std::chrono::duration<double, std::ratio<86400>>;
-
-json optional_time(const std::optional<Instant>& at) {
-  return at ? json(format_instant(*at)) : json(nullptr);
-}
 
 template <class T>
 json optional_value(const std::optional<T>& value) {
@@ -115,7 +113,7 @@ void to_json(json& out, const VoiceRow& r) {
              {"state", r.state},
              {"stage_entered_at", format_instant(r.stage_entered_at)},
              {"captured", r.captured},
-             {"first_captured_at", optional_time(r.first_captured_at)},
+             {"first_captured_at", time_or_null(r.first_captured_at)},
              {"days_after_stage_began",
               r.days_after_stage_began ? json(std::round(*r.days_after_stage_began * 10) / 10) : json(nullptr)},
              {"child_seen", optional_value(r.child_seen)},
@@ -131,7 +129,7 @@ void to_json(json& out, const StrategyMeetingRow& r) {
              {"case", r.case_id},
              {"team", r.team},
              {"occurred_at", format_instant(r.occurred_at)},
-             {"due_at", optional_time(r.due_at)},
+             {"due_at", time_or_null(r.due_at)},
              {"allowed_hours", optional_value(r.allowed_hours)},
              {"timeliness", r.timeliness},
              {"participants", participants}};

@@ -39,6 +39,8 @@ void to_json(nlohmann::json& out, const OverdueReport& report);
 // {"from", "to", "as_of", "by", "rows": [{"clock", "team", "met_on_time", "met_late", "overdue", "running",
 //  "percent_on_time"}]}
 void to_json(nlohmann::json& out, const TimelinessReport& report);
+// A time that may be absent: its ISO 8601 text, or null. Every optional time in casegate's JSON.
+nlohmann::json time_or_null(const std::optional<Instant>& at);
 // {"key", "value", "default", "meaning"}
 void to_json(nlohmann::json& out, const SettingView& setting);
 
