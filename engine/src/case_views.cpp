@@ -31,16 +31,20 @@ Result<CaseStatus> Engine::status(std::string_view as, CaseId case_id, std::opti
         if (!clocks) return clocks.status();
         std::stable_sort(clocks->begin(), clocks->end(),
                          [](const ClockRecord& a, const ClockRecord& b) { return a.started_at < b.started_at; });
-        std::map<std::string, std::string> delay_reasons;  // the latest reason given for each clock wins
-        for (const auto& t : *tasks)
-          if (t.kind == "delay_reason") {
-            auto payload = nlohmann::json::parse(t.payload_json, nullptr, false);
-            if (payload.is_object()) delay_reasons[payload.value("clock", "")] = payload.value("reason", "");
-          }
+        // Tasks of a kind that explains a delay: the latest reason given for each clock wins.
+        std::map<std::string, std::string> reasons_late;
+        for (const auto& t : *tasks) {
+          const TaskKind* kind = impl_->workflows.task_kinds().find(t.kind);
+          if (kind == nullptr || !kind->explains_delay) continue;
+          auto payload = nlohmann::json::parse(t.payload_json, nullptr, false);
+          if (payload.is_object())
+            reasons_late[payload.value(kind->explains_delay->clock_field, "")] =
+                payload.value(kind->explains_delay->reason_field, "");
+        }
         for (ClockRecord& clock : *clocks) {
-          auto reason = delay_reasons.find(clock.clock);
+          auto reason = reasons_late.find(clock.clock);
           status.clocks.push_back(ClockView{clock, clock.state(status.as_of),
-                                            reason == delay_reasons.end() ? std::string() : reason->second});
+                                            reason == reasons_late.end() ? std::string() : reason->second});
         }
         status.record = std::move(*record);
         return status;

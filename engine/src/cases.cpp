@@ -78,13 +78,14 @@ Result<TaskReceipt> Engine::record_task(std::string_view as, const RecordTaskReq
         if (!record) return record.status();
         audit.detail.text("from", record->state);
         audit.detail.text("to", record->state);
-        const TaskKindInfo* kind = find_task_kind(request.kind);
+        const TaskKindCatalogue& kinds = impl_->workflows.task_kinds();
+        const TaskKind* kind = kinds.find(request.kind);
         if (kind == nullptr) return Status::invalid_input("unknown task kind " + shown_name(request.kind));
         if (kind->recorded_only_by && *kind->recorded_only_by != actor.role)
-          return Status::refused(std::string(kind->name) + " is recorded only by a " +
+          return Status::refused(kind->name + " is recorded only by a " +
                                  std::string(role_name(*kind->recorded_only_by)) + "; " + actor.id + " is " +
                                  std::string(role_name(actor.role)));
-        auto payload = validate_payload(request.kind, request.payload_json);
+        auto payload = kinds.validate_payload(request.kind, request.payload_json);
         if (!payload) return payload.status();
         Instant now = impl_->clock->now();
         Instant occurred = request.occurred_at.value_or(now);

@@ -24,9 +24,9 @@ Result<Settings> Engine::Impl::current_settings() {
     std::int64_t number = 0;
     auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
     // Validated when set; a value edited in the file by hand falls back to the default.
-    if (Settings::find(key) && error == std::errc() && end == value.data() + value.size()) values[key] = number;
+    if (workflows.find_setting(key) && error == std::errc() && end == value.data() + value.size()) values[key] = number;
   }
-  return Settings(std::move(values));
+  return Settings(workflows.settings(), values);
 }
 
 Status Engine::Impl::update_clocks(const Workflow& workflow, const CaseRecord& record,
@@ -76,7 +76,7 @@ Status Engine::Impl::update_clocks(const Workflow& workflow, const CaseRecord& r
     if (same->met_at || same->stopped) continue;
     const ClockRecord before = *same;
     // A deadline once set keeps its due time (calendar or setting changes do not move it), unless
-    // an anchor that had not happened (a birth) now sets an earlier one.
+    // an anchor that had not happened (an event awaited) now sets an earlier one.
     bool changed = false;
     if (instance.anchor != same->anchor) {
       same->anchor = instance.anchor;

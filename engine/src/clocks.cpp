@@ -5,42 +5,17 @@
 
 namespace casegate {
 
-const std::vector<Settings::Definition>& Settings::definitions() {
-  static const std::vector<Definition> all{
-      {"referral_decision.working_days", 1, 0, 60, "a referral decision is due this many working days after receipt"},
-      {"strategy_discussion.hours", 24, 1, 720,
-       "a strategy discussion is due this many hours after a significant-harm decision"},
-      {"strategy_discussion.immediate_hours", 4, 1, 720, "... when the decision's urgency is immediate"},
-      {"assessment.working_days", 45, 1, 365, "an assessment is due this many working days after receipt"},
-      {"initial_conference.working_days", 15, 1, 365,
-       "an initial conference is due this many working days after the strategy meeting that started section 47"},
-      {"core_group.working_days", 10, 1, 365,
-       "the first core group is due this many working days after the initial conference's plan"},
-      {"review_conference.first_months", 3, 1, 24,
-       "the first review conference is due this many months after the initial conference"},
-      {"review_conference.later_months", 6, 1, 24, "later reviews are due this many months after the previous review"},
-      {"pre_birth_conference.weeks_before_delivery", 6, 0, 30,
-       "a pre-birth conference is due this many weeks before the expected delivery date"},
-      {"post_birth_review.months", 3, 1, 24,
-       "a post-birth review is due this many months after the pre-birth conference's decision..."},
-      {"post_birth_review.working_days_after_birth", 10, 1, 365,
-       "... or this many working days after the birth, whichever is earlier"},
-  };
-  return all;
+Settings::Settings(const std::vector<SettingDefinition>& definitions,
+                   const std::map<std::string, std::int64_t, std::less<>>& overrides) {
+  for (const auto& d : definitions) {
+    auto given = overrides.find(d.key);
+    values_.emplace(d.key, given == overrides.end() ? d.default_value : given->second);
+  }
 }
-
-const Settings::Definition* Settings::find(std::string_view key) {
-  for (const auto& d : definitions())
-    if (d.key == key) return &d;
-  return nullptr;
-}
-
-Settings::Settings(std::map<std::string, std::int64_t, std::less<>> overrides) : values_(std::move(overrides)) {}
 
 std::int64_t Settings::get(std::string_view key) const {
-  if (auto it = values_.find(key); it != values_.end()) return it->second;
-  const Definition* definition = find(key);
-  return definition ? definition->default_value : 0;
+  auto it = values_.find(key);
+  return it == values_.end() ? 0 : it->second;
 }
 
 Instant ClockContext::working_days_after(Instant anchor, std::int64_t n) const {

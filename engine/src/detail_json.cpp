@@ -60,10 +60,10 @@ void append_requirement_json(std::string& out, const Requirement& requirement) {
   out += "{\"task\":";
   append_json_string(out, requirement.task);
   out += ",\"condition\":";
-  if (requirement.condition.empty())
+  if (requirement.conditions.empty())
     out += "null";
   else
-    append_json_string(out, requirement.condition);
+    append_json_string(out, describe(requirement.conditions));
   out += ",\"role\":";
   if (requirement.role)
     append_json_string(out, role_name(*requirement.role));

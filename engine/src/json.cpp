@@ -10,7 +10,7 @@ using nlohmann::json;
 void to_json(json& out, const Requirement& requirement) {
   out = json::object();
   out["task"] = requirement.task;
-  out["condition"] = requirement.condition.empty() ? json(nullptr) : json(requirement.condition);
+  out["condition"] = requirement.conditions.empty() ? json(nullptr) : json(describe(requirement.conditions));
   out["role"] = requirement.role ? json(role_name(*requirement.role)) : json(nullptr);
   out["scope"] = scope_name(requirement.scope);
 }

@@ -11,57 +11,41 @@
 namespace casegate {
 namespace {
 
-std::vector<std::string> split(const std::string& text, const std::string& separator) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  for (std::size_t at; (at = text.find(separator, start)) != std::string::npos; start = at + separator.size())
-    parts.push_back(text.substr(start, at - start));
-  parts.push_back(text.substr(start));
-  return parts;
+// "an owner", "a kind": the noun with its article, for messages.
+std::string article(const std::string& noun) {
+  bool vowel = !noun.empty() && std::string_view("aeiou").find(noun.front()) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + noun;
 }
 
-bool contains(const std::vector<std::string_view>& list, std::string_view value) {
+bool contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-// Why no payload of `kind` can satisfy `condition` (in the forms the MSM conditions write:
-// "f=v", "f in a|b", "participants include a, b", clauses joined by ", "), or "".
-std::string unsatisfiable(const std::string& kind, const std::string& condition) {
-  if (condition.empty()) return "";
-  const std::string include = "participants include ";
-  if (condition.rfind(include, 0) == 0) {
-    auto field = describe_field(kind, "participants");
-    if (!field) return "kind " + kind + " has no participants";
-    for (const auto& agency : split(condition.substr(include.size()), ", "))
-      if (!contains(field->choices, agency)) return "'" + agency + "' is not an agency";
+// Why no payload of `kind` can meet `condition`, or "".
+std::string unsatisfiable(const TaskKindCatalogue& kinds, const std::string& kind, const FieldCondition& condition) {
+  if (condition.compare == FieldCondition::Compare::includes) {
+    auto list = kinds.describe_field(kind, condition.field);
+    if (!list || list->type != FieldType::record_list) return "kind " + kind + " has no " + condition.field;
+    auto field = kinds.describe_field(kind, condition.field, condition.item_field);
+    if (!field) return kind + "." + condition.field + " has no field '" + condition.item_field + "'";
+    for (const auto& value : condition.values)
+      if (!contains(field->choices, value)) return "'" + value + "' is not " + article(condition.item_field);
     return "";
   }
-  for (const auto& clause : split(condition, ", ")) {
-    std::string name, values;
-    if (auto eq = clause.find('='); eq != std::string::npos) {
-      name = clause.substr(0, eq);
-      values = clause.substr(eq + 1);
-    } else if (auto in = clause.find(" in "); in != std::string::npos) {
-      name = clause.substr(0, in);
-      values = clause.substr(in + 4);
-    } else {
-      return "condition '" + clause + "' is not one the linter can read";
-    }
-    auto field = describe_field(kind, name);
-    if (!field) return kind + " has no field '" + name + "'";
-    for (const auto& value : split(values, "|")) {
-      if (field->type == FieldInfo::Type::boolean && value != "true" && value != "false")
-        return kind + "." + name + " is true or false, never '" + value + "'";
-      if (field->type == FieldInfo::Type::choice && !contains(field->choices, value))
-        return kind + "." + name + " is never '" + value + "'";
-    }
+  auto field = kinds.describe_field(kind, condition.field);
+  if (!field) return kind + " has no field '" + condition.field + "'";
+  for (const auto& value : condition.values) {
+    if (field->type == FieldType::boolean && value != "true" && value != "false")
+      return kind + "." + condition.field + " is true or false, never '" + value + "'";
+    if (field->type == FieldType::choice && !contains(field->choices, value))
+      return kind + "." + condition.field + " is never '" + value + "'";
   }
   return "";
 }
 
 }  // namespace
 
-std::vector<std::string> lint_workflow(const Workflow& workflow) {
+std::vector<std::string> lint_workflow(const Workflow& workflow, const TaskKindCatalogue& kinds) {
   std::vector<std::string> findings;
   const std::string who = workflow.name() + " v" + std::to_string(workflow.version()) + ": ";
   auto note = [&](const std::string& text) { findings.push_back(who + text); };
@@ -93,7 +77,7 @@ std::vector<std::string> lint_workflow(const Workflow& workflow) {
     if (!transitions.insert(t.from + "\x1f" + t.event + "\x1f" + t.to).second)
       note("transition " + row + " is listed twice");
     for (const auto& r : t.gate) {
-      const TaskKindInfo* kind = find_task_kind(r.task);
+      const TaskKind* kind = kinds.find(r.task);
       if (kind == nullptr) {
         note(row + ": gate needs unknown task kind '" + r.task + "'");
         continue;
@@ -102,37 +86,33 @@ std::vector<std::string> lint_workflow(const Workflow& workflow) {
         note(row + ": gate needs " + r.task + " recorded by " + std::string(role_name(*r.role)) + ", but only a " +
              std::string(role_name(*kind->recorded_only_by)) + " may record it");
       if (r.role && *r.role == Role::admin) note(row + ": gate needs a task recorded by an admin, who records none");
-      if (auto why = unsatisfiable(r.task, r.condition); !why.empty())
-        note(row + ": gate condition '" + r.condition + "' can never hold: " + why);
+      for (const FieldCondition& condition : r.conditions)
+        if (auto why = unsatisfiable(kinds, r.task, condition); !why.empty())
+          note(row + ": gate condition '" + describe({condition}) + "' can never hold: " + why);
     }
   }
 
   std::map<std::string, int> clock_names;
   for (const auto& c : workflow.clock_definitions()) {
     if (++clock_names[c.name] == 2) note("clock name '" + c.name + "' is used twice");
-    // met_by reads "<task kind>[ recorded in <state>]" or "entering <state>".
-    const std::string entering = "entering ", recorded_in = " recorded in ";
-    if (c.met_by.rfind(entering, 0) == 0) {
-      std::string state = c.met_by.substr(entering.size());
+    const std::string& state = c.met_by.state;
+    if (c.met_by.task.empty()) {
       if (!state_names.count(state))
         note("clock '" + c.name + "' is met on entering '" + state + "', which is not a state");
       else if (!reached.count(state))
         note("clock '" + c.name + "' is met on entering '" + state + "', which is never reached");
       continue;
     }
-    std::string kind = c.met_by.substr(0, c.met_by.find(' '));
-    if (!find_task_kind(kind)) note("clock '" + c.name + "' is met by unknown task kind '" + kind + "'");
-    if (auto at = c.met_by.find(recorded_in); at != std::string::npos) {
-      std::string state = c.met_by.substr(at + recorded_in.size());
-      if (!state_names.count(state))
-        note("clock '" + c.name + "' is met in '" + state + "', which is not a state");
-      else if (!reached.count(state))
-        note("clock '" + c.name + "' is met in '" + state + "', which is never reached");
-    }
+    if (!kinds.find(c.met_by.task)) note("clock '" + c.name + "' is met by unknown task kind '" + c.met_by.task + "'");
+    if (state.empty()) continue;
+    if (!state_names.count(state))
+      note("clock '" + c.name + "' is met in '" + state + "', which is not a state");
+    else if (!reached.count(state))
+      note("clock '" + c.name + "' is met in '" + state + "', which is never reached");
   }
   const ClockInputs& inputs = workflow.clock_inputs();
   for (const auto& kind : inputs.task_kinds)
-    if (!find_task_kind(kind)) note("clocks read unknown task kind '" + kind + "'");
+    if (!kinds.find(kind)) note("clocks read unknown task kind '" + kind + "'");
   for (const auto& state : inputs.states)
     if (!state_names.count(state)) note("clocks read stages in '" + state + "', which is not a state");
   return findings;

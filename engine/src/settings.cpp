@@ -20,7 +20,7 @@ Status Engine::set_setting(std::string_view as, std::string_view key, std::strin
               if (auto s = impl_->cases().set_setting(key, value); !s) return s;
               return impl_->cases().add_calendar_change("jurisdiction", std::nullopt, value);
             }
-            const Settings::Definition* definition = Settings::find(key);
+            const SettingDefinition* definition = impl_->workflows.find_setting(key);
             if (definition == nullptr) return Status::invalid_input("unknown setting " + shown_name(key));
             std::int64_t number = 0;
             auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
@@ -42,7 +42,7 @@ Result<std::vector<SettingView>> Engine::settings(std::string_view as) {
     auto jurisdiction = stored->find("calendar.jurisdiction");
     list.push_back({"calendar.jurisdiction", jurisdiction == stored->end() ? "england_and_wales" : jurisdiction->second,
                     jurisdiction == stored->end(), "bank holidays by the rules of this jurisdiction"});
-    for (const auto& d : Settings::definitions()) {
+    for (const auto& d : impl_->workflows.settings()) {
       auto it = stored->find(d.key);
       list.push_back(
           {d.key, it == stored->end() ? std::to_string(d.default_value) : it->second, it == stored->end(), d.meaning});

@@ -1,4 +1,6 @@
-// Payload rules of the task-kind catalogue (workflows.md, "Task kinds and payload rules").
+// Payload rules of the task-kind catalogue: generic checks of each field type, applied to the
+// kinds the workflows register.
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -12,78 +14,31 @@ namespace {
 
 using nlohmann::json;
 
-enum class FieldType { text, boolean, choice, choice_list, participants, date };
-
-struct FieldRule {
-  std::string_view name;
-  FieldType type;
-  bool required;
-  std::vector<std::string_view> choices = {};
-};
-
-const std::vector<std::string_view> agencies{"social_care", "police", "health", "education", "gp", "referrer", "other"};
-const std::vector<std::string_view> meeting_modes{"in_person", "phone", "video", "written"};
-const std::vector<std::string_view> abuse_categories{"neglect", "physical_abuse", "sexual_abuse", "emotional_abuse"};
-
 // Every kind also accepts an optional free-text "notes" field.
 const FieldRule notes_field{"notes", FieldType::text, false};
 
-struct KindRules {
-  std::string_view kind;
-  std::vector<FieldRule> fields;
-};
-
-const std::vector<KindRules>& catalogue() {
-  static const std::vector<KindRules> rules{
-      {"referral_decision",
-       {{"decision", FieldType::choice, true, {"significant_harm", "child_in_need", "no_further_action"}},
-        {"urgency", FieldType::choice, false, {"immediate", "within_24h", "standard"}}}},
-      {"strategy_meeting", {{"participants", FieldType::participants, true}}},
-      {"assessment",
-       {{"type", FieldType::choice, true, {"child_and_family", "section_47", "pre_birth"}},
-        {"outcome", FieldType::text, true}}},
-      {"voice_of_child",
-       {{"child_seen", FieldType::boolean, true},
-        {"method", FieldType::choice, true, {"direct", "observation", "advocate", "parent_report", "written"}},
-        {"reason_not_seen", FieldType::text, false},
-        {"seen_alone", FieldType::boolean, false},
-        {"advocate", FieldType::text, false},
-        {"summary", FieldType::text, false}}},
-      {"management_oversight", {{"decision", FieldType::text, true}}},
-      {"conference_decision",
-       {{"outcome", FieldType::choice, true, {"plan", "no_plan", "continue", "end"}},
-        {"category", FieldType::choice, false, abuse_categories}}},
-      {"core_group", {{"attendees", FieldType::choice_list, true, agencies}}},
-      {"visit",
-       {{"child_seen", FieldType::boolean, true},
-        {"seen_alone", FieldType::boolean, true},
-        {"reason_not_seen_alone", FieldType::text, false}}},
-      {"birth", {{"date", FieldType::date, true}}},
-      {"evidence", {{"description", FieldType::text, true}, {"link", FieldType::text, false}}},
-      {"audit_check", {{"effective", FieldType::boolean, true}, {"note", FieldType::text, true}}},
-      {"sign_off", {{"note", FieldType::text, true}}},
-      {"delay_reason", {{"clock", FieldType::text, true}, {"reason", FieldType::text, true}}},
-  };
-  return rules;
-}
-
-std::string join(const std::vector<std::string_view>& items) {
+std::string join(const std::vector<std::string>& items) {
   std::string text;
-  for (auto item : items) {
+  for (const auto& item : items) {
     if (!text.empty()) text += ", ";
     text += item;
   }
   return text;
 }
 
-bool contains(const std::vector<std::string_view>& items, std::string_view value) {
-  for (auto item : items)
-    if (item == value) return true;
-  return false;
+bool contains(const std::vector<std::string>& items, std::string_view value) {
+  return std::find(items.begin(), items.end(), value) != items.end();
 }
 
 std::string shown(const json& value) {
   return printable(value.dump(), 40);
+}
+
+// {"a", "b"}: the fields of a record_list's items, as a message shows them.
+std::string item_shape(const FieldRule& rule) {
+  std::string text;
+  for (const auto& item : rule.items) text += (text.empty() ? "{\"" : ", \"") + item.name + "\"";
+  return text + "}";
 }
 
 bool is_iso_date(const std::string& text) {
@@ -96,7 +51,7 @@ bool is_iso_date(const std::string& text) {
   return date.ok();
 }
 
-Status check_choice(const std::string& where, const json& value, const std::vector<std::string_view>& choices) {
+Status check_choice(const std::string& where, const json& value, const std::vector<std::string>& choices) {
   if (!value.is_string())
     return Status::invalid_input(where + ": expected one of " + join(choices) + ", got " + shown(value));
   if (!contains(choices, value.get_ref<const std::string&>()))
@@ -125,22 +80,24 @@ Status check_field(const std::string& where, const FieldRule& rule, const json& 
         if (auto s = check_choice(where + "[" + std::to_string(i) + "]", value[i], rule.choices); !s) return s;
       return Status::ok();
     }
-    case FieldType::participants: {
+    case FieldType::record_list: {
       if (!value.is_array() || value.empty())
-        return Status::invalid_input(where + ": expected a non-empty list of {\"agency\", \"mode\"}");
+        return Status::invalid_input(where + ": expected a non-empty list of " + item_shape(rule));
       std::string at;
       for (std::size_t i = 0; i < value.size(); ++i) {
         at.assign(where).append("[").append(std::to_string(i)).append("]");
         const json& item = value[i];
         if (!item.is_object())
-          return Status::invalid_input(at + ": expected {\"agency\", \"mode\"}, got " + shown(item));
-        for (const auto& [key, _] : item.items())
-          if (key != "agency" && key != "mode")
+          return Status::invalid_input(at + ": expected " + item_shape(rule) + ", got " + shown(item));
+        for (const auto& entry : item.items()) {
+          const std::string& key = entry.key();
+          if (std::none_of(rule.items.begin(), rule.items.end(), [&](const FieldRule& f) { return f.name == key; }))
             return Status::invalid_input(at + ": unknown field '" + printable(key) + "'");
-        if (!item.contains("agency")) return Status::invalid_input(at + ".agency: required");
-        if (!item.contains("mode")) return Status::invalid_input(at + ".mode: required");
-        if (auto s = check_choice(at + ".agency", item["agency"], agencies); !s) return s;
-        if (auto s = check_choice(at + ".mode", item["mode"], meeting_modes); !s) return s;
+        }
+        for (const auto& field : rule.items)
+          if (!item.contains(field.name)) return Status::invalid_input(at + "." + field.name + ": required");
+        for (const auto& field : rule.items)
+          if (auto s = check_field(at + "." + field.name, field, item[field.name]); !s) return s;
       }
       return Status::ok();
     }
@@ -152,65 +109,65 @@ Status check_field(const std::string& where, const FieldRule& rule, const json& 
   return Status::internal("unhandled field type");
 }
 
-bool flag(const json& payload, const char* name, bool fallback) {
-  auto it = payload.find(name);
-  return it == payload.end() ? fallback : it->get<bool>();
+bool is_name(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
 }
 
-// Rules that tie one field to another.
-Status check_conditional(std::string_view kind, json& payload) {
-  std::string k(kind);
-  if (kind == "referral_decision" && !payload.contains("urgency")) payload["urgency"] = "standard";
-  if (kind == "voice_of_child") {
-    bool seen = payload["child_seen"].get<bool>();
-    if (!seen && !payload.contains("reason_not_seen"))
-      return Status::invalid_input(k + ".reason_not_seen: required when child_seen is false");
-    if (!seen && flag(payload, "seen_alone", false))
-      return Status::invalid_input(k + ".seen_alone: cannot be true when child_seen is false");
-  }
-  if (kind == "visit") {
-    bool seen = payload["child_seen"].get<bool>();
-    bool alone = payload["seen_alone"].get<bool>();
-    if (!seen && alone) return Status::invalid_input(k + ".seen_alone: cannot be true when child_seen is false");
-    if (!alone && !payload.contains("reason_not_seen_alone"))
-      return Status::invalid_input(k + ".reason_not_seen_alone: required when seen_alone is false");
-  }
-  if (kind == "conference_decision") {
-    std::string outcome = payload["outcome"].get<std::string>();
-    bool needs_category = outcome == "plan" || outcome == "continue";
-    if (needs_category && !payload.contains("category"))
-      return Status::invalid_input(k + ".category: required when outcome is " + outcome + " (one of " +
-                                   join(abuse_categories) + ")");
-    if (!needs_category && payload.contains("category"))
-      return Status::invalid_input(k + ".category: only given when outcome is plan or continue");
-  }
+Status check_rule(const std::string& kind, const FieldRule& rule) {
+  if (!is_name(rule.name) || rule.name == notes_field.name)
+    return Status::invalid_input("task kind " + kind + ": field '" + rule.name + "' is not a usable name");
+  bool needs_choices = rule.type == FieldType::choice || rule.type == FieldType::choice_list;
+  if (needs_choices == rule.choices.empty())
+    return Status::invalid_input("task kind " + kind + "." + rule.name +
+                                 (needs_choices ? ": a choice needs choices" : ": only a choice has choices"));
+  if ((rule.type == FieldType::record_list) == rule.items.empty())
+    return Status::invalid_input("task kind " + kind + "." + rule.name + ": a record_list, and only it, has items");
+  for (const auto& item : rule.items)
+    if (auto s = check_rule(kind + "." + rule.name, item); !s) return s;
   return Status::ok();
 }
 
 }  // namespace
 
-std::optional<FieldInfo> describe_field(std::string_view kind, std::string_view field) {
-  for (const auto& rules : catalogue()) {
-    if (rules.kind != kind) continue;
-    for (const auto& rule : rules.fields) {
-      if (rule.name != field) continue;
-      switch (rule.type) {
-        case FieldType::text: return FieldInfo{FieldInfo::Type::text, {}};
-        case FieldType::boolean: return FieldInfo{FieldInfo::Type::boolean, {}};
-        case FieldType::choice: return FieldInfo{FieldInfo::Type::choice, rule.choices};
-        case FieldType::choice_list: return FieldInfo{FieldInfo::Type::choice_list, rule.choices};
-        case FieldType::participants: return FieldInfo{FieldInfo::Type::participants, agencies};
-        case FieldType::date: return FieldInfo{FieldInfo::Type::date, {}};
-      }
-    }
+Status TaskKindCatalogue::add(TaskKind kind) {
+  if (!is_name(kind.name))
+    return Status::invalid_input("task kind '" + printable(kind.name) + "' is not a usable name");
+  if (kinds_.contains(kind.name)) return Status::invalid_input("task kind " + kind.name + " is registered already");
+  for (const auto& rule : kind.fields)
+    if (auto s = check_rule(kind.name, rule); !s) return s;
+  std::string name = kind.name;
+  kinds_.emplace(std::move(name), std::move(kind));
+  return Status::ok();
+}
+
+const TaskKind* TaskKindCatalogue::find(std::string_view name) const {
+  auto it = kinds_.find(name);
+  return it == kinds_.end() ? nullptr : &it->second;
+}
+
+std::vector<const TaskKind*> TaskKindCatalogue::all() const {
+  std::vector<const TaskKind*> list;
+  for (const auto& [name, kind] : kinds_) list.push_back(&kind);
+  return list;
+}
+
+std::optional<FieldInfo> TaskKindCatalogue::describe_field(std::string_view kind, std::string_view field,
+                                                           std::string_view item_field) const {
+  const TaskKind* rules = find(kind);
+  if (rules == nullptr) return std::nullopt;
+  for (const auto& rule : rules->fields) {
+    if (rule.name != field) continue;
+    if (item_field.empty()) return FieldInfo{rule.type, rule.choices};
+    for (const auto& item : rule.items)
+      if (item.name == item_field) return FieldInfo{item.type, item.choices};
   }
   return std::nullopt;
 }
 
-Result<std::string> validate_payload(std::string_view kind, std::string_view payload_json) {
-  const KindRules* rules = nullptr;
-  for (const auto& candidate : catalogue())
-    if (candidate.kind == kind) rules = &candidate;
+Result<std::string> TaskKindCatalogue::validate_payload(std::string_view kind, std::string_view payload_json) const {
+  const TaskKind* rules = find(kind);
   if (rules == nullptr) return Status::invalid_input("unknown task kind '" + printable(kind) + "'");
   std::string k(kind);
   if (payload_json.size() > max_payload_bytes)
@@ -241,7 +198,8 @@ Result<std::string> validate_payload(std::string_view kind, std::string_view pay
   };
   if (auto s = check_all(rules->fields); !s) return s;
   if (auto s = check_all({notes_field}); !s) return s;
-  if (auto s = check_conditional(kind, payload); !s) return s;
+  if (rules->cross_field_rules)
+    if (auto s = rules->cross_field_rules(payload); !s) return s;
   return payload.dump();
 }
 

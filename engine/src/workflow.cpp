@@ -8,9 +8,29 @@ std::string_view scope_name(Scope scope) {
   return scope == Scope::stage ? "stage" : "case";
 }
 
+std::string describe(const std::vector<FieldCondition>& conditions) {
+  std::string text;
+  for (const FieldCondition& c : conditions) {
+    if (!text.empty()) text += ", ";
+    text += c.field;
+    std::string_view joint = c.compare == FieldCondition::Compare::equals   ? "="
+                             : c.compare == FieldCondition::Compare::one_of ? " in "
+                                                                            : " include ";
+    std::string_view between = c.compare == FieldCondition::Compare::includes ? ", " : "|";
+    text += joint;
+    for (std::size_t i = 0; i < c.values.size(); ++i) text += (i ? std::string(between) : "") + c.values[i];
+  }
+  return text;
+}
+
+std::string describe(const ClockMetBy& met_by) {
+  if (met_by.task.empty()) return "entering " + met_by.state;
+  return met_by.state.empty() ? met_by.task : met_by.task + " recorded in " + met_by.state;
+}
+
 std::string describe(const Requirement& requirement) {
   std::string text = requirement.task;
-  if (!requirement.condition.empty()) text += " with " + requirement.condition;
+  if (!requirement.conditions.empty()) text += " with " + describe(requirement.conditions);
   if (requirement.role) text += " (recorded by " + std::string(role_name(*requirement.role)) + ")";
   if (requirement.scope == Scope::whole_case) text += " at any time in the case";
   return text;
@@ -68,6 +88,25 @@ const Workflow* WorkflowRegistry::latest(std::string_view name) const {
   auto it = by_name_.find(name);
   if (it == by_name_.end() || it->second.empty()) return nullptr;
   return it->second.rbegin()->second.get();
+}
+
+Status WorkflowRegistry::add_task_kind(TaskKind kind) {
+  return task_kinds_.add(std::move(kind));
+}
+
+Status WorkflowRegistry::add_setting(SettingDefinition setting) {
+  if (find_setting(setting.key) != nullptr)
+    return Status::invalid_input("setting " + setting.key + " is registered already");
+  if (setting.min > setting.max || setting.default_value < setting.min || setting.default_value > setting.max)
+    return Status::invalid_input("setting " + setting.key + ": its default is outside its bounds");
+  settings_.push_back(std::move(setting));
+  return Status::ok();
+}
+
+const SettingDefinition* WorkflowRegistry::find_setting(std::string_view key) const {
+  for (const auto& s : settings_)
+    if (s.key == key) return &s;
+  return nullptr;
 }
 
 std::vector<const Workflow*> WorkflowRegistry::all() const {

@@ -28,8 +28,10 @@ TEST_CASE("a refused step names what is missing and leaves the case where it was
   CHECK(refused.outcome == FireOutcome::refused);
   CHECK(refused.refusal == RefusalReason::gate_unmet);
   REQUIRE(refused.missing.size() == 1);
-  CHECK(refused.missing[0] ==
-        Requirement{"referral_decision", "decision=significant_harm", std::nullopt, Scope::stage});
+  CHECK(refused.missing[0] == Requirement{"referral_decision",
+                                          {{"decision", FieldCondition::Compare::equals, {"significant_harm"}}},
+                                          std::nullopt,
+                                          Scope::stage});
   CHECK(refused.version == 1);
   CHECK(f.state_of(id) == "referral");
 
@@ -58,7 +60,10 @@ TEST_CASE("a strategy meeting without the police is not enough to start section 
   FireResult refused = f.fire(id, "start_section_47");
   REQUIRE(refused.outcome == FireOutcome::refused);
   REQUIRE(refused.missing.size() == 1);
-  CHECK(refused.missing[0].condition == "participants include social_care, police, health");
+  CHECK(refused.missing[0].conditions ==
+        std::vector<FieldCondition>{
+            {"participants", FieldCondition::Compare::includes, {"social_care", "police", "health"}, "agency"}});
+  CHECK(describe(refused.missing[0].conditions) == "participants include social_care, police, health");
   // Any meeting is enough to decide against an enquiry, with a manager's oversight.
   f.record(id, "management_oversight", R"({"decision":"no enquiry: CIN plan"})");
   CHECK(f.fire(id, "no_section_47").outcome == FireOutcome::accepted);

@@ -1,11 +1,20 @@
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 
+#include "casegate/seed_workflows.hpp"
+#include "casegate/sqlite_store.hpp"
 #include "casegate/task_kinds.hpp"
 
 using namespace casegate;
 
 namespace {
+
+const WorkflowRegistry seeds = seed_workflows();
+
+Result<std::string> validate_payload(std::string_view kind, std::string_view payload) {
+  return seeds.task_kinds().validate_payload(kind, payload);
+}
 
 std::string rejection(const std::string& kind, const std::string& payload) {
   auto result = validate_payload(kind, payload);
@@ -121,4 +130,47 @@ TEST_CASE("a participant's unknown field is echoed on one line", "[payload]") {
   // Found by the payload fuzzer, after the fix above: the same echo one level down.
   CHECK(rejection("strategy_meeting", R"({"participants":[{"agency":"police","mode":"phone","a\nb":1}]})") ==
         "strategy_meeting.participants[0]: unknown field 'a\\x0ab'");
+}
+
+TEST_CASE("an embedder's own task kind is registered, validated and recorded like a seed kind", "[payload][engine]") {
+  WorkflowRegistry registry = seed_workflows();
+  TaskKind note{"complaint_note",
+                Role::team_manager,
+                {{"summary", FieldType::text, true}, {"upheld", FieldType::boolean, false}},
+                [](nlohmann::json& payload) {
+                  if (!payload.contains("upheld")) payload["upheld"] = false;
+                  return Status::ok();
+                }};
+  REQUIRE(registry.add_task_kind(note).is_ok());
+  CHECK(registry.add_task_kind(note).to_string() == "invalid_input: task kind complaint_note is registered already");
+  CHECK(registry.add_task_kind({"bad", std::nullopt, {{"pick", FieldType::choice, true}}}).to_string() ==
+        "invalid_input: task kind bad.pick: a choice needs choices");
+  CHECK(registry.add_task_kind({"Bad Name", std::nullopt, {}}).code() == Code::invalid_input);
+  CHECK(registry.task_kinds().validate_payload("complaint_note", R"({"summary":"late reply"})").value() ==
+        R"({"summary":"late reply","upheld":false})");
+  CHECK(registry.task_kinds().validate_payload("complaint_note", R"({"upheld":true})").status().to_string() ==
+        "invalid_input: complaint_note.summary: required");
+
+  auto engine = open_sqlite_engine(":memory:", std::move(registry)).value();
+  REQUIRE(engine->init("admin", "").is_ok());
+  REQUIRE(engine->add_user("admin", User{"sw", "", Role::social_worker, "north", true}).is_ok());
+  REQUIRE(engine->add_user("admin", User{"tm", "", Role::team_manager, "north", true}).is_ok());
+  CaseId id = engine->open_case("sw", OpenCaseRequest{"child_protection", "C", "", std::nullopt, {}})->id;
+  auto by_worker = engine->record_task("sw", RecordTaskRequest{id, "complaint_note", R"({"summary":"x"})", {}});
+  CHECK(by_worker.status().to_string() ==
+        "refused: complaint_note is recorded only by a team_manager; sw is social_worker");
+  auto by_manager = engine->record_task("tm", RecordTaskRequest{id, "complaint_note", R"({"summary":"x"})", {}});
+  REQUIRE(by_manager.is_ok());
+  CHECK(by_manager->payload_json == R"({"summary":"x","upheld":false})");
+}
+
+TEST_CASE("a setting's default must lie within its bounds, and a key is registered once", "[engine]") {
+  WorkflowRegistry registry;
+  CHECK(registry.add_setting({"visit.days", 10, 1, 5, "x"}).to_string() ==
+        "invalid_input: setting visit.days: its default is outside its bounds");
+  REQUIRE(registry.add_setting({"visit.days", 3, 1, 5, "x"}).is_ok());
+  CHECK(registry.add_setting({"visit.days", 3, 1, 5, "x"}).code() == Code::invalid_input);
+  Settings settings(registry.settings(), {{"visit.days", 4}});
+  CHECK(settings.get("visit.days") == 4);
+  CHECK(Settings(registry.settings(), {}).get("visit.days") == 3);
 }

@@ -5,16 +5,20 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "casegate/seed_workflows.hpp"
 #include "casegate/task_kinds.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace casegate;
   if (size == 0) return 0;
-  std::string_view kind = task_kinds[data[0] % task_kinds.size()].name;
+  static const WorkflowRegistry seeds = seed_workflows();
+  static const std::vector<const TaskKind*> kinds = seeds.task_kinds().all();
+  const TaskKindCatalogue& catalogue = seeds.task_kinds();
+  std::string_view kind = kinds[data[0] % kinds.size()]->name;
   std::string_view payload(reinterpret_cast<const char*>(data + 1), size - 1);
-  auto result = validate_payload(kind, payload);
+  auto result = catalogue.validate_payload(kind, payload);
   if (result) {
-    auto again = validate_payload(kind, *result);
+    auto again = catalogue.validate_payload(kind, *result);
     if (!again || *again != *result) std::abort();
   } else {
     const std::string& message = result.status().message();

@@ -40,8 +40,8 @@ std::string payload_for(const Requirement& r) {
       {"audit_check|effective=false", R"({"effective":false,"note":"no change seen"})"},
       {"sign_off|", R"({"note":"agreed by the board"})"},
   };
-  auto it = by_requirement.find(r.task + "|" + r.condition);
-  if (it == by_requirement.end()) FAIL("no test payload for " << r.task << " with " << r.condition);
+  auto it = by_requirement.find(r.task + "|" + describe(r.conditions));
+  if (it == by_requirement.end()) FAIL("no test payload for " << describe(r));
   return it->second;
 }
 

@@ -241,7 +241,7 @@ TEST_CASE("an unborn child's voice comes by observation or the parents' account"
   f.record(id, "voice_of_child", R"({"child_seen":true,"method":"direct"})");
   FireResult refused = f.fire(id, "convene_conference");
   REQUIRE(refused.missing.size() == 1);
-  CHECK(refused.missing[0].condition == "method in observation|parent_report, child_seen=false");
+  CHECK(describe(refused.missing[0].conditions) == "method in observation|parent_report, child_seen=false");
   f.record(id, "voice_of_child", R"({"child_seen":false,"method":"observation","reason_not_seen":"unborn"})");
   CHECK(f.fire(id, "convene_conference").outcome == FireOutcome::accepted);
 }

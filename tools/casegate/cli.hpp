@@ -59,7 +59,7 @@ void add_time_and_oversight_commands(CLI::App& app, Session& session);
 void print_dot(std::ostream& out, const Workflow& workflow);
 void print_mermaid(std::ostream& out, const Workflow& workflow);
 nlohmann::json workflow_json(const Workflow& workflow);
-int check_workflows(const std::vector<const Workflow*>& workflows, bool as_json);
+int check_workflows(const std::vector<const Workflow*>& workflows, const TaskKindCatalogue& kinds, bool as_json);
 
 // casegate scenario run: exit 0 when every expectation of every file holds, 3 otherwise.
 int run_scenarios(const std::vector<std::string>& files);

@@ -150,8 +150,8 @@ void print_workflow(std::ostream& out, const Workflow& workflow) {
   if (workflow.clock_definitions().empty()) return;
   out << "\nclocks:\n";
   for (const auto& c : workflow.clock_definitions())
-    out << "  " << c.name << "\n    from:   " << c.anchor << "\n    due:    " << c.due << "\n    met by: " << c.met_by
-        << "\n";
+    out << "  " << c.name << "\n    from:   " << c.anchor << "\n    due:    " << c.due
+        << "\n    met by: " << describe(c.met_by) << "\n";
 }
 
 }  // namespace casegate::cli

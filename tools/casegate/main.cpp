@@ -394,7 +394,7 @@ int main(int argc, char** argv) {
     for (const Workflow* w : registry.all())
       if (workflow_name.empty() || w->name() == workflow_name) selected.push_back(w);
     if (selected.empty()) return void(code = cli::report(Status::not_found("no workflow '" + workflow_name + "'")));
-    code = cli::check_workflows(selected, g.json);
+    code = cli::check_workflows(selected, registry.task_kinds(), g.json);
   });
 
   // migrate

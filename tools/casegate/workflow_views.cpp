@@ -51,17 +51,17 @@ json workflow_json(const Workflow& w) {
   json states = json::array(), clocks = json::array(), attributes = json::array();
   for (const auto& s : w.states()) states.push_back(json{{"name", s.name}, {"initial", s.initial}, {"final", s.final}});
   for (const auto& c : w.clock_definitions())
-    clocks.push_back(json{{"clock", c.name}, {"anchor", c.anchor}, {"due", c.due}, {"met_by", c.met_by}});
+    clocks.push_back(json{{"clock", c.name}, {"anchor", c.anchor}, {"due", c.due}, {"met_by", describe(c.met_by)}});
   for (const auto& a : w.required_attributes()) attributes.push_back(json{{"name", a.name}, {"date", a.is_date}});
   return json{{"name", w.name()}, {"version", w.version()},
               {"states", states}, {"transitions", w.transitions()},
               {"clocks", clocks}, {"required_attributes", attributes}};
 }
 
-int check_workflows(const std::vector<const Workflow*>& workflows, bool as_json) {
+int check_workflows(const std::vector<const Workflow*>& workflows, const TaskKindCatalogue& kinds, bool as_json) {
   std::vector<std::string> findings;
   for (const Workflow* w : workflows)
-    for (auto& finding : lint_workflow(*w)) findings.push_back(std::move(finding));
+    for (auto& finding : lint_workflow(*w, kinds)) findings.push_back(std::move(finding));
   if (as_json)
     std::cout << json{{"checked", workflows.size()}, {"findings", findings}}.dump() << "\n";
   else if (findings.empty())

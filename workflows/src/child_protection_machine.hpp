@@ -65,19 +65,27 @@ struct child_protection : machine<child_protection<ReviewNeeds...>> {
 
   static std::vector<ClockDefinition> clock_definitions() {
     return {
-        {"referral_decision", "received_at", "referral_decision.working_days (1) working days", "referral_decision"},
-        {"strategy_discussion", "occurred_at of the referral_decision with decision=significant_harm",
+        {"referral_decision", "received_at", "referral_decision.working_days (1) working days", {"referral_decision"}},
+        {"strategy_discussion",
+         "occurred_at of the referral_decision with decision=significant_harm",
          "strategy_discussion.hours (24) hours; strategy_discussion.immediate_hours (4) when its urgency is immediate",
-         "strategy_meeting"},
-        {"assessment", "received_at, once a referral decision calls for one (significant_harm or child_in_need)",
-         "assessment.working_days (45) working days", "assessment"},
-        {"initial_conference", "occurred_at of the strategy_meeting that started section 47",
-         "initial_conference.working_days (15) working days", "conference_decision recorded in initial_conference"},
-        {"core_group", "occurred_at of the initial conference's decision with outcome=plan",
-         "core_group.working_days (10) working days", "core_group"},
-        {"review_conference", "the initial conference's plan decision, then each review's continue decision",
+         {"strategy_meeting"}},
+        {"assessment",
+         "received_at, once a referral decision calls for one (significant_harm or child_in_need)",
+         "assessment.working_days (45) working days",
+         {"assessment"}},
+        {"initial_conference",
+         "occurred_at of the strategy_meeting that started section 47",
+         "initial_conference.working_days (15) working days",
+         {"conference_decision", "initial_conference"}},
+        {"core_group",
+         "occurred_at of the initial conference's decision with outcome=plan",
+         "core_group.working_days (10) working days",
+         {"core_group"}},
+        {"review_conference",
+         "the initial conference's plan decision, then each review's continue decision",
          "review_conference.first_months (3) calendar months, then review_conference.later_months (6)",
-         "conference_decision recorded in review_conference"},
+         {"conference_decision", "review_conference"}},
     };
   }
 

@@ -41,8 +41,10 @@ struct improvement_action_v1 : machine<improvement_action_v1> {
   }
 
   static std::vector<ClockDefinition> clock_definitions() {
-    return {{"target", "received_at (when the action was opened)", "the end of target_date (the agreed timescale)",
-             "entering completed"}};
+    return {{"target",
+             "received_at (when the action was opened)",
+             "the end of target_date (the agreed timescale)",
+             {"", "completed"}}};
   }
 
   static ClockInputs clock_inputs() { return {{}, {"completed"}}; }

@@ -56,14 +56,16 @@ struct pre_birth_v1 : machine<pre_birth_v1> {
 
   static std::vector<ClockDefinition> clock_definitions() {
     return {
-        {"assessment", "received_at", "assessment.working_days (45) working days", "assessment"},
-        {"pre_birth_conference", "received_at",
+        {"assessment", "received_at", "assessment.working_days (45) working days", {"assessment"}},
+        {"pre_birth_conference",
+         "received_at",
          "the expected_delivery_date less pre_birth_conference.weeks_before_delivery (6) weeks (34 weeks of pregnancy)",
-         "conference_decision recorded in pre_birth_conference"},
-        {"post_birth_review", "the pre-birth conference's plan decision; the birth, once it happens",
+         {"conference_decision", "pre_birth_conference"}},
+        {"post_birth_review",
+         "the pre-birth conference's plan decision; the birth, once it happens",
          "the earlier of post_birth_review.months (3) calendar months after the decision and "
          "post_birth_review.working_days_after_birth (10) working days after the birth date",
-         "conference_decision recorded in post_birth_review"},
+         {"conference_decision", "post_birth_review"}},
     };
   }
 

@@ -24,19 +24,20 @@ struct StageRecord {
   Instant entered_at;
 };
 
-// Deployment settings with their defaults, e.g. "strategy_discussion.hours" = 24.
+// A deployment setting a workflow's clocks read, with its default and bounds; workflows
+// contribute theirs to the WorkflowRegistry (e.g. "strategy_discussion.hours" = 24).
+struct SettingDefinition {
+  std::string key;
+  std::int64_t default_value;
+  std::int64_t min, max;
+  std::string meaning;
+};
+
+// The settings in force: every definition's default, unless overridden.
 class Settings {
  public:
-  struct Definition {
-    std::string key;
-    std::int64_t default_value;
-    std::int64_t min, max;
-    std::string meaning;
-  };
-  static const std::vector<Definition>& definitions();
-  static const Definition* find(std::string_view key);
-
-  explicit Settings(std::map<std::string, std::int64_t, std::less<>> overrides = {});
+  Settings(const std::vector<SettingDefinition>& definitions,
+           const std::map<std::string, std::int64_t, std::less<>>& overrides);
   // REQUIRES: `key` is defined.
   std::int64_t get(std::string_view key) const;
 

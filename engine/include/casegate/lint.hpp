@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "casegate/task_kinds.hpp"
 #include "casegate/workflow.hpp"
 
 namespace casegate {
@@ -12,6 +13,7 @@ namespace casegate {
 // states with a way out; gates naming unknown task kinds, fields or values no payload can have,
 // or a role that may not record the kind; clocks met by an unknown task kind or state; and
 // duplicate state, transition or clock names. Empty when clean.
-std::vector<std::string> lint_workflow(const Workflow& workflow);
+// `kinds`: the task kinds the workflow will run with (its registry's).
+std::vector<std::string> lint_workflow(const Workflow& workflow, const TaskKindCatalogue& kinds);
 
 }  // namespace casegate

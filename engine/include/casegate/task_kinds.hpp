@@ -1,8 +1,12 @@
 #pragma once
-// The task-kind catalogue of workflows.md: which kinds exist and who may record them.
-// Payload rules are applied by validate_payload (engine), never by callers.
+// Task kinds: what a task of each kind must carry and who may record it. Workflows contribute
+// their kinds to the WorkflowRegistry's catalogue (the seed workflows' are in workflows/); the
+// engine applies the rules when a task is recorded, never callers.
 
-#include <array>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,47 +17,67 @@
 
 namespace casegate {
 
-struct TaskKindInfo {
-  std::string_view name;
-  // The only role that may record this kind; nullopt: any role that works cases.
-  std::optional<Role> recorded_only_by;
+enum class FieldType {
+  text,         // a non-blank string
+  boolean,      // true or false
+  choice,       // one of `choices`
+  choice_list,  // a non-empty list, each one of `choices`
+  record_list,  // a non-empty list of objects, each with exactly the fields in `items` (all required)
+  date,         // YYYY-MM-DD
 };
 
-inline constexpr std::array<TaskKindInfo, 13> task_kinds{{
-    {"referral_decision", std::nullopt},
-    {"strategy_meeting", std::nullopt},
-    {"assessment", std::nullopt},
-    {"voice_of_child", std::nullopt},
-    {"management_oversight", Role::team_manager},
-    {"conference_decision", Role::conference_chair},
-    {"core_group", std::nullopt},
-    {"visit", std::nullopt},
-    {"birth", std::nullopt},
-    {"evidence", std::nullopt},
-    {"audit_check", Role::auditor},
-    {"sign_off", Role::board_chair},
-    {"delay_reason", std::nullopt},
-}};
+struct FieldRule {
+  std::string name;
+  FieldType type = FieldType::text;
+  bool required = false;
+  std::vector<std::string> choices = {};  // choice, choice_list
+  std::vector<FieldRule> items = {};      // record_list
+};
 
-constexpr const TaskKindInfo* find_task_kind(std::string_view name) {
-  for (const auto& info : task_kinds)
-    if (info.name == name) return &info;
-  return nullptr;
-}
+struct TaskKind {
+  std::string name;
+  // The only role that may record this kind; nullopt: any role that works cases.
+  std::optional<Role> recorded_only_by;
+  // Every kind also accepts an optional text field "notes".
+  std::vector<FieldRule> fields;
+  // Rules tying one field to another, or filling in a default, run once every field has passed.
+  // A rule that does not hold is invalid_input naming "kind.field: ...".
+  std::function<Status(nlohmann::json& payload)> cross_field_rules = {};
+  // A task of this kind explains why one of the case's clocks is late: the text field naming the
+  // clock and the one giving the reason (shown beside the clock in a case's status).
+  struct DelayExplanation {
+    std::string clock_field, reason_field;
+  };
+  std::optional<DelayExplanation> explains_delay = std::nullopt;
+};
 
 // Payloads over this many bytes are refused before parsing.
 inline constexpr std::size_t max_payload_bytes = 64 * 1024;
 
-// What the payload rules say of one field of a kind, for linting gate conditions.
+// What the rules say of one field of a kind (or of one field of its records, for a
+// record_list), for linting gate conditions.
 struct FieldInfo {
-  enum class Type { text, boolean, choice, choice_list, participants, date } type;
-  std::vector<std::string_view> choices;  // choice and choice_list; participants: the agencies
+  FieldType type;
+  std::vector<std::string> choices;
 };
-std::optional<FieldInfo> describe_field(std::string_view kind, std::string_view field);
 
-// Checks `payload_json` against the rules of `kind` and returns the payload as stored:
-// compact JSON with sorted keys and defaults filled in (referral_decision.urgency).
-// Errors are invalid_input with one line naming the kind, the field and the problem.
-Result<std::string> validate_payload(std::string_view kind, std::string_view payload_json);
+class TaskKindCatalogue {
+ public:
+  // invalid_input when the name is taken or a rule is malformed.
+  Status add(TaskKind kind);
+  const TaskKind* find(std::string_view name) const;
+  std::vector<const TaskKind*> all() const;  // by name
+
+  // Checks `payload_json` against the rules of `kind` and returns the payload as stored:
+  // compact JSON with sorted keys and defaults filled in. Errors are invalid_input with one line
+  // naming the kind, the field and the problem.
+  Result<std::string> validate_payload(std::string_view kind, std::string_view payload_json) const;
+  // `item_field`: a field of the records of a record_list `field`.
+  std::optional<FieldInfo> describe_field(std::string_view kind, std::string_view field,
+                                          std::string_view item_field = {}) const;
+
+ private:
+  std::map<std::string, TaskKind, std::less<>> kinds_;
+};
 
 }  // namespace casegate

@@ -13,6 +13,7 @@
 #include "casegate/clocks.hpp"
 #include "casegate/roles.hpp"
 #include "casegate/status.hpp"
+#include "casegate/task_kinds.hpp"
 
 namespace casegate {
 
@@ -23,12 +24,30 @@ enum class Scope {
 };
 std::string_view scope_name(Scope scope);
 
-// One requirement of a gate: a task of `task` kind, optionally with a condition on its payload,
+// One test of a task's payload: a field, how it is compared, and the values.
+struct FieldCondition {
+  enum class Compare {
+    equals,    // the field is values[0] (a flag's value is "true" or "false")
+    one_of,    // the field is one of the values
+    includes,  // the field is a list of records, one of which has `item_field` equal to each value
+  };
+  std::string field;
+  Compare compare = Compare::equals;
+  std::vector<std::string> values;
+  std::string item_field = {};  // includes only
+  bool operator==(const FieldCondition&) const = default;
+};
+// The phrase people read, rendered from the data: "decision=significant_harm",
+// "method in observation|parent_report", "participants include social_care, police"; several
+// joined by ", ". Empty when there are none.
+std::string describe(const std::vector<FieldCondition>& conditions);
+
+// One requirement of a gate: a task of `task` kind whose payload meets every condition,
 // optionally recorded by `role`, found within `scope`.
 struct Requirement {
   std::string task;
-  std::string condition;  // human-readable, e.g. "decision=significant_harm"; empty: any payload
-  std::optional<Role> role;
+  std::vector<FieldCondition> conditions = {};  // empty: any payload
+  std::optional<Role> role = std::nullopt;
   Scope scope = Scope::stage;
   bool operator==(const Requirement&) const = default;
 };
@@ -36,11 +55,20 @@ struct Requirement {
 // team_manager) in any stage": one phrase for messages and tables.
 std::string describe(const Requirement& requirement);
 
+// What meets a clock: a task of `task` kind (recorded while the case is in `state`, when one is
+// named), or, when no task is named, the case entering `state`.
+struct ClockMetBy {
+  std::string task;
+  std::string state = {};
+};
+// "conference_decision recorded in initial_conference", "assessment", "entering completed".
+std::string describe(const ClockMetBy& met_by);
+
 struct ClockDefinition {
   std::string name;
-  std::string anchor;
-  std::string due;
-  std::string met_by;
+  std::string anchor;  // for people: when the clock starts
+  std::string due;     // for people: how its due time is set
+  ClockMetBy met_by;
 };
 
 // What a workflow's clocks read of a case besides its record: tasks of these kinds and the
@@ -135,7 +163,8 @@ class Workflow {
   virtual std::vector<ClockInstance> clocks(const ClockContext& context) const = 0;
 };
 
-// Workflows by name and version. The newest version opens new cases; stored cases keep theirs.
+// Workflows by name and version, with the task kinds and settings they contribute. The newest
+// version opens new cases; stored cases keep theirs.
 class WorkflowRegistry {
  public:
   Status add(std::shared_ptr<const Workflow> workflow);
@@ -143,8 +172,18 @@ class WorkflowRegistry {
   const Workflow* latest(std::string_view name) const;
   std::vector<const Workflow*> all() const;  // by name, then version
 
+  // invalid_input when the name is taken or a rule is malformed.
+  Status add_task_kind(TaskKind kind);
+  const TaskKindCatalogue& task_kinds() const { return task_kinds_; }
+  // invalid_input when the key is taken or the default is outside min..max.
+  Status add_setting(SettingDefinition setting);
+  const std::vector<SettingDefinition>& settings() const { return settings_; }
+  const SettingDefinition* find_setting(std::string_view key) const;
+
  private:
   std::map<std::string, std::map<int, std::shared_ptr<const Workflow>>, std::less<>> by_name_;
+  TaskKindCatalogue task_kinds_;
+  std::vector<SettingDefinition> settings_;
 };
 
 }  // namespace casegate

@@ -16,6 +16,7 @@
 #include <boost/msm/back/state_machine.hpp>
 #include <boost/msm/front/functor_row.hpp>
 #include <boost/msm/front/state_machine_def.hpp>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -24,7 +25,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "casegate/task_kinds.hpp"
+#include "casegate/seed_task_kinds.hpp"
 #include "casegate/workflow.hpp"
 
 namespace casegate::workflows {
@@ -58,14 +59,16 @@ struct event {
 // ---- payload conditions -------------------------------------------------------------------
 
 struct any_payload {
-  static std::string text() { return {}; }
+  static std::vector<FieldCondition> conditions() { return {}; }
   static bool holds(const nlohmann::json&) { return true; }
 };
 
 // A string field equals a value: field_is<"decision", "significant_harm">.
 template <fixed_string Field, fixed_string Value>
 struct field_is {
-  static std::string text() { return std::string(Field.view()) + "=" + std::string(Value.view()); }
+  static std::vector<FieldCondition> conditions() {
+    return {{std::string(Field.view()), FieldCondition::Compare::equals, {std::string(Value.view())}}};
+  }
   static bool holds(const nlohmann::json& payload) {
     auto it = payload.find(Field.view());
     return it != payload.end() && it->is_string() && it->template get_ref<const std::string&>() == Value.view();
@@ -75,7 +78,9 @@ struct field_is {
 // A boolean field is true or false: flag_is<"effective", true>.
 template <fixed_string Field, bool Value>
 struct flag_is {
-  static std::string text() { return std::string(Field.view()) + (Value ? "=true" : "=false"); }
+  static std::vector<FieldCondition> conditions() {
+    return {{std::string(Field.view()), FieldCondition::Compare::equals, {Value ? "true" : "false"}}};
+  }
   static bool holds(const nlohmann::json& payload) {
     auto it = payload.find(Field.view());
     return it != payload.end() && it->is_boolean() && it->template get<bool>() == Value;
@@ -85,10 +90,8 @@ struct flag_is {
 // A string field is one of several values: field_in<"method", "observation", "parent_report">.
 template <fixed_string Field, fixed_string... Values>
 struct field_in {
-  static std::string text() {
-    std::string list;
-    ((list += (list.empty() ? "" : "|") + std::string(Values.view())), ...);
-    return std::string(Field.view()) + " in " + list;
+  static std::vector<FieldCondition> conditions() {
+    return {{std::string(Field.view()), FieldCondition::Compare::one_of, {std::string(Values.view())...}}};
   }
   static bool holds(const nlohmann::json& payload) {
     auto it = payload.find(Field.view());
@@ -101,34 +104,40 @@ struct field_in {
 // Every condition holds.
 template <class... Conditions>
 struct all_of {
-  static std::string text() {
-    std::string list;
-    ((list += (list.empty() ? "" : ", ") + Conditions::text()), ...);
-    return list;
+  static std::vector<FieldCondition> conditions() {
+    std::vector<FieldCondition> all;
+    (std::ranges::copy(Conditions::conditions(), std::back_inserter(all)), ...);
+    return all;
   }
   static bool holds(const nlohmann::json& payload) { return (Conditions::holds(payload) && ...); }
 };
 
-// A strategy meeting's participants include every one of these agencies (any mode).
-template <fixed_string... Agencies>
-struct participants_include {
-  static std::string text() {
-    std::string list;
-    ((list += (list.empty() ? "" : ", ") + std::string(Agencies.view())), ...);
-    return "participants include " + list;
+// A list of records (its field List) has one whose field Key is each of Values:
+// includes<"participants", "agency", "police", "health">.
+template <fixed_string List, fixed_string Key, fixed_string... Values>
+struct includes {
+  static std::vector<FieldCondition> conditions() {
+    return {{std::string(List.view()),
+             FieldCondition::Compare::includes,
+             {std::string(Values.view())...},
+             std::string(Key.view())}};
   }
   static bool holds(const nlohmann::json& payload) {
-    auto it = payload.find("participants");
+    auto it = payload.find(List.view());
     if (it == payload.end() || !it->is_array()) return false;
-    auto present = [&](std::string_view agency) {
-      return std::any_of(it->begin(), it->end(), [&](const nlohmann::json& p) {
-        auto a = p.find("agency");
-        return a != p.end() && a->is_string() && a->template get_ref<const std::string&>() == agency;
+    auto present = [&](std::string_view value) {
+      return std::any_of(it->begin(), it->end(), [&](const nlohmann::json& record) {
+        auto field = record.find(Key.view());
+        return field != record.end() && field->is_string() && field->template get_ref<const std::string&>() == value;
       });
     };
-    return (present(Agencies.view()) && ...);
+    return (present(Values.view()) && ...);
   }
 };
+
+// A strategy meeting's participants include every one of these agencies (any mode).
+template <fixed_string... Agencies>
+using participants_include = includes<"participants", "agency", Agencies...>;
 
 // ---- requirements and gates ---------------------------------------------------------------
 
@@ -140,14 +149,30 @@ struct GateContext {
   std::string first_gated_target;
 };
 
+// What a gate knows of a task kind at compile time: that it exists, and the only role that may
+// record it. The seed kinds are known; a workflow with kinds of its own specialises this for each
+//   template <> struct task_kind_traits<"complaint_note"> {
+//     static constexpr bool declared = true;
+//     static constexpr std::optional<Role> recorded_only_by = std::nullopt;
+//   };
+// and registers the kind's payload rules with WorkflowRegistry::add_task_kind (workflow check
+// flags a gate whose role disagrees with them).
+template <fixed_string Kind>
+struct task_kind_traits {
+  static constexpr const SeedTaskKind* seed = find_seed_task_kind(Kind.view());
+  static constexpr bool declared = seed != nullptr;
+  static constexpr std::optional<Role> recorded_only_by = seed ? seed->recorded_only_by : std::nullopt;
+};
+
 // A gate requirement: a task of Kind satisfying Condition within Scope. The role comes from the
-// task-kind catalogue (a kind recorded only by one role needs a record by that role).
+// kind's traits (a kind recorded only by one role needs a record by that role).
 template <fixed_string Kind, class Condition = any_payload, Scope In = Scope::stage>
 struct need {
-  static_assert(find_task_kind(Kind.view()) != nullptr, "a gate names a task kind that is not in the catalogue");
-  static constexpr std::optional<Role> role = find_task_kind(Kind.view())->recorded_only_by;
+  static_assert(task_kind_traits<Kind>::declared,
+                "a gate names a task kind that is neither a seed kind nor declared with task_kind_traits");
+  static constexpr std::optional<Role> role = task_kind_traits<Kind>::recorded_only_by;
 
-  static Requirement describe() { return Requirement{std::string(Kind.view()), Condition::text(), role, In}; }
+  static Requirement describe() { return Requirement{std::string(Kind.view()), Condition::conditions(), role, In}; }
 
   static bool satisfied(std::span<const TaskFact> ledger) {
     for (const TaskFact& fact : ledger) {
