@@ -1,4 +1,6 @@
 // Oversight: reports for managers, chairs and auditors, each audited as a view, and export.
+#include <nlohmann/json.hpp>
+
 #include "engine_impl.hpp"
 
 namespace casegate {
@@ -34,6 +36,24 @@ Result<std::vector<AuditEntry>> Engine::exceptions(std::string_view as, std::str
                                                     return Status::invalid_input("outcome must be refused or override");
                                                   return impl_->oversight().audit_with_outcome(outcome, from, to);
                                                 });
+}
+
+FireAttempt read_fire_attempt(const AuditEntry& entry) {
+  FireAttempt attempt;
+  auto detail = nlohmann::json::parse(entry.entry.detail_json, nullptr, false);
+  if (!detail.is_object()) return attempt;
+  auto text = [&](const char* key) {
+    auto it = detail.find(key);
+    return it != detail.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  attempt.event = text("event");
+  attempt.from = text("from");
+  attempt.to = text("to");
+  attempt.reason = text("reason");
+  if (auto missing = detail.find("missing"); missing != detail.end() && missing->is_array())
+    for (const auto& m : *missing)
+      if (m.is_object()) attempt.missing_tasks.push_back(m.value("task", ""));
+  return attempt;
 }
 
 Status Engine::report(std::string_view as, std::string_view report,

@@ -38,22 +38,57 @@ void print_workflow(std::ostream& out, const Workflow& workflow);
 
 int run_demo(const Globals& globals, const std::string& db_path);
 
-// What a subcommand's callback needs: the parsed globals, the engine once opened, the exit code.
+// Reads a file of at most 1 MiB.
+Result<std::string> read_file(const std::string& path);
+// Creates a file that does not exist yet (a checkpoint or key is never clobbered); 0600 when `secret`.
+Status write_file(const std::string& path, const std::string& text, bool secret);
+// An ISO 8601 instant, or nullopt for empty text.
+Result<std::optional<Instant>> optional_instant(const std::string& text, const char* field);
+Result<CaseId> parse_case_id(const std::string& text);
+
+// What a command's handler works with: the parsed global options, and the engine once opened.
 struct Session {
-  Globals& globals;
-  int& code;
-  std::unique_ptr<Engine>& engine;
-  std::function<bool(bool needs_user)> ready;  // opens the engine; false (code set) on failure
-  void finish(const Status& status) { code = status ? 0 : report(status); }
+  Globals globals;
+  std::string log_level = "warn";
+  std::string db_option;  // --db as given; globals.db is what it resolves to
+  std::unique_ptr<Engine> engine;
+
+  // Resolves the database and the acting user (required when `needs_user`) and opens the
+  // engine: 0, or the exit code of the error, already reported.
+  int ready(bool needs_user);
+  // 0 for ok, else the error reported and its exit code.
+  static int finish(const Status& status) { return status ? 0 : report(status); }
 };
+
+// One row of the command table: the command as typed (a space between a group and its command:
+// "oversight overdue"), what it does, its options (bound to the command's own state, created
+// with the table), and its handler, which returns the exit code. A row without a handler is a
+// group that needs one of its commands.
+struct Command {
+  std::string path;
+  std::string help;
+  std::function<void(CLI::App&)> options = {};
+  std::function<int(Session&)> run = {};
+};
+
+// The table, by family: cases and users; integrity; workflows, scenarios and the demo; settings,
+// calendar, oversight, export and the HTML report.
+std::vector<Command> case_commands();
+std::vector<Command> integrity_commands();
+std::vector<Command> workflow_commands();
+std::vector<Command> manager_commands();
+
+// Adds the global options and every command of `table` to `app`; a command's handler leaves its
+// exit code in `code`.
+void add_commands(CLI::App& app, const std::vector<Command>& table, Session& session, int& code);
+// Parses and runs the chosen command: its exit code, or 2 (one line on stderr) for bad usage.
+int parse_and_run(CLI::App& app, int argc, char** argv, const int& code);
 
 // Parses an ISO 8601 instant, or a date meaning the start (or, with `end`, the end) of that London day.
 Result<Instant> parse_bound(const std::string& text, const char* field, bool end);
 
 // RFC 4180: fields quoted when they hold a comma, a quote or a line break.
 void write_csv_row(std::ostream& out, const std::vector<std::string>& fields);
-
-void add_time_and_oversight_commands(CLI::App& app, Session& session);
 
 // Workflow views: Graphviz, Mermaid, JSON; and the linter (exit 0 clean, 3 with findings).
 void print_dot(std::ostream& out, const Workflow& workflow);

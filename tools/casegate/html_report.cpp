@@ -142,11 +142,8 @@ Result<std::string> render_html_report(Engine& engine, const std::string& as, In
   html << "<h2>Refusals</h2><p>" << figure("refusals.count", std::to_string(refusals->size()))
        << " attempts to move a case on were refused because something was missing or not allowed.</p>";
   std::map<std::string, int> missing_counts;
-  for (const auto& e : *refusals) {
-    auto detail = nlohmann::json::parse(e.entry.detail_json, nullptr, false);
-    if (detail.is_object() && detail.contains("missing"))
-      for (const auto& m : detail["missing"]) ++missing_counts[m.value("task", "")];
-  }
+  for (const auto& e : *refusals)
+    for (const auto& task : read_fire_attempt(e).missing_tasks) ++missing_counts[task];
   if (!missing_counts.empty()) {
     html << "<table><tr><th>Missing task</th><th>Refusals</th></tr>";
     for (const auto& [task, count] : missing_counts)
@@ -160,14 +157,13 @@ Result<std::string> render_html_report(Engine& engine, const std::string& as, In
   if (!overrides->empty()) {
     html << "<table><tr><th>When</th><th>Case</th><th>Manager</th><th>Event</th><th>Without</th><th>Reason</th></tr>";
     for (const auto& e : *overrides) {
-      auto detail = nlohmann::json::parse(e.entry.detail_json, nullptr, false);
+      FireAttempt attempt = read_fire_attempt(e);
       std::string without;
-      if (detail.is_object() && detail.contains("missing"))
-        for (const auto& m : detail["missing"]) without += (without.empty() ? "" : ", ") + m.value("task", "");
+      for (const auto& task : attempt.missing_tasks) without += (without.empty() ? "" : ", ") + task;
       html << "<tr><td>" << esc(format_instant(e.entry.at)) << "</td><td>"
            << (e.entry.case_id ? std::to_string(*e.entry.case_id) : "") << "</td><td>" << esc(e.entry.actor)
-           << "</td><td>" << esc(detail.value("event", "")) << "</td><td>" << esc(without) << "</td><td>"
-           << esc(detail.value("reason", "")) << "</td></tr>";
+           << "</td><td>" << esc(attempt.event) << "</td><td>" << esc(without) << "</td><td>" << esc(attempt.reason)
+           << "</td></tr>";
     }
     html << "</table>";
   }

@@ -53,18 +53,25 @@ struct PeriodOptions {
   }
 };
 
+// An optional --as-of bound: nullopt when not given.
+Result<std::optional<Instant>> as_of_bound(const std::string& text) {
+  if (text.empty()) return std::optional<Instant>();
+  auto parsed = parse_bound(text, "--as-of", true);
+  if (!parsed) return parsed.status();
+  return std::optional<Instant>(*parsed);
+}
+
 void print_exceptions(const std::vector<AuditEntry>& entries, bool csv, bool overrides) {
   if (csv) write_csv_row(std::cout, {"seq", "at", "case", "actor", "role", "event", "from", "to", "missing", "reason"});
   for (const auto& e : entries) {
-    json detail = json::parse(e.entry.detail_json, nullptr, false);
+    FireAttempt attempt = read_fire_attempt(e);
     std::string missing;
-    if (detail.is_object() && detail.contains("missing"))
-      for (const auto& m : detail["missing"]) missing += (missing.empty() ? "" : "; ") + m.value("task", "");
-    std::string event = detail.value("event", ""), reason = detail.value("reason", "");
+    for (const auto& task : attempt.missing_tasks) missing += (missing.empty() ? "" : "; ") + task;
+    const std::string &event = attempt.event, &reason = attempt.reason;
     std::string case_id = e.entry.case_id ? std::to_string(*e.entry.case_id) : "";
     if (csv) {
       write_csv_row(std::cout, {std::to_string(e.seq), format_instant(e.entry.at), case_id, e.entry.actor, e.entry.role,
-                                event, detail.value("from", ""), detail.value("to", ""), missing, reason});
+                                event, attempt.from, attempt.to, missing, reason});
       continue;
     }
     std::cout << format_instant(e.entry.at) << "  case " << case_id << "  " << e.entry.actor << " (" << e.entry.role
@@ -76,365 +83,380 @@ void print_exceptions(const std::vector<AuditEntry>& entries, bool csv, bool ove
 
 }  // namespace
 
-void add_time_and_oversight_commands(CLI::App& app, Session& s) {
-  // ---- settings -------------------------------------------------------------------------------
-  auto* settings = app.add_subcommand("settings", "deployment settings: clock durations and the jurisdiction");
-  settings->require_subcommand(1);
-  static std::string setting_key, value;
-  auto* set = settings->add_subcommand("set", "change a setting (team managers and admins; audited)");
-  set->add_option("KEY", setting_key, "e.g. strategy_discussion.hours")->required();
-  set->add_option("VALUE", value, "the new value")->required();
-  set->callback([&s] {
-    if (!s.ready(true)) return;
-    auto status = s.engine->set_setting(s.globals.as, setting_key, value);
-    if (status && !s.globals.json) std::cout << setting_key << " = " << value << "\n";
-    s.finish(status);
-  });
-  settings->add_subcommand("list", "every setting with its value")->callback([&s] {
-    if (!s.ready(true)) return;
-    auto list = s.engine->settings(s.globals.as);
-    if (!list) return s.finish(list.status());
-    if (s.globals.json) return void(std::cout << json(*list).dump() << "\n");
-    for (const auto& item : *list)
-      std::cout << std::left << std::setw(38) << item.key << std::setw(20) << item.value
-                << (item.is_default ? "(default) " : "") << item.meaning << "\n";
-  });
+std::vector<Command> manager_commands() {
+  struct Options {
+    std::string setting_key, value;
+    std::string day, reason;
+    int show_year = 0;
+    PeriodOptions overdue, timeliness, refusals, overrides, voice, meetings;
+    std::int64_t limit = 500;
+    std::string timeliness_by = "clock", meetings_by, actions_by, actions_as_of;
+    bool actions_csv = false;
+    std::string table, format = "csv", out_file, report_as_of, report_from;
+  };
+  auto o = std::make_shared<Options>();
 
-  // ---- calendar -------------------------------------------------------------------------------
-  auto* calendar = app.add_subcommand("calendar", "the working-day calendar: bank holidays and local closures");
-  calendar->require_subcommand(1);
-  static std::string day, reason;
-  static int show_year = 0;
+  std::vector<Command> commands{
+      {"settings", "deployment settings: clock durations and the jurisdiction"},
+      {"settings set", "change a setting (team managers and admins; audited)",
+       [o](CLI::App& c) {
+         c.add_option("KEY", o->setting_key, "e.g. strategy_discussion.hours")->required();
+         c.add_option("VALUE", o->value, "the new value")->required();
+       },
+       [o](Session& s) {
+         if (int failed = s.ready(true)) return failed;
+         auto status = s.engine->set_setting(s.globals.as, o->setting_key, o->value);
+         if (status && !s.globals.json) std::cout << o->setting_key << " = " << o->value << "\n";
+         return Session::finish(status);
+       }},
+      {"settings list",
+       "every setting with its value",
+       {},
+       [](Session& s) {
+         if (int failed = s.ready(true)) return failed;
+         auto list = s.engine->settings(s.globals.as);
+         if (!list) return Session::finish(list.status());
+         if (s.globals.json) {
+           std::cout << json(*list).dump() << "\n";
+           return 0;
+         }
+         for (const auto& item : *list)
+           std::cout << std::left << std::setw(38) << item.key << std::setw(20) << item.value
+                     << (item.is_default ? "(default) " : "") << item.meaning << "\n";
+         return 0;
+       }},
+      {"calendar", "the working-day calendar: bank holidays and local closures"},
+  };
   for (auto [name, kind, help] : {std::tuple{"add-closure", "closure", "a local closure day: not a working day"},
-                                  std::tuple{"add-working-day", "working", "a day worked despite the rules"}}) {
-    auto* change = calendar->add_subcommand(name, help);
-    change->add_option("DATE", day, "YYYY-MM-DD")->required();
-    change->add_option("--reason", reason, "why (shown with the calendar)")->required();
-    change->callback([&s, kind = std::string(kind)] {
-      auto date = parse_date(day, "DATE");
-      if (!date) return void(s.code = report(date.status()));
-      if (!s.ready(true)) return;
-      auto status = s.engine->change_calendar(s.globals.as, kind, *date, reason);
-      if (status && !s.globals.json)
-        std::cout << "calendar: " << day << " " << (kind == "closure" ? "closed" : "worked") << "\n";
-      s.finish(status);
-    });
-  }
-  auto* show = calendar->add_subcommand("show", "the non-working weekdays of a year, with the calendar's version");
-  show->add_option("YEAR", show_year, "e.g. 2026")->required()->check(CLI::Range(1900, 2200));
-  show->callback([&s] {
-    if (!s.ready(true)) return;
-    auto current = s.engine->calendar(s.globals.as);
-    if (!current) return s.finish(current.status());
-    auto closures = (*current)->closures(show_year);
-    if (s.globals.json) {
-      json days = json::array();
-      for (const auto& h : closures) days.push_back(json{{"date", format_date(h.date)}, {"name", h.name}});
-      std::cout << json{{"year", show_year},
-                        {"jurisdiction", jurisdiction_name((*current)->jurisdiction())},
-                        {"version", (*current)->version()},
-                        {"closed", days}}
-                       .dump()
-                << "\n";
-      return;
-    }
-    std::cout << show_year << ", " << jurisdiction_name((*current)->jurisdiction()) << ", calendar version "
-              << (*current)->version() << "\n";
-    for (const auto& h : closures) std::cout << "  " << format_date(h.date) << "  " << h.name << "\n";
-  });
+                                  std::tuple{"add-working-day", "working", "a day worked despite the rules"}})
+    commands.push_back({std::string("calendar ") + name, help,
+                        [o](CLI::App& c) {
+                          c.add_option("DATE", o->day, "YYYY-MM-DD")->required();
+                          c.add_option("--reason", o->reason, "why (shown with the calendar)")->required();
+                        },
+                        [o, kind = std::string(kind)](Session& s) {
+                          auto date = parse_date(o->day, "DATE");
+                          if (!date) return report(date.status());
+                          if (int failed = s.ready(true)) return failed;
+                          auto status = s.engine->change_calendar(s.globals.as, kind, *date, o->reason);
+                          if (status && !s.globals.json)
+                            std::cout << "calendar: " << o->day << " " << (kind == "closure" ? "closed" : "worked")
+                                      << "\n";
+                          return Session::finish(status);
+                        }});
+  commands.push_back(
+      {"calendar show", "the non-working weekdays of a year, with the calendar's version",
+       [o](CLI::App& c) { c.add_option("YEAR", o->show_year, "e.g. 2026")->required()->check(CLI::Range(1900, 2200)); },
+       [o](Session& s) {
+         if (int failed = s.ready(true)) return failed;
+         auto current = s.engine->calendar(s.globals.as);
+         if (!current) return Session::finish(current.status());
+         auto closures = (*current)->closures(o->show_year);
+         if (s.globals.json) {
+           json days = json::array();
+           for (const auto& h : closures) days.push_back(json{{"date", format_date(h.date)}, {"name", h.name}});
+           std::cout << json{{"year", o->show_year},
+                             {"jurisdiction", jurisdiction_name((*current)->jurisdiction())},
+                             {"version", (*current)->version()},
+                             {"closed", days}}
+                            .dump()
+                     << "\n";
+           return 0;
+         }
+         std::cout << o->show_year << ", " << jurisdiction_name((*current)->jurisdiction()) << ", calendar version "
+                   << (*current)->version() << "\n";
+         for (const auto& h : closures) std::cout << "  " << format_date(h.date) << "  " << h.name << "\n";
+         return 0;
+       }});
 
-  // ---- oversight ------------------------------------------------------------------------------
-  auto* oversight = app.add_subcommand("oversight", "reports for managers (audited as views)");
-  oversight->require_subcommand(1);
+  commands.push_back({"oversight", "reports for managers (audited as views)"});
+  commands.push_back(
+      {"oversight overdue", "open clocks past due, oldest first",
+       [o](CLI::App& c) {
+         c.add_option("--as-of", o->overdue.as_of, "judge as of this time (default now)");
+         c.add_option("--team", o->overdue.team, "only this team");
+         c.add_option("--limit", o->limit, "list at most this many (default 500; the total is always given)");
+         c.add_flag("--csv", o->overdue.csv, "CSV on stdout");
+       },
+       [o](Session& s) {
+         auto as_of = as_of_bound(o->overdue.as_of);
+         if (!as_of) return report(as_of.status());
+         if (int failed = s.ready(true)) return failed;
+         auto result = s.engine->overdue(s.globals.as, *as_of, o->overdue.team, o->limit);
+         if (!result) return Session::finish(result.status());
+         if (s.globals.json) {
+           std::cout << json(*result).dump() << "\n";
+           return 0;
+         }
+         if (o->overdue.csv) {
+           write_csv_row(std::cout, {"case", "subject", "workflow", "state", "clock", "cycle", "due_at", "due_date",
+                                     "days_overdue", "team"});
+           for (const auto& d : result->clocks)
+             write_csv_row(std::cout, {std::to_string(d.clock.case_id), d.subject, d.workflow, d.state, d.clock.clock,
+                                       std::to_string(d.clock.cycle), format_instant(d.clock.due_at), d.clock.due_date,
+                                       fixed(d.days_overdue), d.clock.team});
+           return 0;
+         }
+         std::cout << result->total << " overdue as of " << format_instant(result->as_of) << "\n";
+         for (const auto& d : result->clocks)
+           std::cout << "  case " << std::left << std::setw(8) << d.clock.case_id << std::setw(22) << d.clock.clock
+                     << "due " << d.clock.due_date << "  " << std::right << std::setw(7) << fixed(d.days_overdue)
+                     << " days over  " << std::left << std::setw(14) << d.clock.team << d.state << "\n";
+         return 0;
+       }});
+  commands.push_back(
+      {"oversight timeliness", "per clock: met on time, met late, overdue, running",
+       [o](CLI::App& c) {
+         c.add_option("--from", o->timeliness.from, "clocks due on or after this date (YYYY-MM-DD)")->required();
+         c.add_option("--to", o->timeliness.to, "... and on or before this date")->required();
+         c.add_option("--as-of", o->timeliness.as_of, "judge open clocks as of this time (default now)");
+         c.add_option("--by", o->timeliness_by, "clock (default) or team")->check(CLI::IsMember({"clock", "team"}));
+         c.add_flag("--csv", o->timeliness.csv, "CSV on stdout");
+       },
+       [o](Session& s) {
+         auto from = parse_date(o->timeliness.from, "--from");
+         auto to = parse_date(o->timeliness.to, "--to");
+         if (!from) return report(from.status());
+         if (!to) return report(to.status());
+         auto as_of = as_of_bound(o->timeliness.as_of);
+         if (!as_of) return report(as_of.status());
+         if (int failed = s.ready(true)) return failed;
+         bool by_team = o->timeliness_by == "team";
+         auto result = s.engine->timeliness(s.globals.as, *from, *to, *as_of, by_team);
+         if (!result) return Session::finish(result.status());
+         if (s.globals.json) {
+           std::cout << json(*result).dump() << "\n";
+           return 0;
+         }
+         bool csv = o->timeliness.csv;
+         if (csv)
+           write_csv_row(std::cout,
+                         {"clock", "team", "met_on_time", "met_late", "overdue", "running", "percent_on_time"});
+         else
+           std::cout << std::left << std::setw(22) << "clock" << std::setw(16) << (by_team ? "team" : "") << std::right
+                     << std::setw(9) << "on time" << std::setw(9) << "late" << std::setw(9) << "overdue" << std::setw(9)
+                     << "running" << std::setw(10) << "% on time"
+                     << "\n";
+         for (const auto& r : result->rows) {
+           std::string percent = r.percent_on_time ? fixed(*r.percent_on_time) : "";
+           if (csv) {
+             write_csv_row(std::cout, {r.clock, r.team, std::to_string(r.met_on_time), std::to_string(r.met_late),
+                                       std::to_string(r.overdue), std::to_string(r.running), percent});
+             continue;
+           }
+           std::cout << std::left << std::setw(22) << r.clock << std::setw(16) << r.team << std::right << std::setw(9)
+                     << r.met_on_time << std::setw(9) << r.met_late << std::setw(9) << r.overdue << std::setw(9)
+                     << r.running << std::setw(10) << (percent.empty() ? "-" : percent) << "\n";
+         }
+         return 0;
+       }});
+  struct Exceptions {
+    const char *name, *outcome, *help;
+    PeriodOptions* options;
+  };
+  for (const Exceptions& e :
+       {Exceptions{"refusals", "refused", "refused fires: who tried what, and what was missing", &o->refusals},
+        Exceptions{"overrides", "override", "every override, with its reason and manager", &o->overrides}})
+    commands.push_back({std::string("oversight ") + e.name, e.help,
+                        [options = e.options](CLI::App& c) { options->add(&c, false); },
+                        [options = e.options, outcome = std::string(e.outcome)](Session& s) {
+                          if (int failed = s.ready(true)) return failed;
+                          auto period = options->period(s.engine->clock().now());
+                          if (!period) return Session::finish(period.status());
+                          auto result = s.engine->exceptions(s.globals.as, outcome, period->first, period->second);
+                          if (!result) return Session::finish(result.status());
+                          if (s.globals.json)
+                            std::cout << json(*result).dump() << "\n";
+                          else
+                            print_exceptions(*result, options->csv, outcome == "override");
+                          return 0;
+                        }});
+  commands.push_back(
+      {"oversight voice", "per case and stage: was the child's voice captured, seen alone, advocacy, how soon",
+       [o](CLI::App& c) { o->voice.add(&c, false); },
+       [o](Session& s) {
+         if (int failed = s.ready(true)) return failed;
+         auto period = o->voice.period(s.engine->clock().now());
+         if (!period) return Session::finish(period.status());
+         auto rows = voice_report(*s.engine, s.globals.as, period->first, period->second, o->voice.team);
+         if (!rows) return Session::finish(rows.status());
+         if (s.globals.json) {
+           std::cout << json(*rows).dump() << "\n";
+           return 0;
+         }
+         auto flag = [](const std::optional<bool>& b) { return b ? (*b ? "yes" : "no") : ""; };
+         bool csv = o->voice.csv;
+         if (csv)
+           write_csv_row(std::cout,
+                         {"case", "team", "stage", "state", "stage_entered_at", "captured", "first_captured_at",
+                          "days_after_stage_began", "child_seen", "seen_alone", "method", "advocate"});
+         for (const auto& r : *rows) {
+           std::string days = r.days_after_stage_began ? fixed(*r.days_after_stage_began) : "";
+           if (csv) {
+             write_csv_row(std::cout, {std::to_string(r.case_id), r.team, std::to_string(r.stage), r.state,
+                                       format_instant(r.stage_entered_at), r.captured ? "yes" : "no",
+                                       r.first_captured_at ? format_instant(*r.first_captured_at) : "", days,
+                                       flag(r.child_seen), flag(r.seen_alone), r.method, r.advocate});
+             continue;
+           }
+           std::cout << "case " << std::left << std::setw(8) << r.case_id << std::setw(24) << r.state
+                     << (r.captured ? "captured after " + days + " days" : std::string("NOT captured"));
+           if (r.captured)
+             std::cout << ", seen " << (r.child_seen && *r.child_seen ? "yes" : "no") << ", alone "
+                       << (r.seen_alone && *r.seen_alone ? "yes" : "no") << ", " << r.method
+                       << (r.advocate.empty() ? "" : ", advocate " + r.advocate);
+           std::cout << "\n";
+         }
+         return 0;
+       }});
+  commands.push_back(
+      {"oversight strategy-meetings", "meetings held: within 24 h / 4 h or late, and which agencies took part how",
+       [o](CLI::App& c) {
+         o->meetings.add(&c, true);
+         c.add_option("--by", o->meetings_by, "team: a summary per team")->check(CLI::IsMember({"team"}));
+       },
+       [o](Session& s) {
+         if (int failed = s.ready(true)) return failed;
+         auto period = o->meetings.period(s.engine->clock().now());
+         if (!period) return Session::finish(period.status());
+         auto rows = strategy_meetings_report(*s.engine, s.globals.as, period->first, period->second, o->meetings.team);
+         if (!rows) return Session::finish(rows.status());
+         bool csv = o->meetings.csv;
+         if (o->meetings_by == "team") {
+           auto teams = strategy_meetings_by_team(*rows);
+           if (s.globals.json) {
+             std::cout << json(teams).dump() << "\n";
+             return 0;
+           }
+           if (csv) write_csv_row(std::cout, {"team", "held", "within", "late", "no_clock", "agencies"});
+           for (const auto& t : teams) {
+             if (csv) {
+               write_csv_row(std::cout, {t.team, std::to_string(t.held), std::to_string(t.within),
+                                         std::to_string(t.late), std::to_string(t.no_clock), json(t.agencies).dump()});
+               continue;
+             }
+             std::cout << std::left << std::setw(16) << t.team << t.held << " held, " << t.within << " within time, "
+                       << t.late << " late; " << json(t.agencies).dump() << "\n";
+           }
+           return 0;
+         }
+         if (s.globals.json) {
+           std::cout << json(*rows).dump() << "\n";
+           return 0;
+         }
+         if (csv)
+           write_csv_row(std::cout, {"task_id", "case", "team", "occurred_at", "due_at", "allowed_hours", "timeliness",
+                                     "participants"});
+         for (const auto& r : *rows) {
+           std::string who;
+           for (const auto& [agency, mode] : r.participants) who += (who.empty() ? "" : " ") + agency + ":" + mode;
+           if (csv) {
+             write_csv_row(std::cout, {std::to_string(r.task_id), std::to_string(r.case_id), r.team,
+                                       format_instant(r.occurred_at), r.due_at ? format_instant(*r.due_at) : "",
+                                       r.allowed_hours ? std::to_string(*r.allowed_hours) : "", r.timeliness, who});
+             continue;
+           }
+           std::cout << format_instant(r.occurred_at) << "  case " << std::left << std::setw(8) << r.case_id
+                     << std::setw(9) << r.timeliness
+                     << (r.allowed_hours ? "(" + std::to_string(*r.allowed_hours) + " h)  " : "        ") << who
+                     << "\n";
+         }
+         return 0;
+       }});
+  commands.push_back(
+      {"oversight actions", "improvement actions: completed within their agreed timescale, late, open",
+       [o](CLI::App& c) {
+         c.add_option("--by", o->actions_by, "theme: one row per theme")->check(CLI::IsMember({"theme"}));
+         c.add_option("--as-of", o->actions_as_of, "judge open actions as of this time (default now)");
+         c.add_flag("--csv", o->actions_csv, "CSV on stdout");
+       },
+       [o](Session& s) {
+         auto as_of = as_of_bound(o->actions_as_of);
+         if (!as_of) return report(as_of.status());
+         if (int failed = s.ready(true)) return failed;
+         auto rows = actions_report(*s.engine, s.globals.as, *as_of, o->actions_by == "theme");
+         if (!rows) return Session::finish(rows.status());
+         if (s.globals.json) {
+           std::cout << json(*rows).dump() << "\n";
+           return 0;
+         }
+         if (o->actions_csv)
+           write_csv_row(std::cout, {"theme", "completed_on_time", "completed_late", "open_overdue", "open_on_track"});
+         for (const auto& r : *rows) {
+           std::int64_t all = r.completed_on_time + r.completed_late + r.open_overdue + r.open_on_track;
+           if (o->actions_csv) {
+             write_csv_row(std::cout, {r.theme, std::to_string(r.completed_on_time), std::to_string(r.completed_late),
+                                       std::to_string(r.open_overdue), std::to_string(r.open_on_track)});
+             continue;
+           }
+           std::cout << (r.theme.empty() ? "all themes" : r.theme) << ": " << r.completed_on_time << " of " << all
+                     << " completed within the agreed timescale, " << r.completed_late << " completed late, "
+                     << r.open_overdue << " open and overdue, " << r.open_on_track << " open and on track\n";
+         }
+         return 0;
+       }});
 
-  static PeriodOptions overdue_options;
-  static std::int64_t limit = 500;
-  auto* overdue = oversight->add_subcommand("overdue", "open clocks past due, oldest first");
-  overdue->add_option("--as-of", overdue_options.as_of, "judge as of this time (default now)");
-  overdue->add_option("--team", overdue_options.team, "only this team");
-  overdue->add_option("--limit", limit, "list at most this many (default 500; the total is always given)");
-  overdue->add_flag("--csv", overdue_options.csv, "CSV on stdout");
-  overdue->callback([&s] {
-    std::optional<Instant> as_of;
-    if (!overdue_options.as_of.empty()) {
-      auto parsed = parse_bound(overdue_options.as_of, "--as-of", true);
-      if (!parsed) return void(s.code = report(parsed.status()));
-      as_of = *parsed;
-    }
-    if (!s.ready(true)) return;
-    auto result = s.engine->overdue(s.globals.as, as_of, overdue_options.team, limit);
-    if (!result) return s.finish(result.status());
-    if (s.globals.json) return void(std::cout << json(*result).dump() << "\n");
-    if (overdue_options.csv) {
-      write_csv_row(std::cout, {"case", "subject", "workflow", "state", "clock", "cycle", "due_at", "due_date",
-                                "days_overdue", "team"});
-      for (const auto& o : result->clocks)
-        write_csv_row(std::cout, {std::to_string(o.clock.case_id), o.subject, o.workflow, o.state, o.clock.clock,
-                                  std::to_string(o.clock.cycle), format_instant(o.clock.due_at), o.clock.due_date,
-                                  fixed(o.days_overdue), o.clock.team});
-      return;
-    }
-    std::cout << result->total << " overdue as of " << format_instant(result->as_of) << "\n";
-    for (const auto& o : result->clocks)
-      std::cout << "  case " << std::left << std::setw(8) << o.clock.case_id << std::setw(22) << o.clock.clock << "due "
-                << o.clock.due_date << "  " << std::right << std::setw(7) << fixed(o.days_overdue) << " days over  "
-                << std::left << std::setw(14) << o.clock.team << o.state << "\n";
-  });
+  commands.push_back({"export", "every row of a table, for other tools (audited)",
+                      [o](CLI::App& c) {
+                        c.add_option("--table", o->table, "cases, tasks, audit or clocks")
+                            ->required()
+                            ->check(CLI::IsMember({"cases", "tasks", "audit", "clocks"}));
+                        c.add_option("--format", o->format, "csv (default) or json (one array)")
+                            ->check(CLI::IsMember({"csv", "json"}));
+                      },
+                      [o](Session& s) {
+                        if (int failed = s.ready(true)) return failed;
+                        bool first_chunk = true, first_row = true, csv = o->format == "csv";
+                        auto status = s.engine->export_table(s.globals.as, o->table, [&](const ExportTable& chunk) {
+                          if (csv) {
+                            if (first_chunk) write_csv_row(std::cout, chunk.columns);
+                            for (const auto& row : chunk.rows) {
+                              std::vector<std::string> fields;
+                              for (const auto& v : row) fields.push_back(text_or_empty(v));
+                              write_csv_row(std::cout, fields);
+                            }
+                          } else {
+                            if (first_chunk) std::cout << "[";
+                            for (const auto& row : chunk.rows) {
+                              json object = json::object();
+                              for (std::size_t c = 0; c < row.size(); ++c)
+                                object[chunk.columns[c]] = row[c] ? json(*row[c]) : json(nullptr);
+                              std::cout << (first_row ? "" : ",\n") << object.dump();
+                              first_row = false;
+                            }
+                          }
+                          first_chunk = false;
+                        });
+                        if (status && !csv) std::cout << "]\n";
+                        return Session::finish(status);
+                      }});
 
-  static PeriodOptions timeliness_options;
-  static std::string by = "clock";
-  auto* timeliness = oversight->add_subcommand("timeliness", "per clock: met on time, met late, overdue, running");
-  timeliness->add_option("--from", timeliness_options.from, "clocks due on or after this date (YYYY-MM-DD)")
-      ->required();
-  timeliness->add_option("--to", timeliness_options.to, "... and on or before this date")->required();
-  timeliness->add_option("--as-of", timeliness_options.as_of, "judge open clocks as of this time (default now)");
-  timeliness->add_option("--by", by, "clock (default) or team")->check(CLI::IsMember({"clock", "team"}));
-  timeliness->add_flag("--csv", timeliness_options.csv, "CSV on stdout");
-  timeliness->callback([&s] {
-    auto from = parse_date(timeliness_options.from, "--from");
-    auto to = parse_date(timeliness_options.to, "--to");
-    if (!from) return void(s.code = report(from.status()));
-    if (!to) return void(s.code = report(to.status()));
-    std::optional<Instant> as_of;
-    if (!timeliness_options.as_of.empty()) {
-      auto parsed = parse_bound(timeliness_options.as_of, "--as-of", true);
-      if (!parsed) return void(s.code = report(parsed.status()));
-      as_of = *parsed;
-    }
-    if (!s.ready(true)) return;
-    auto result = s.engine->timeliness(s.globals.as, *from, *to, as_of, by == "team");
-    if (!result) return s.finish(result.status());
-    if (s.globals.json) return void(std::cout << json(*result).dump() << "\n");
-    if (timeliness_options.csv)
-      write_csv_row(std::cout, {"clock", "team", "met_on_time", "met_late", "overdue", "running", "percent_on_time"});
-    else
-      std::cout << std::left << std::setw(22) << "clock" << std::setw(16) << (by == "team" ? "team" : "") << std::right
-                << std::setw(9) << "on time" << std::setw(9) << "late" << std::setw(9) << "overdue" << std::setw(9)
-                << "running" << std::setw(10) << "% on time"
-                << "\n";
-    for (const auto& r : result->rows) {
-      std::string percent = r.percent_on_time ? fixed(*r.percent_on_time) : "";
-      if (timeliness_options.csv) {
-        write_csv_row(std::cout, {r.clock, r.team, std::to_string(r.met_on_time), std::to_string(r.met_late),
-                                  std::to_string(r.overdue), std::to_string(r.running), percent});
-        continue;
-      }
-      std::cout << std::left << std::setw(22) << r.clock << std::setw(16) << r.team << std::right << std::setw(9)
-                << r.met_on_time << std::setw(9) << r.met_late << std::setw(9) << r.overdue << std::setw(9) << r.running
-                << std::setw(10) << (percent.empty() ? "-" : percent) << "\n";
-    }
-  });
-
-  for (auto [name, outcome, help] :
-       {std::tuple{"refusals", "refused", "refused fires: who tried what, and what was missing"},
-        std::tuple{"overrides", "override", "every override, with its reason and manager"}}) {
-    static PeriodOptions exception_options[2];
-    PeriodOptions& options = exception_options[std::string(outcome) == "override"];
-    auto* command = oversight->add_subcommand(name, help);
-    options.add(command, false);
-    command->callback([&s, &options, outcome = std::string(outcome)] {
-      if (!s.ready(true)) return;
-      auto period = options.period(s.engine->clock().now());
-      if (!period) return s.finish(period.status());
-      auto result = s.engine->exceptions(s.globals.as, outcome, period->first, period->second);
-      if (!result) return s.finish(result.status());
-      if (s.globals.json) return void(std::cout << json(*result).dump() << "\n");
-      print_exceptions(*result, options.csv, outcome == "override");
-    });
-  }
-
-  static PeriodOptions voice_options;
-  auto* voice = oversight->add_subcommand(
-      "voice", "per case and stage: was the child's voice captured, seen alone, advocacy, how soon");
-  voice_options.add(voice, false);
-  voice->callback([&s] {
-    if (!s.ready(true)) return;
-    auto period = voice_options.period(s.engine->clock().now());
-    if (!period) return s.finish(period.status());
-    auto rows = voice_report(*s.engine, s.globals.as, period->first, period->second, voice_options.team);
-    if (!rows) return s.finish(rows.status());
-    if (s.globals.json) return void(std::cout << json(*rows).dump() << "\n");
-    auto flag = [](const std::optional<bool>& b) { return b ? (*b ? "yes" : "no") : ""; };
-    if (voice_options.csv)
-      write_csv_row(std::cout, {"case", "team", "stage", "state", "stage_entered_at", "captured", "first_captured_at",
-                                "days_after_stage_began", "child_seen", "seen_alone", "method", "advocate"});
-    for (const auto& r : *rows) {
-      std::string days = r.days_after_stage_began ? fixed(*r.days_after_stage_began) : "";
-      if (voice_options.csv) {
-        write_csv_row(std::cout, {std::to_string(r.case_id), r.team, std::to_string(r.stage), r.state,
-                                  format_instant(r.stage_entered_at), r.captured ? "yes" : "no",
-                                  r.first_captured_at ? format_instant(*r.first_captured_at) : "", days,
-                                  flag(r.child_seen), flag(r.seen_alone), r.method, r.advocate});
-        continue;
-      }
-      std::cout << "case " << std::left << std::setw(8) << r.case_id << std::setw(24) << r.state
-                << (r.captured ? "captured after " + days + " days" : std::string("NOT captured"));
-      if (r.captured)
-        std::cout << ", seen " << (r.child_seen && *r.child_seen ? "yes" : "no") << ", alone "
-                  << (r.seen_alone && *r.seen_alone ? "yes" : "no") << ", " << r.method
-                  << (r.advocate.empty() ? "" : ", advocate " + r.advocate);
-      std::cout << "\n";
-    }
-  });
-
-  static PeriodOptions meeting_options;
-  static std::string meeting_by;
-  auto* meetings = oversight->add_subcommand(
-      "strategy-meetings", "meetings held: within 24 h / 4 h or late, and which agencies took part how");
-  meeting_options.add(meetings, true);
-  meetings->add_option("--by", meeting_by, "team: a summary per team")->check(CLI::IsMember({"team"}));
-  meetings->callback([&s] {
-    if (!s.ready(true)) return;
-    auto period = meeting_options.period(s.engine->clock().now());
-    if (!period) return s.finish(period.status());
-    auto rows = strategy_meetings_report(*s.engine, s.globals.as, period->first, period->second, meeting_options.team);
-    if (!rows) return s.finish(rows.status());
-    if (meeting_by == "team") {
-      // held, within, late, no clock, and agency/mode counts per team
-      std::map<std::string, json> summary;
-      for (const auto& r : *rows) {
-        json& t = summary[r.team];
-        if (t.is_null())
-          t = json{{"team", r.team}, {"held", 0},     {"within", 0},
-                   {"late", 0},      {"no_clock", 0}, {"agencies", json::object()}};
-        t["held"] = t["held"].get<int>() + 1;
-        std::string key = r.timeliness == "no clock" ? "no_clock" : r.timeliness;
-        t[key] = t[key].get<int>() + 1;
-        for (const auto& [agency, mode] : r.participants) {
-          json& a = t["agencies"][agency];
-          if (a.is_null()) a = json::object();
-          a[mode] = a.value(mode, 0) + 1;
-        }
-      }
-      json list = json::array();
-      for (auto& [team, t] : summary) list.push_back(t);
-      if (s.globals.json) return void(std::cout << list.dump() << "\n");
-      if (meeting_options.csv) write_csv_row(std::cout, {"team", "held", "within", "late", "no_clock", "agencies"});
-      for (const auto& t : list) {
-        if (meeting_options.csv) {
-          write_csv_row(std::cout, {t["team"], std::to_string(t["held"].get<int>()),
-                                    std::to_string(t["within"].get<int>()), std::to_string(t["late"].get<int>()),
-                                    std::to_string(t["no_clock"].get<int>()), t["agencies"].dump()});
-          continue;
-        }
-        std::cout << std::left << std::setw(16) << t["team"].get<std::string>() << t["held"] << " held, " << t["within"]
-                  << " within time, " << t["late"] << " late; " << t["agencies"].dump() << "\n";
-      }
-      return;
-    }
-    if (s.globals.json) return void(std::cout << json(*rows).dump() << "\n");
-    if (meeting_options.csv)
-      write_csv_row(std::cout, {"task_id", "case", "team", "occurred_at", "due_at", "allowed_hours", "timeliness",
-                                "participants"});
-    for (const auto& r : *rows) {
-      std::string who;
-      for (const auto& [agency, mode] : r.participants) who += (who.empty() ? "" : " ") + agency + ":" + mode;
-      if (meeting_options.csv) {
-        write_csv_row(std::cout, {std::to_string(r.task_id), std::to_string(r.case_id), r.team,
-                                  format_instant(r.occurred_at), r.due_at ? format_instant(*r.due_at) : "",
-                                  r.allowed_hours ? std::to_string(*r.allowed_hours) : "", r.timeliness, who});
-        continue;
-      }
-      std::cout << format_instant(r.occurred_at) << "  case " << std::left << std::setw(8) << r.case_id << std::setw(9)
-                << r.timeliness << (r.allowed_hours ? "(" + std::to_string(*r.allowed_hours) + " h)  " : "        ")
-                << who << "\n";
-    }
-  });
-
-  static std::string actions_by, actions_as_of;
-  static bool actions_csv = false;
-  auto* actions =
-      oversight->add_subcommand("actions", "improvement actions: completed within their agreed timescale, late, open");
-  actions->add_option("--by", actions_by, "theme: one row per theme")->check(CLI::IsMember({"theme"}));
-  actions->add_option("--as-of", actions_as_of, "judge open actions as of this time (default now)");
-  actions->add_flag("--csv", actions_csv, "CSV on stdout");
-  actions->callback([&s] {
-    std::optional<Instant> as_of;
-    if (!actions_as_of.empty()) {
-      auto parsed = parse_bound(actions_as_of, "--as-of", true);
-      if (!parsed) return void(s.code = report(parsed.status()));
-      as_of = *parsed;
-    }
-    if (!s.ready(true)) return;
-    auto rows = actions_report(*s.engine, s.globals.as, as_of, actions_by == "theme");
-    if (!rows) return s.finish(rows.status());
-    if (s.globals.json) return void(std::cout << json(*rows).dump() << "\n");
-    if (actions_csv)
-      write_csv_row(std::cout, {"theme", "completed_on_time", "completed_late", "open_overdue", "open_on_track"});
-    for (const auto& r : *rows) {
-      std::int64_t all = r.completed_on_time + r.completed_late + r.open_overdue + r.open_on_track;
-      if (actions_csv) {
-        write_csv_row(std::cout, {r.theme, std::to_string(r.completed_on_time), std::to_string(r.completed_late),
-                                  std::to_string(r.open_overdue), std::to_string(r.open_on_track)});
-        continue;
-      }
-      std::cout << (r.theme.empty() ? "all themes" : r.theme) << ": " << r.completed_on_time << " of " << all
-                << " completed within the agreed timescale, " << r.completed_late << " completed late, "
-                << r.open_overdue << " open and overdue, " << r.open_on_track << " open and on track\n";
-    }
-  });
-
-  // ---- export and report ----------------------------------------------------------------------
-  static std::string table, format = "csv", out_file;
-  auto* export_command = app.add_subcommand("export", "every row of a table, for other tools (audited)");
-  export_command->add_option("--table", table, "cases, tasks, audit or clocks")
-      ->required()
-      ->check(CLI::IsMember({"cases", "tasks", "audit", "clocks"}));
-  export_command->add_option("--format", format, "csv (default) or json (one array)")
-      ->check(CLI::IsMember({"csv", "json"}));
-  export_command->callback([&s] {
-    if (!s.ready(true)) return;
-    bool first_chunk = true, first_row = true;
-    auto status = s.engine->export_table(s.globals.as, table, [&](const ExportTable& chunk) {
-      if (format == "csv") {
-        if (first_chunk) write_csv_row(std::cout, chunk.columns);
-        for (const auto& row : chunk.rows) {
-          std::vector<std::string> fields;
-          for (const auto& v : row) fields.push_back(text_or_empty(v));
-          write_csv_row(std::cout, fields);
-        }
-      } else {
-        if (first_chunk) std::cout << "[";
-        for (const auto& row : chunk.rows) {
-          json object = json::object();
-          for (std::size_t c = 0; c < row.size(); ++c)
-            object[chunk.columns[c]] = row[c] ? json(*row[c]) : json(nullptr);
-          std::cout << (first_row ? "" : ",\n") << object.dump();
-          first_row = false;
-        }
-      }
-      first_chunk = false;
-    });
-    if (status && format == "json") std::cout << "]\n";
-    s.finish(status);
-  });
-
-  static std::string report_as_of, report_from;
-  auto* report_command = app.add_subcommand("report", "one self-contained HTML page of the oversight reports");
-  report_command->add_option("--as-of", report_as_of, "the report's time (ISO 8601 or a date; default now)");
-  report_command->add_option("--from", report_from, "period start (date; default a year before --as-of)");
-  report_command->add_option("--out", out_file, "the HTML file to write")->required();
-  report_command->callback([&s] {
-    if (!s.ready(true)) return;
-    Instant as_of = s.engine->clock().now();
-    if (!report_as_of.empty()) {
-      auto parsed = parse_bound(report_as_of, "--as-of", true);
-      if (!parsed) return void(s.code = report(parsed.status()));
-      as_of = *parsed;
-    }
-    Date to = london_date(as_of), from = add_days(to, -365);
-    if (!report_from.empty()) {
-      auto parsed = parse_date(report_from, "--from");
-      if (!parsed) return void(s.code = report(parsed.status()));
-      from = *parsed;
-    }
-    auto html = render_html_report(*s.engine, s.globals.as, as_of, from, to);
-    if (!html) return s.finish(html.status());
-    std::ofstream out(out_file, std::ios::binary | std::ios::trunc);
-    out << *html;
-    if (!out) return s.finish(Status::internal("cannot write '" + out_file + "'"));
-    if (!s.globals.json) std::cerr << "report written to " << out_file << "\n";
-  });
+  commands.push_back({"report", "one self-contained HTML page of the oversight reports",
+                      [o](CLI::App& c) {
+                        c.add_option("--as-of", o->report_as_of, "the report's time (ISO 8601 or a date; default now)");
+                        c.add_option("--from", o->report_from, "period start (date; default a year before --as-of)");
+                        c.add_option("--out", o->out_file, "the HTML file to write")->required();
+                      },
+                      [o](Session& s) {
+                        if (int failed = s.ready(true)) return failed;
+                        auto given = as_of_bound(o->report_as_of);
+                        if (!given) return report(given.status());
+                        Instant as_of = given->value_or(s.engine->clock().now());
+                        Date to = london_date(as_of), from = add_days(to, -365);
+                        if (!o->report_from.empty()) {
+                          auto parsed = parse_date(o->report_from, "--from");
+                          if (!parsed) return report(parsed.status());
+                          from = *parsed;
+                        }
+                        auto html = render_html_report(*s.engine, s.globals.as, as_of, from, to);
+                        if (!html) return Session::finish(html.status());
+                        std::ofstream out(o->out_file, std::ios::binary | std::ios::trunc);
+                        out << *html;
+                        if (!out) return Session::finish(Status::internal("cannot write '" + o->out_file + "'"));
+                        if (!s.globals.json) std::cerr << "report written to " << o->out_file << "\n";
+                        return 0;
+                      }});
+  return commands;
 }
 
 }  // namespace casegate::cli

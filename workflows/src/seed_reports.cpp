@@ -89,6 +89,20 @@ Result<std::vector<StrategyMeetingRow>> strategy_meetings_report(Engine& engine,
   return rows;
 }
 
+std::vector<StrategyMeetingTeamRow> strategy_meetings_by_team(const std::vector<StrategyMeetingRow>& rows) {
+  std::map<std::string, StrategyMeetingTeamRow> teams;
+  for (const auto& r : rows) {
+    StrategyMeetingTeamRow& t = teams[r.team];
+    t.team = r.team;
+    ++t.held;
+    ++(r.timeliness == "within" ? t.within : r.timeliness == "late" ? t.late : t.no_clock);
+    for (const auto& [agency, mode] : r.participants) ++t.agencies[agency][mode];
+  }
+  std::vector<StrategyMeetingTeamRow> list;
+  for (auto& [team, row] : teams) list.push_back(std::move(row));
+  return list;
+}
+
 Result<std::vector<ActionsRow>> actions_report(Engine& engine, std::string_view as, std::optional<Instant> as_of,
                                                bool by_theme) {
   std::vector<ActionsRow> rows;
@@ -133,6 +147,11 @@ void to_json(json& out, const StrategyMeetingRow& r) {
              {"allowed_hours", optional_value(r.allowed_hours)},
              {"timeliness", r.timeliness},
              {"participants", participants}};
+}
+
+void to_json(json& out, const StrategyMeetingTeamRow& row) {
+  out = json{{"team", row.team}, {"held", row.held},         {"within", row.within},
+             {"late", row.late}, {"no_clock", row.no_clock}, {"agencies", row.agencies}};
 }
 
 void to_json(json& out, const ActionsRow& row) {

@@ -77,6 +77,15 @@ struct ClockOutcomeRow {
   std::int64_t met_on_time = 0, met_late = 0, open_overdue = 0, open_on_time = 0;
 };
 
+// What a fire command's audit entry says, read back for a report: the event, the states, the
+// task kinds that were missing, and an override's reason. The engine writes that detail, so the
+// engine reads it.
+struct FireAttempt {
+  std::string event, from, to, reason;
+  std::vector<std::string> missing_tasks;
+};
+FireAttempt read_fire_attempt(const AuditEntry& entry);
+
 // Rows of one of the exported tables: cases, tasks, audit, clocks.
 struct ExportTable {
   std::vector<std::string> columns;

@@ -3,6 +3,7 @@
 // OversightStore's name-neutral queries: the child's voice in each stage, strategy meetings
 // against their clock, improvement actions against their agreed timescale.
 
+#include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
@@ -36,6 +37,15 @@ struct StrategyMeetingRow {
   std::vector<std::pair<std::string, std::string>> participants;  // agency, mode
 };
 
+// Strategy meetings of one team: how many, judged against their clock, and which agencies took
+// part in which mode.
+struct StrategyMeetingTeamRow {
+  std::string team;
+  std::int64_t held = 0, within = 0, late = 0, no_clock = 0;
+  std::map<std::string, std::map<std::string, std::int64_t>> agencies;  // agency -> mode -> meetings
+};
+std::vector<StrategyMeetingTeamRow> strategy_meetings_by_team(const std::vector<StrategyMeetingRow>& rows);
+
 // Improvement actions (workflow improvement_action) against their agreed timescale.
 struct ActionsRow {
   std::string theme;  // empty when not grouped by theme
@@ -62,6 +72,8 @@ void to_json(nlohmann::json& out, const VoiceRow& row);
 // {"task_id", "case", "team", "occurred_at", "due_at", "allowed_hours", "timeliness", "participants": [{"agency",
 // "mode"}]}
 void to_json(nlohmann::json& out, const StrategyMeetingRow& row);
+// {"team", "held", "within", "late", "no_clock", "agencies": {agency: {mode: count}}}
+void to_json(nlohmann::json& out, const StrategyMeetingTeamRow& row);
 // {"theme", "completed_on_time", "completed_late", "open_overdue", "open_on_track"}
 void to_json(nlohmann::json& out, const ActionsRow& row);
 

@@ -1,0 +1,295 @@
+// Commands on users and cases: init, user, open, record, fire, status, history, migrate.
+#include <iostream>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+
+namespace casegate::cli {
+namespace {
+
+using nlohmann::json;
+
+json migration_json(const std::vector<MigrationItem>& plan) {
+  json items = json::array();
+  for (const auto& item : plan) {
+    json changes = json::array();
+    for (const auto& c : item.changes)
+      changes.push_back(json{{"event", c.event},
+                             {"ready_before", c.ready_before},
+                             {"ready_after", c.ready_after},
+                             {"exists_before", c.exists_before},
+                             {"exists_after", c.exists_after},
+                             {"missing_after", c.missing_after}});
+    items.push_back(json{{"case", item.case_id},
+                         {"from_version", item.from_version},
+                         {"state", item.state},
+                         {"new_state", item.mappable ? json(item.new_state) : json(nullptr)},
+                         {"mappable", item.mappable},
+                         {"changes", changes}});
+  }
+  return items;
+}
+
+void print_migration(const std::vector<MigrationItem>& plan, bool dry_run, const std::string& workflow, int to) {
+  std::cout << (dry_run ? "would migrate " : "migrated ") << plan.size() << " case(s) to " << workflow << " version "
+            << to << "\n";
+  for (const auto& item : plan) {
+    std::cout << "  case " << item.case_id << " v" << item.from_version << ": " << item.state << " -> "
+              << (item.mappable ? item.new_state : std::string("NO MAPPING")) << "\n";
+    for (const auto& c : item.changes) {
+      std::string was = !c.exists_before ? "new" : c.ready_before ? "ready" : "not ready";
+      std::string now = !c.exists_after ? "gone" : c.ready_after ? "ready" : "blocked";
+      std::cout << "      " << c.event << ": " << was << " -> " << now;
+      for (std::size_t i = 0; i < c.missing_after.size(); ++i)
+        std::cout << (i ? "; " : " by ") << describe(c.missing_after[i]);
+      std::cout << "\n";
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<Command> case_commands() {
+  // Each command's options, owned by the table for as long as it lives.
+  struct Options {
+    std::string admin_id = "admin", admin_name;
+    User new_user;
+    std::string role_text, target_user;
+    OpenCaseRequest open_request;
+    std::string received_at;
+    std::vector<std::string> attributes;
+    int open_version = 0;
+    std::string case_text, kind, data, occurred_at;
+    FireRequest fire_request;
+    CLI::Option* override_flag = nullptr;
+    std::int64_t expect_version = -1;
+    std::string status_as_of;
+    std::string migrate_workflow;
+    int migrate_to = 0;
+    bool dry_run = false, migrate_all = false;
+    std::vector<CaseId> migrate_cases;
+  };
+  auto o = std::make_shared<Options>();
+
+  std::vector<Command> table{
+      {"init", "create the database and its first admin",
+       [o](CLI::App& c) {
+         c.add_option("--admin", o->admin_id, "the admin's user id (default: admin)");
+         c.add_option("--name", o->admin_name, "the admin's display name");
+       },
+       [o](Session& s) {
+         if (int failed = s.ready(false)) return failed;
+         auto status = s.engine->init(o->admin_id, o->admin_name);
+         if (status && !s.globals.json)
+           std::cout << "initialised " << s.globals.db << " with admin " << o->admin_id << "\n";
+         if (status && s.globals.json) std::cout << json{{"db", s.globals.db}, {"admin", o->admin_id}}.dump() << "\n";
+         return Session::finish(status);
+       }},
+      {"user", "manage users (admins only)"},
+      {"user add", "add a user",
+       [o](CLI::App& c) {
+         c.add_option("ID", o->new_user.id, "user id, e.g. sw.jones")->required();
+         c.add_option("--role", o->role_text,
+                      "social_worker, team_manager, conference_chair, auditor, board_chair, admin")
+             ->required();
+         c.add_option("--team", o->new_user.team, "team");
+         c.add_option("--name", o->new_user.name, "display name");
+       },
+       [o](Session& s) {
+         auto role = parse_role(o->role_text);
+         if (!role) return report(Status::invalid_input("unknown role '" + o->role_text + "'"));
+         if (int failed = s.ready(true)) return failed;
+         o->new_user.role = *role;
+         auto status = s.engine->add_user(s.globals.as, o->new_user);
+         if (status && s.globals.json) std::cout << json(o->new_user).dump() << "\n";
+         if (status && !s.globals.json) std::cout << "added " << o->new_user.id << " (" << o->role_text << ")\n";
+         return Session::finish(status);
+       }},
+      {"user list",
+       "list users",
+       {},
+       [](Session& s) {
+         if (int failed = s.ready(true)) return failed;
+         auto users = s.engine->list_users(s.globals.as);
+         if (!users) return Session::finish(users.status());
+         if (s.globals.json) {
+           std::cout << json(*users).dump() << "\n";
+           return 0;
+         }
+         for (const auto& u : *users)
+           std::cout << u.id << "\t" << role_name(u.role) << "\t" << (u.team.empty() ? "-" : u.team) << "\t"
+                     << (u.active ? "active" : "inactive") << "\t" << u.name << "\n";
+         return 0;
+       }},
+  };
+  for (bool active : {false, true})
+    table.push_back({active ? "user activate" : "user deactivate",
+                     active ? "let a user act again" : "stop a user from acting (kept for the audit)",
+                     [o](CLI::App& c) { c.add_option("ID", o->target_user, "user id")->required(); },
+                     [o, active](Session& s) {
+                       if (int failed = s.ready(true)) return failed;
+                       auto status = s.engine->set_user_active(s.globals.as, o->target_user, active);
+                       if (status && !s.globals.json)
+                         std::cout << (active ? "activated " : "deactivated ") << o->target_user << "\n";
+                       if (status && s.globals.json)
+                         std::cout << json{{"id", o->target_user}, {"active", active}}.dump() << "\n";
+                       return Session::finish(status);
+                     }});
+
+  table.push_back(
+      {"open", "open a case; prints its id",
+       [o](CLI::App& c) {
+         c.add_option("WORKFLOW", o->open_request.workflow, "workflow name, e.g. child_protection")->required();
+         c.add_option("--subject", o->open_request.subject, "your reference for the child")->required();
+         c.add_option("--team", o->open_request.team, "team (default: yours)");
+         c.add_option("--received-at", o->received_at, "when the referral was received (ISO 8601; default now)");
+         c.add_option("--attr", o->attributes, "KEY=VALUE attribute (repeatable)");
+         c.add_option("--workflow-version", o->open_version, "a registered version (default: the newest)")
+             ->check(CLI::Range(1, 1000));
+       },
+       [o](Session& s) {
+         auto received = optional_instant(o->received_at, "--received-at");
+         if (!received) return report(received.status());
+         OpenCaseRequest& request = o->open_request;
+         request.received_at = *received;
+         if (o->open_version > 0) request.workflow_version = o->open_version;
+         for (const auto& a : o->attributes) {
+           auto eq = a.find('=');
+           if (eq == std::string::npos || eq == 0)
+             return report(Status::invalid_input("--attr '" + a.substr(0, 40) + "' is not KEY=VALUE"));
+           request.attributes[a.substr(0, eq)] = a.substr(eq + 1);
+         }
+         if (int failed = s.ready(true)) return failed;
+         auto opened = s.engine->open_case(s.globals.as, request);
+         if (!opened) return Session::finish(opened.status());
+         if (s.globals.json)
+           std::cout << json{{"case", opened->id},
+                             {"workflow", opened->workflow},
+                             {"workflow_version", opened->workflow_version},
+                             {"state", opened->state},
+                             {"version", opened->version}}
+                            .dump()
+                     << "\n";
+         else
+           std::cout << opened->id << "\n";
+         return 0;
+       }});
+
+  table.push_back(
+      {"record", "record a task on a case",
+       [o](CLI::App& c) {
+         c.add_option("CASE", o->case_text, "case id")->required();
+         c.add_option("KIND", o->kind, "task kind, e.g. voice_of_child")->required();
+         c.add_option("--data", o->data, "the task's payload as a JSON object")->required();
+         c.add_option("--occurred-at", o->occurred_at, "when it happened (ISO 8601; default now)");
+       },
+       [o](Session& s) {
+         auto id = parse_case_id(o->case_text);
+         if (!id) return report(id.status());
+         auto occurred = optional_instant(o->occurred_at, "--occurred-at");
+         if (!occurred) return report(occurred.status());
+         if (int failed = s.ready(true)) return failed;
+         auto receipt = s.engine->record_task(s.globals.as, RecordTaskRequest{*id, o->kind, o->data, *occurred});
+         if (!receipt) return Session::finish(receipt.status());
+         if (s.globals.json)
+           std::cout << json(*receipt).dump() << "\n";
+         else
+           print_record(std::cout, *receipt);
+         return 0;
+       }});
+
+  table.push_back(
+      {"fire", "ask for a case to move on; refused with what is missing",
+       [o](CLI::App& c) {
+         c.add_option("CASE", o->case_text, "case id")->required();
+         c.add_option("EVENT", o->fire_request.event, "event, e.g. refer_to_strategy")->required();
+         o->override_flag =
+             c.add_flag("--override", o->fire_request.override_gate, "team managers: pass an unmet gate");
+         c.add_option("--reason", o->fire_request.reason, "why the gate is overridden (required with --override)");
+         c.add_option("--expect-version", o->expect_version, "refuse with exit 5 unless the case is at this version")
+             ->check(CLI::Range(std::int64_t{1}, std::numeric_limits<std::int64_t>::max()));
+       },
+       [o](Session& s) {
+         auto id = parse_case_id(o->case_text);
+         if (!id) return report(id.status());
+         if (o->override_flag->count() > 0 && o->fire_request.reason.empty())
+           return report(Status::invalid_input("--override needs --reason TEXT"));
+         if (int failed = s.ready(true)) return failed;
+         o->fire_request.case_id = *id;
+         if (o->expect_version > 0) o->fire_request.expected_version = o->expect_version;
+         auto result = s.engine->fire(s.globals.as, o->fire_request);
+         if (!result) return Session::finish(result.status());
+         if (s.globals.json)
+           std::cout << json(*result).dump() << "\n";
+         else
+           print_fire(std::cout, *result);
+         return result->outcome == FireOutcome::refused ? report(Status::refused(result->message)) : 0;
+       }});
+
+  table.push_back({"status", "a case's state, what each event still needs, and its clocks (audited as a view)",
+                   [o](CLI::App& c) {
+                     c.add_option("CASE", o->case_text, "case id")->required();
+                     c.add_option("--as-of", o->status_as_of, "judge clocks as of this time (ISO 8601; default now)");
+                   },
+                   [o](Session& s) {
+                     auto id = parse_case_id(o->case_text);
+                     if (!id) return report(id.status());
+                     auto as_of = optional_instant(o->status_as_of, "--as-of");
+                     if (!as_of) return report(as_of.status());
+                     if (int failed = s.ready(true)) return failed;
+                     auto result = s.engine->status(s.globals.as, *id, *as_of);
+                     if (!result) return Session::finish(result.status());
+                     if (s.globals.json)
+                       std::cout << json(*result).dump() << "\n";
+                     else
+                       print_status(std::cout, *result);
+                     return 0;
+                   }});
+
+  table.push_back({"history", "a case's audit entries in order (audited as a view)",
+                   [o](CLI::App& c) { c.add_option("CASE", o->case_text, "case id")->required(); },
+                   [o](Session& s) {
+                     auto id = parse_case_id(o->case_text);
+                     if (!id) return report(id.status());
+                     if (int failed = s.ready(true)) return failed;
+                     auto result = s.engine->history(s.globals.as, *id);
+                     if (!result) return Session::finish(result.status());
+                     if (s.globals.json)
+                       std::cout << json(*result).dump() << "\n";
+                     else
+                       print_history(std::cout, *result);
+                     return 0;
+                   }});
+
+  table.push_back(
+      {"migrate", "move open cases to another version of their workflow",
+       [o](CLI::App& c) {
+         c.add_option("WORKFLOW", o->migrate_workflow, "workflow name")->required();
+         c.add_option("--to-version", o->migrate_to, "the version to move to")->required()->check(CLI::Range(1, 1000));
+         c.add_flag("--dry-run", o->dry_run,
+                    "list each case, its state mapping and the events it would gain or lose; change nothing");
+         c.add_option("--case", o->migrate_cases, "only this case (repeatable)");
+         c.add_flag("--all", o->migrate_all, "every open case below the version");
+       },
+       [o](Session& s) {
+         if (!o->dry_run && o->migrate_cases.empty() && !o->migrate_all)
+           return report(
+               Status::invalid_input("name the cases to migrate with --case ID, or give --all (or --dry-run)"));
+         if (int failed = s.ready(true)) return failed;
+         auto result =
+             o->dry_run ? s.engine->plan_migration(s.globals.as, o->migrate_workflow, o->migrate_to, o->migrate_cases)
+                        : s.engine->migrate(s.globals.as, o->migrate_workflow, o->migrate_to, o->migrate_cases);
+         if (!result) return Session::finish(result.status());
+         if (s.globals.json)
+           std::cout << json{{"dry_run", o->dry_run}, {"to_version", o->migrate_to}, {"cases", migration_json(*result)}}
+                            .dump()
+                     << "\n";
+         else
+           print_migration(*result, o->dry_run, o->migrate_workflow, o->migrate_to);
+         return 0;
+       }});
+  return table;
+}
+
+}  // namespace casegate::cli

@@ -1,0 +1,81 @@
+// Integrity: verify the audit chain (against a signed checkpoint too), checkpoint it, make a key.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+
+namespace casegate::cli {
+
+std::vector<Command> integrity_commands() {
+  struct Options {
+    std::string checkpoint_file, public_key, key_file, out_file;
+  };
+  auto o = std::make_shared<Options>();
+  return {
+      {"verify", "recompute the audit hash chain; exit 6 if it does not verify",
+       [o](CLI::App& c) {
+         c.add_option("--checkpoint", o->checkpoint_file,
+                      "also check against a signed checkpoint (finds truncation, rewriting)");
+         c.add_option("--public-key", o->public_key, "require the checkpoint to be signed by this key (64 hex digits)");
+       },
+       [o](Session& s) {
+         std::optional<Checkpoint> checkpoint;
+         if (!o->checkpoint_file.empty()) {
+           auto text = read_file(o->checkpoint_file);
+           if (!text) return report(text.status());
+           auto parsed = parse_checkpoint_json(*text);
+           if (!parsed) return report(parsed.status());
+           checkpoint = *parsed;
+         }
+         if (int failed = s.ready(false)) return failed;
+         auto verified = s.engine->verify(checkpoint ? &*checkpoint : nullptr, o->public_key);
+         if (!verified) return Session::finish(verified.status());
+         if (s.globals.json) std::cout << nlohmann::json(*verified).dump() << "\n";
+         if (!verified->ok)
+           return report(Status::integrity("audit chain does not verify at entry " +
+                                           std::to_string(verified->first_bad_seq) + ": " + verified->problem));
+         if (!s.globals.json) {
+           std::cout << "audit chain verified: " << verified->entries_verified << " entries";
+           if (checkpoint)
+             std::cout << "; entry " << checkpoint->head.seq << " matches the checkpoint of "
+                       << format_instant(checkpoint->at);
+           std::cout << "\n";
+         }
+         return 0;
+       }},
+      {"checkpoint", "verify the chain and sign its newest entry (keep the file elsewhere)",
+       [o](CLI::App& c) {
+         c.add_option("--key", o->key_file,
+                      "Ed25519 private key, PEM (casegate keygen, or openssl genpkey -algorithm ed25519)")
+             ->required();
+         c.add_option("--out", o->out_file, "write the checkpoint here (default: stdout)");
+       },
+       [o](Session& s) {
+         auto key = read_file(o->key_file);
+         if (!key) return report(key.status());
+         if (int failed = s.ready(false)) return failed;
+         auto signed_checkpoint = s.engine->checkpoint(*key);
+         if (!signed_checkpoint) return Session::finish(signed_checkpoint.status());
+         std::string text = checkpoint_json(*signed_checkpoint) + "\n";
+         if (o->out_file.empty()) {
+           std::cout << text;
+           return 0;
+         }
+         if (auto written = write_file(o->out_file, text, false); !written) return Session::finish(written);
+         std::cerr << "checkpoint of entry " << signed_checkpoint->head.seq << " written to " << o->out_file << "\n";
+         return 0;
+       }},
+      {"keygen", "create an Ed25519 key for checkpoints; prints its public key",
+       [o](CLI::App& c) { c.add_option("--out", o->out_file, "private key file to create (mode 0600)")->required(); },
+       [o](Session&) {
+         auto pair = generate_ed25519_key();
+         if (!pair) return Session::finish(pair.status());
+         if (auto written = write_file(o->out_file, pair->private_key_pem, true); !written)
+           return Session::finish(written);
+         std::cout << pair->public_key << "\n";
+         return 0;
+       }},
+  };
+}
+
+}  // namespace casegate::cli
