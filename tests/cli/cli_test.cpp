@@ -453,3 +453,32 @@ TEST_CASE("cli: workflow show draws the compiled machine as a table, Graphviz, M
   CHECK(check.exit_code == 0);
   CHECK(check.out == "checked 4 workflow(s): no findings\n");
 }
+
+TEST_CASE("cli: strategy meetings are summarised per team, and refusals list what was missing", "[cli]") {
+  Cli casegate;
+  casegate.set_up_team();
+  REQUIRE(casegate({"--as", "sw.jones", "open", "child_protection", "--subject", "C"}).exit_code == 0);
+  CHECK(casegate({"--as", "sw.jones", "fire", "1", "refer_to_strategy"}).exit_code == 3);
+  REQUIRE(
+      casegate({"--as", "sw.jones", "record", "1", "referral_decision", "--data", R"({"decision":"significant_harm"})"})
+          .exit_code == 0);
+  REQUIRE(casegate({"--as", "sw.jones", "fire", "1", "refer_to_strategy"}).exit_code == 0);
+  REQUIRE(casegate({"--as", "sw.jones", "record", "1", "strategy_meeting", "--data",
+                    R"({"participants":[{"agency":"police","mode":"phone"},{"agency":"health","mode":"phone"}]})"})
+              .exit_code == 0);
+
+  Run teams = casegate({"--as", "tm.khan", "--json", "oversight", "strategy-meetings", "--from", "2000-01-01", "--to",
+                        "2100-01-01", "--by", "team"});
+  REQUIRE(teams.exit_code == 0);
+  CHECK(teams.parsed() == json::parse(R"([{"team":"north","held":1,"within":1,"late":0,"no_clock":0,
+                                          "agencies":{"health":{"phone":1},"police":{"phone":1}}}])"));
+  Run table = casegate({"--as", "tm.khan", "oversight", "strategy-meetings", "--from", "2000-01-01", "--to",
+                        "2100-01-01", "--by", "team", "--csv"});
+  CHECK(table.out ==
+        "team,held,within,late,no_clock,agencies\r\n"
+        "north,1,1,0,0,\"{\"\"health\"\":{\"\"phone\"\":1},\"\"police\"\":{\"\"phone\"\":1}}\"\r\n");
+
+  Run refusals = casegate({"--as", "tm.khan", "oversight", "refusals", "--csv"});
+  REQUIRE(refusals.exit_code == 0);
+  CHECK_THAT(refusals.out, Catch::Contains(",refer_to_strategy,referral,referral,referral_decision,\r\n"));
+}

@@ -156,6 +156,33 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
   std::int64_t within = 0;
   for (const auto& m : *meetings) within += m.timeliness == "within";
   CHECK(within == expected.meetings_within);
+  // Per team, the same meetings: every one counted once, by its judgement and its participants.
+  std::int64_t held = 0, team_within = 0, team_late = 0, participants = 0, listed_participants = 0;
+  std::string previous_team;
+  for (const auto& t : strategy_meetings_by_team(*meetings)) {
+    CHECK(t.team > previous_team);
+    previous_team = t.team;
+    CHECK(t.held == t.within + t.late + t.no_clock);
+    held += t.held;
+    team_within += t.within;
+    team_late += t.late;
+    for (const auto& [agency, modes] : t.agencies)
+      for (const auto& [mode, count] : modes) participants += count;
+  }
+  for (const auto& m : *meetings) listed_participants += static_cast<std::int64_t>(m.participants.size());
+  CHECK(held == expected.meetings);
+  CHECK(team_within == expected.meetings_within);
+  CHECK(team_late == expected.meetings - expected.meetings_within);
+  CHECK(participants == listed_participants);
+  // What the refusal entries say, read back: each names its event and what was missing.
+  auto refusals = f.engine->exceptions(team_manager, "refused", everything_from, everything_to);
+  REQUIRE(refusals.is_ok());
+  for (const auto& e : *refusals) {
+    FireAttempt attempt = read_fire_attempt(e);
+    CHECK_FALSE(attempt.event.empty());
+    CHECK_FALSE(attempt.missing_tasks.empty());
+    CHECK(attempt.from == attempt.to);
+  }
 
   CHECK(f.engine->overdue(social_worker, as_of, "", 10).status().code() == Code::refused);
   CHECK(f.engine->verify()->ok);
