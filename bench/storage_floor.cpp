@@ -1,24 +1,20 @@
-// casegate-bench floor: W1's storage work on casegate's own schema, with nothing else. The same
-// statements in the same transactions as the engine issues for each W1 command (read the case,
-// its tasks, its stages and clocks where the engine does; write the task, case, stage, clock,
-// clock count and hash-chained audit rows), through the store's own SQLite wrapper, with the
-// values scripted: no workflow, no payload validation, no JSON, no calendar. What the engine
-// adds is the ratio of casegate-bench w1 to this, measured in the same run.
+// casegate-bench floor: W1's storage work on casegate's own store, with nothing else. The same
+// calls in the same transactions as the engine makes for each W1 command (read the user, the
+// case, its tasks, its stages and clocks where the engine does; write the task, case, stage,
+// clock and hash-chained audit rows), through the store's own seams and so its own statements,
+// with the values scripted: no workflow, no payload validation, no JSON, no calendar. What the
+// engine adds is the ratio of casegate-bench w1 to this, measured in the same run.
 #include "storage_floor.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <vector>
 
 #include "casegate/sqlite_store.hpp"
-#include "schema.hpp"
-#include "sqlite.hpp"
 
 namespace casegate::bench {
 namespace {
-
-using sqlite::Database;
-using sqlite::Statement;
 
 const char* const worker = "sw.jones";
 const char* const chair = "chair.patel";
@@ -82,194 +78,98 @@ const std::vector<ScriptedCommand>& script() {
   return commands;
 }
 
-// The engine's statements, as the store prepares them (storage/src/sqlite_store.cpp).
-struct Statements {
-  explicit Statements(Database& db)
-      : begin(db, "BEGIN IMMEDIATE"),
-        commit(db, "COMMIT"),
-        data_version(db, "PRAGMA data_version"),
-        find_case(db,
-                  "SELECT id, workflow, workflow_version, subject, team, state, stage, version, attributes, "
-                  "received_at, opened_at, state_entered_at FROM cases WHERE id = ?1"),
-        insert_case(db,
-                    "INSERT INTO cases (workflow, workflow_version, subject, team, state, attributes, received_at, "
-                    "opened_at, state_entered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
-        insert_stage(db, "INSERT INTO case_stages (case_id, stage, state, entered_at) VALUES (?1, ?2, ?3, ?4)"),
-        move_case(db,
-                  "UPDATE cases SET state = ?1, state_entered_at = ?2, stage = stage + 1, version = version + 1 "
-                  "WHERE id = ?3 AND version = ?4"),
-        record_stage(db,
-                     "INSERT INTO case_stages (case_id, stage, state, entered_at) SELECT id, stage, state, "
-                     "state_entered_at FROM cases WHERE id = ?1"),
-        tasks_of(db,
-                 "SELECT id, kind, payload, actor, role, state, stage, occurred_at, recorded_at FROM tasks "
-                 "WHERE case_id = ?1 ORDER BY id"),
-        insert_task(db,
-                    "INSERT INTO tasks (case_id, kind, payload, actor, role, state, stage, occurred_at, recorded_at) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
-        stages_of(db, "SELECT stage, state, entered_at FROM case_stages WHERE case_id = ?1 ORDER BY stage"),
-        clocks_of(db,
-                  "SELECT k.case_id, k.clock, k.cycle, k.started_at, k.due_at, k.due_date, k.calendar_version, "
-                  "k.met_at, k.stopped, k.team, k.anchor FROM clocks k WHERE k.case_id = ?1"),
-        insert_clock(db,
-                     "INSERT INTO clocks (case_id, clock, cycle, started_at, due_at, due_date, calendar_version, "
-                     "met_at, stopped, team, anchor) VALUES (?1, ?2, 1, ?3, ?4, ?5, 0, NULL, 0, 'north', '')"),
-        meet_clock(db,
-                   "UPDATE clocks SET started_at = ?3, due_at = ?4, due_date = ?5, calendar_version = 0, met_at = ?6, "
-                   "stopped = 0, team = 'north', anchor = '' WHERE case_id = ?1 AND clock = ?2 AND cycle = 1"),
-        count_clock(db,
-                    "INSERT INTO clock_counts (due_date, clock, team, met_on_time, met_late, open) VALUES (?1, ?2, "
-                    "'north', ?3, 0, ?4) ON CONFLICT (due_date, clock, team) DO UPDATE SET met_on_time = "
-                    "met_on_time + excluded.met_on_time, met_late = met_late + excluded.met_late, open = open + "
-                    "excluded.open"),
-        insert_audit(db,
-                     "INSERT INTO audit_log (seq, at, case_id, actor, role, action, outcome, detail, prev_hash, hash) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)") {}
-  Statement begin, commit, data_version, find_case, insert_case, insert_stage, move_case, record_stage, tasks_of,
-      insert_task, stages_of, clocks_of, insert_clock, meet_clock, count_clock, insert_audit;
-};
-
-// Steps through every row and column of a read, as the store does when it builds its records.
-std::size_t read_all(Statement::Use&& query, int columns) {
-  std::size_t bytes = 0;
-  while (query.step())
-    for (int c = 0; c < columns; ++c) bytes += query.is_null(c) ? 0 : query.text_view(c).size();
-  return bytes;
+// Stops the run: the floor is only a floor if every write happened.
+template <class T>
+T value(Result<T> result) {
+  if (!result) throw std::runtime_error("storage floor: " + result.status().to_string());
+  return std::move(*result);
+}
+void check(const Status& status) {
+  if (!status) throw std::runtime_error("storage floor: " + status.to_string());
 }
 
+// Runs the script through the store's own seams: its statements, its caches, its transactions.
 class Floor {
  public:
-  Floor(Database& db, Statements& sql) : db_(db), sql_(sql) {}
+  explicit Floor(const Storage& storage) : store_(storage) {}
 
-  void run_case(const Instant now) {
-    const std::string at = format_instant(now);
-    CaseId id = 0;
-    std::int64_t version = 1;
+  // Returns the case's id.
+  CaseId run_case(const Instant now) {
+    CaseRecord record;
     for (const ScriptedCommand& command : script()) {
-      sql_.begin.start().run();
-      read_all(sql_.data_version.start(), 1);
+      check(store_.transactions->begin_command());
+      const User actor = *value(store_.cases->find_user(command.actor));
       if (command.kind == ScriptedCommand::Kind::open) {
-        sql_.insert_case.start()
-            .bind(1, "child_protection")
-            .bind(2, std::int64_t{2})
-            .bind(3, "CHILD")
-            .bind(4, "north")
-            .bind(5, "referral")
-            .bind(6, "{}")
-            .bind(7, at)
-            .bind(8, at)
-            .bind(9, at)
-            .run();
-        id = sqlite3_last_insert_rowid(db_.handle());
-        sql_.insert_stage.start().bind(1, id).bind(2, std::int64_t{1}).bind(3, "referral").bind(4, at).run();
+        record = CaseRecord{0, "child_protection", 2, "CHILD", "north", "referral", 1, 1, "{}", now, now, now};
+        record.id = value(store_.cases->insert_case(record));
       } else {
-        read_all(std::move(sql_.find_case.start().bind(1, id)), 12);
+        record = *value(store_.cases->find_case(record.id));
       }
       if (command.kind == ScriptedCommand::Kind::record)
-        sql_.insert_task.start()
-            .bind(1, id)
-            .bind(2, command.name)
-            .bind(3, command.payload)
-            .bind(4, command.actor)
-            .bind(5, command.actor == chair ? "conference_chair" : "social_worker")
-            .bind(6, "state")
-            .bind(7, version)
-            .bind(8, at)
-            .bind(9, at)
-            .run();
+        value(store_.cases->insert_task(TaskRecord{0, record.id, command.name, command.payload, actor.id, actor.role,
+                                                   record.state, record.stage, now, now}));
       bool reads_tasks = command.kind == ScriptedCommand::Kind::fire || command.clock_pass;
-      if (reads_tasks && command.kind != ScriptedCommand::Kind::open)
-        read_all(std::move(sql_.tasks_of.start().bind(1, id)), 9);
-      if (command.to) {
-        sql_.move_case.start().bind(1, command.to).bind(2, at).bind(3, id).bind(4, version).run();
-        sql_.record_stage.start().bind(1, id).run();
-        ++version;
+      if (reads_tasks && command.kind != ScriptedCommand::Kind::open) value(store_.cases->tasks_of(record.id));
+      if (command.to) check(store_.cases->move_case(record.id, record.version, command.to, now));
+      if (command.clock_pass) clock_pass(record, command, now);
+      const char* action = command.kind == ScriptedCommand::Kind::open     ? "open"
+                           : command.kind == ScriptedCommand::Kind::record ? "record"
+                                                                           : "fire";
+      value(store_.audit->append(AuditDraft{now, record.id, actor.id, std::string(role_name(actor.role)), action,
+                                            command.outcome, command.detail}));
+      check(store_.transactions->commit_command());
+    }
+    return record.id;
+  }
+
+ private:
+  void clock_pass(const CaseRecord& record, const ScriptedCommand& command, Instant now) {
+    value(store_.cases->stages_of(record.id));
+    std::vector<ClockRecord> stored = value(store_.cases->clocks_of(record.id));
+    for (const ClockWrite& write : command.clocks) {
+      const Instant due = now + write.due_in;
+      if (!write.meets) {
+        ClockRecord started{record.id, write.clock,  1,     now,         due, format_date(london_date(due)),
+                            0,         std::nullopt, false, record.team, ""};
+        check(store_.cases->save_clock(started, nullptr));
+        continue;
       }
-      if (command.clock_pass) {
-        read_all(std::move(sql_.stages_of.start().bind(1, id)), 3);
-        read_all(std::move(sql_.clocks_of.start().bind(1, id)), 11);
-        for (const ClockWrite& clock : command.clocks) {
-          const std::string due = format_instant(now + clock.due_in);
-          const std::string due_date = due.substr(0, 10);
-          if (clock.meets)
-            sql_.meet_clock.start()
-                .bind(1, id)
-                .bind(2, clock.clock)
-                .bind(3, at)
-                .bind(4, due)
-                .bind(5, due_date)
-                .bind(6, at)
-                .run();
-          else
-            sql_.insert_clock.start().bind(1, id).bind(2, clock.clock).bind(3, at).bind(4, due).bind(5, due_date).run();
-          sql_.count_clock.start()
-              .bind(1, due_date)
-              .bind(2, clock.clock)
-              .bind(3, std::int64_t{clock.meets ? 1 : 0})
-              .bind(4, std::int64_t{clock.meets ? -1 : 1})
-              .run();
-        }
-      }
-      append_audit(now, id, command);
-      sql_.commit.start().run();
+      auto same =
+          std::find_if(stored.begin(), stored.end(), [&](const ClockRecord& c) { return c.clock == write.clock; });
+      if (same == stored.end()) throw std::runtime_error(std::string("storage floor: no clock ") + write.clock);
+      const ClockRecord before = *same;
+      same->met_at = now;
+      check(store_.cases->save_clock(*same, &before));
     }
   }
 
-  std::int64_t entries() const { return seq_; }
-
- private:
-  void append_audit(Instant now, CaseId id, const ScriptedCommand& command) {
-    const char* role = command.actor == chair ? "conference_chair" : "social_worker";
-    const char* action = command.kind == ScriptedCommand::Kind::open     ? "open"
-                         : command.kind == ScriptedCommand::Kind::record ? "record"
-                                                                         : "fire";
-    AuditDraft draft{now, id, command.actor, role, action, command.outcome, command.detail};
-    ++seq_;
-    std::string hash = audit_entry_hash(tip_, seq_, draft);
-    sql_.insert_audit.start()
-        .bind(1, seq_)
-        .bind(2, format_instant(now))
-        .bind(3, id)
-        .bind(4, draft.actor)
-        .bind(5, draft.role)
-        .bind(6, draft.action)
-        .bind(7, draft.outcome)
-        .bind(8, draft.detail_json)
-        .bind(9, tip_)
-        .bind(10, hash)
-        .run();
-    tip_ = std::move(hash);
-  }
-
-  Database& db_;
-  Statements& sql_;
-  std::int64_t seq_ = 0;
-  std::string tip_ = std::string(64, '0');
+  const Storage& store_;
 };
 
 }  // namespace
 
 FloorFigures storage_floor(const std::string& path, int cases, const std::string& synchronous) {
-  Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX);
-  db.execute("PRAGMA journal_mode=WAL");
-  db.execute(("PRAGMA synchronous=" + synchronous).c_str());
-  db.execute("PRAGMA foreign_keys=ON");
-  db.execute("PRAGMA recursive_triggers=ON");
-  storage::migrate(db);
-  db.execute(
-      "INSERT INTO users (id, name, role) VALUES ('sw.jones', 'Sam Jones', 'social_worker'), "
-      "('chair.patel', 'Priya Patel', 'conference_chair')");
-  Statements sql(db);
-  Floor floor(db, sql);
+  SqliteOptions options;
+  options.synchronous = synchronous == "FULL"     ? Synchronous::full
+                        : synchronous == "NORMAL" ? Synchronous::normal
+                                                  : Synchronous::off;
+  const Storage storage = value(open_sqlite_store(path, options));
+  check(storage.transactions->begin_command());
+  check(storage.cases->insert_user(User{worker, "Sam Jones", Role::social_worker, "north", true}));
+  check(storage.cases->insert_user(User{chair, "Priya Patel", Role::conference_chair, "", true}));
+  check(storage.transactions->commit_command());
+  Floor floor(storage);
   const Instant now = SystemClock().now();
+  std::vector<CaseId> ids;
+  ids.reserve(static_cast<std::size_t>(cases));
   auto start = std::chrono::steady_clock::now();
-  for (int n = 0; n < cases; ++n) floor.run_case(now);
+  for (int n = 0; n < cases; ++n) ids.push_back(floor.run_case(now));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  Statement count(db, "SELECT count(*) FROM cases WHERE state = 'child_protection_plan'");
-  auto in_plan = count.start();
-  in_plan.step();
-  if (in_plan.integer(0) != cases || floor.entries() != 12L * cases)
-    throw std::runtime_error("the storage floor did not leave every case in a plan with 12 audit entries");
+  for (CaseId id : ids) {
+    auto entries = value(storage.audit->entries_of_case(id));
+    if (value(storage.cases->find_case(id))->state != "child_protection_plan" || entries.size() != 12)
+      throw std::runtime_error("the storage floor did not leave every case in a plan with 12 audit entries");
+  }
   return {12L * cases, seconds};
 }
 
