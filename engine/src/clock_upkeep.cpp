@@ -26,7 +26,7 @@ Result<Settings> Engine::Impl::current_settings() {
     // Validated when set; a value edited in the file by hand falls back to the default.
     if (workflows.find_setting(key) && error == std::errc() && end == value.data() + value.size()) values[key] = number;
   }
-  return Settings(workflows.settings(), values);
+  return Settings(workflows.settings(), std::move(values));
 }
 
 Status Engine::Impl::update_clocks(const Workflow& workflow, const CaseRecord& record,

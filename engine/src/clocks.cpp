@@ -6,16 +6,14 @@
 namespace casegate {
 
 Settings::Settings(const std::vector<SettingDefinition>& definitions,
-                   const std::map<std::string, std::int64_t, std::less<>>& overrides) {
-  for (const auto& d : definitions) {
-    auto given = overrides.find(d.key);
-    values_.emplace(d.key, given == overrides.end() ? d.default_value : given->second);
-  }
-}
+                   std::map<std::string, std::int64_t, std::less<>> overrides)
+    : definitions_(&definitions), overrides_(std::move(overrides)) {}
 
 std::int64_t Settings::get(std::string_view key) const {
-  auto it = values_.find(key);
-  return it == values_.end() ? 0 : it->second;
+  if (auto it = overrides_.find(key); it != overrides_.end()) return it->second;
+  for (const auto& d : *definitions_)
+    if (d.key == key) return d.default_value;
+  return 0;
 }
 
 Instant ClockContext::working_days_after(Instant anchor, std::int64_t n) const {

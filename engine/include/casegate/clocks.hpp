@@ -33,16 +33,19 @@ struct SettingDefinition {
   std::string meaning;
 };
 
-// The settings in force: every definition's default, unless overridden.
+// The settings in force: every definition's default, unless overridden. Built for every clock
+// pass, so it refers to the definitions rather than copying them.
 class Settings {
  public:
+  // REQUIRES: `definitions` outlives this.
   Settings(const std::vector<SettingDefinition>& definitions,
-           const std::map<std::string, std::int64_t, std::less<>>& overrides);
+           std::map<std::string, std::int64_t, std::less<>> overrides);
   // REQUIRES: `key` is defined.
   std::int64_t get(std::string_view key) const;
 
  private:
-  std::map<std::string, std::int64_t, std::less<>> values_;
+  const std::vector<SettingDefinition>* definitions_;
+  std::map<std::string, std::int64_t, std::less<>> overrides_;
 };
 
 // What a workflow reads to compute a case's clocks.
