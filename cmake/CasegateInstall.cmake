@@ -5,14 +5,15 @@ include(CMakePackageConfigHelpers)
 
 set(CASEGATE_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/casegate)
 
-install(TARGETS casegate_engine casegate_storage casegate_workflows casegate_umbrella casegate_msm
+install(TARGETS casegate_engine casegate_storage casegate_workflows casegate_umbrella casegate_msm casegate_protocol casegate_c
         EXPORT casegateTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-foreach(headers engine/include storage/include workflows/include umbrella/include workflows/msm)
+foreach(headers engine/include storage/include workflows/include umbrella/include workflows/msm protocol/include)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${headers}/casegate DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endforeach()
+install(FILES ${PROJECT_SOURCE_DIR}/bindings/c/casegate.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 if(CASEGATE_BUILD_TOOLS)
   install(TARGETS casegate RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()

@@ -230,4 +230,13 @@ std::vector<Holiday> Calendar::closures(int y) const {
   return list;
 }
 
+Result<Instant> parse_bound(std::string_view text, std::string_view field, bool end_of_day) {
+  if (text.size() == 10) {
+    auto date = parse_date(text, field);
+    if (!date) return date.status();
+    return end_of_day ? london_end_of_day(*date) : london_start_of_day(*date);
+  }
+  return parse_instant(text, field);
+}
+
 }  // namespace casegate

@@ -84,9 +84,6 @@ void add_commands(CLI::App& app, const std::vector<Command>& table, Session& ses
 // Parses and runs the chosen command: its exit code, or 2 (one line on stderr) for bad usage.
 int parse_and_run(CLI::App& app, int argc, char** argv, const int& code);
 
-// Parses an ISO 8601 instant, or a date meaning the start (or, with `end`, the end) of that London day.
-Result<Instant> parse_bound(const std::string& text, const char* field, bool end);
-
 // RFC 4180: fields quoted when they hold a comma, a quote or a line break.
 void write_csv_row(std::ostream& out, const std::vector<std::string>& fields);
 

@@ -102,15 +102,6 @@ void print_status(std::ostream& out, const CaseStatus& status) {
   }
 }
 
-Result<Instant> parse_bound(const std::string& text, const char* field, bool end) {
-  if (text.size() == 10) {
-    auto date = parse_date(text, field);
-    if (!date) return date.status();
-    return end ? london_end_of_day(*date) : london_start_of_day(*date);
-  }
-  return parse_instant(text, field);
-}
-
 void write_csv_row(std::ostream& out, const std::vector<std::string>& fields) {
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (i) out << ',';

@@ -47,6 +47,9 @@ Date london_date(Instant instant);
 // The first and last millisecond of a London calendar day, as instants.
 Instant london_start_of_day(Date date);
 Instant london_end_of_day(Date date);
+// A bound of a report's period: an ISO 8601 instant, or a date meaning the start (or, with
+// `end_of_day`, the end) of that London day.
+Result<Instant> parse_bound(std::string_view text, std::string_view field, bool end_of_day);
 
 Date add_days(Date date, int days);
 // Keeps the day of month, clamped to the end of the target month (31 Jan + 1 month = 28/29 Feb).
