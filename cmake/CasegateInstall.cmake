@@ -14,6 +14,11 @@ foreach(headers engine/include storage/include workflows/include umbrella/includ
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${headers}/casegate DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endforeach()
 install(FILES ${PROJECT_SOURCE_DIR}/bindings/c/casegate.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# The Python package, with the library it loads beside it: importable with
+# PYTHONPATH=<prefix>/lib/python3/dist-packages.
+set(CASEGATE_PYTHON_DIR lib/python3/dist-packages/casegate)
+install(FILES ${PROJECT_SOURCE_DIR}/bindings/python/casegate/__init__.py DESTINATION ${CASEGATE_PYTHON_DIR})
+install(FILES $<TARGET_FILE:casegate_c> DESTINATION ${CASEGATE_PYTHON_DIR} RENAME libcasegate.so.0)
 if(CASEGATE_BUILD_TOOLS)
   install(TARGETS casegate RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()

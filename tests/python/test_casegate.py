@@ -1,0 +1,88 @@
+"""The Python package over libcasegate: the same walk as the C example, and each outcome's
+exception."""
+import threading
+
+import pytest
+
+import casegate
+
+
+@pytest.fixture
+def engine():
+    with casegate.open(":memory:", synchronous="NORMAL") as opened:
+        opened.init("admin")
+        opened.user_add("admin", "sw", role="social_worker", team="north")
+        opened.user_add("admin", "tm", role="team_manager", team="north")
+        yield opened
+
+
+def test_a_case_is_refused_naming_what_is_missing_then_accepted(engine):
+    case = engine.open_case("sw", "child_protection", subject="CHILD-1")["case"]
+    with pytest.raises(casegate.Refused) as refused:
+        engine.fire("sw", case, "refer_to_strategy")
+    assert refused.value.code == 3
+    assert [m["task"] for m in refused.value.missing] == ["referral_decision"]
+    assert refused.value.missing[0]["condition"] == "decision=significant_harm"
+    receipt = engine.record("sw", case, "referral_decision", {"decision": "significant_harm"})
+    assert receipt["payload"] == {"decision": "significant_harm", "urgency": "standard"}
+    fired = engine.fire("sw", case, "refer_to_strategy", expect_version=1)
+    assert (fired["outcome"], fired["to"], fired["version"]) == ("accepted", "strategy_discussion", 2)
+    assert engine.status("tm", case)["state"] == "strategy_discussion"
+    assert [e["action"] for e in engine.history("tm", case)][:3] == ["open", "fire", "record"]
+    assert engine.verify()["ok"] is True
+
+
+def test_each_outcome_raises_its_exception(engine):
+    case = engine.open_case("sw", "child_protection", subject="C")["case"]
+    with pytest.raises(casegate.NotFound) as not_found:
+        engine.status("tm", 999)
+    assert not_found.value.code == 4 and "case 999 does not exist" in str(not_found.value)
+    with pytest.raises(casegate.Invalid):
+        engine.execute("sw", {"command": "fire", "case": "one", "event": "x"})
+    with pytest.raises(casegate.Invalid, match="unknown command"):
+        engine.execute("sw", {"command": "launch"})
+    with pytest.raises(casegate.Invalid, match="unknown field"):
+        engine.execute("sw", {"command": "status", "case": case, "shoe_size": 9})
+    with pytest.raises(casegate.Conflict):
+        engine.fire("sw", case, "refer_to_strategy", expect_version=7)
+    with pytest.raises(casegate.Refused, match="only a team_manager may override"):
+        engine.fire("sw", case, "refer_to_strategy", override=True, reason="urgent")
+    with pytest.raises(casegate.NotFound, match="does not exist"):
+        engine.status("nobody", case)
+    assert issubclass(casegate.IntegrityError, casegate.CasegateError)
+
+
+def test_a_closed_engine_refuses_and_a_bad_option_does_not_open():
+    opened = casegate.open(":memory:")
+    opened.close()
+    with pytest.raises(casegate.Invalid, match="closed"):
+        opened.user_list("admin")
+    with pytest.raises(casegate.Invalid, match="synchronous"):
+        casegate.open(":memory:", synchronous="SOMETIMES")
+
+
+def test_threads_share_one_engine(tmp_path):
+    with casegate.open(str(tmp_path / "threads.db")) as engine:
+        engine.init("admin")
+        engine.user_add("admin", "sw", role="social_worker", team="north")
+        errors = []
+
+        def worker():
+            try:
+                for _ in range(10):
+                    engine.open_case("sw", "child_protection", subject="T")
+            except casegate.CasegateError as error:  # pragma: no cover - reported below
+                errors.append(error)
+
+        threads = [threading.Thread(target=worker) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert engine.verify()["entries_verified"] == 2 + 40
+        assert len(engine.execute("admin", {"command": "export", "table": "cases"})) == 40
+
+
+def test_the_library_reports_its_version():
+    assert casegate.library_version() == "0.1.0"
