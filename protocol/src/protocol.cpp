@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "casegate/checkpoint.hpp"
 #include "casegate/json.hpp"
 #include "casegate/seed_reports.hpp"
 #include "request.hpp"
@@ -19,6 +20,7 @@ using protocol::Request;
 struct Reply {
   json body;
   int code = 0;
+  std::string message = {};  // with a non-zero code
 };
 using Handler = std::function<Result<Reply>(Engine&, const std::string& as, const Request&, std::string_view db)>;
 
@@ -171,7 +173,9 @@ std::map<std::string, CommandSpec, std::less<>> case_and_user_commands() {
                  if (override_gate && reason.empty()) return Status::invalid_input("override needs a reason");
                  request = FireRequest{id, event, override_gate, reason, expected};
                  CASEGATE_TRY(fired, e.fire(as, request));
-                 return Reply{json(fired), fired.outcome == FireOutcome::refused ? outcome_code(Code::refused) : 0};
+                 if (fired.outcome == FireOutcome::refused)
+                   return Reply{json(fired), outcome_code(Code::refused), fired.message};
+                 return Reply{json(fired)};
                }};
   t["status"] = {{"case", "as_of"},
                  [](Engine& e, const std::string& as, const Request& r, std::string_view) -> Result<Reply> {
@@ -199,9 +203,19 @@ std::map<std::string, CommandSpec, std::less<>> case_and_user_commands() {
                                                : e.migrate(as, workflow, version, cases));
                     return Reply{json{{"dry_run", dry_run}, {"to_version", to}, {"cases", migration_json(plan)}}};
                   }};
-  t["verify"] = {{}, [](Engine& e, const std::string&, const Request&, std::string_view) -> Result<Reply> {
-                   CASEGATE_TRY(report, e.verify());
-                   return Reply{json(report), report.ok ? 0 : outcome_code(Code::integrity)};
+  t["verify"] = {{"checkpoint", "public_key"},
+                 [](Engine& e, const std::string&, const Request& r, std::string_view) -> Result<Reply> {
+                   std::optional<Checkpoint> checkpoint;
+                   if (const json* given = r.find("checkpoint")) {
+                     CASEGATE_TRY(parsed, parse_checkpoint_json(given->dump()));
+                     checkpoint = parsed;
+                   }
+                   CASEGATE_TRY(key, r.text_or("public_key", ""));
+                   CASEGATE_TRY(report, e.verify(checkpoint ? &*checkpoint : nullptr, key));
+                   if (report.ok) return Reply{json(report)};
+                   return Reply{json(report), outcome_code(Code::integrity),
+                                "audit chain does not verify at entry " + std::to_string(report.first_bad_seq) + ": " +
+                                    report.problem};
                  }};
   return t;
 }
@@ -352,7 +366,7 @@ std::vector<std::string> protocol_commands() {
 ProtocolResponse execute_request(Engine& engine, std::string_view as_user, std::string_view request_json,
                                  std::string_view database) {
   auto fail = [](const Status& status) {
-    return ProtocolResponse{outcome_code(status.code()), error_json(status).dump()};
+    return ProtocolResponse{outcome_code(status.code()), error_json(status).dump(), status.message()};
   };
   try {
     json body = json::parse(request_json, nullptr, /*allow_exceptions=*/false);
@@ -373,7 +387,7 @@ ProtocolResponse execute_request(Engine& engine, std::string_view as_user, std::
     Request request(body);
     Result<Reply> reply = spec->second.run(engine, std::string(as_user), request, database);
     if (!reply) return fail(reply.status());
-    return ProtocolResponse{reply->code, reply->body.dump()};
+    return ProtocolResponse{reply->code, reply->body.dump(), reply->message};
   } catch (const std::exception& error) {
     // nlohmann throws on dumping text that is not UTF-8; nothing else is expected here.
     return fail(Status::internal(std::string("the request could not be answered: ") + error.what()));

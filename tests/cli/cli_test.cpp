@@ -11,6 +11,9 @@
 #include <regex>
 #include <sstream>
 
+#include "casegate/casegate.hpp"
+#include "casegate/protocol.hpp"
+
 using nlohmann::json;
 
 namespace {
@@ -74,6 +77,7 @@ class Cli {
   }
 
   const std::filesystem::path& dir() const { return dir_; }
+  const std::string& db() const { return db_; }
 
  private:
   std::filesystem::path dir_;
@@ -481,4 +485,71 @@ TEST_CASE("cli: strategy meetings are summarised per team, and refusals list wha
   Run refusals = casegate({"--as", "tm.khan", "oversight", "refusals", "--csv"});
   REQUIRE(refusals.exit_code == 0);
   CHECK_THAT(refusals.out, Catch::Contains(",refer_to_strategy,referral,referral,referral_decision,\r\n"));
+}
+
+TEST_CASE("cli: --json answers exactly as the command protocol does, command by command", "[cli][protocol]") {
+  Cli casegate;
+  casegate.set_up_team();
+  REQUIRE(casegate({"--as", "sw.jones", "open", "child_protection", "--subject", "C", "--received-at",
+                    "2026-11-20T09:00:00Z"})
+              .exit_code == 0);
+  REQUIRE(casegate({"--as", "sw.jones", "fire", "1", "refer_to_strategy"}).exit_code == 3);
+  REQUIRE(casegate({"--as", "sw.jones", "record", "1", "referral_decision", "--data",
+                    R"({"decision":"significant_harm"})", "--occurred-at", "2026-11-20T10:00:00Z"})
+              .exit_code == 0);
+  REQUIRE(casegate({"--as", "tm.khan", "fire", "1", "start_section_47", "--override", "--reason", "x"}).exit_code == 3);
+
+  // Each row: the CLI's words, and the request the protocol is given; as_of and periods are
+  // fixed so that both answers are of the same moment. Reads only: a write cannot run twice.
+  struct Row {
+    std::vector<std::string> cli;
+    const char* as;
+    json request;
+  };
+  const std::vector<Row> rows{
+      {{"user", "list"}, "admin.ali", {{"command", "user list"}}},
+      {{"status", "1", "--as-of", "2026-11-22T00:00:00Z"}, "tm.khan",
+       {{"command", "status"}, {"case", 1}, {"as_of", "2026-11-22T00:00:00Z"}}},
+      {{"status", "99"}, "tm.khan", {{"command", "status"}, {"case", 99}}},
+      {{"settings", "list"}, "tm.khan", {{"command", "settings list"}}},
+      {{"calendar", "show", "2026"}, "tm.khan", {{"command", "calendar show"}, {"year", 2026}}},
+      {{"oversight", "overdue", "--as-of", "2026-12-01"}, "tm.khan",
+       {{"command", "oversight overdue"}, {"as_of", "2026-12-01"}, {"limit", 500}}},
+      {{"oversight", "timeliness", "--from", "2026-11-01", "--to", "2026-12-31", "--as-of", "2026-12-01", "--by",
+        "team"},
+       "tm.khan",
+       {{"command", "oversight timeliness"},
+        {"from", "2026-11-01"},
+        {"to", "2026-12-31"},
+        {"as_of", "2026-12-01"},
+        {"by", "team"}}},
+      {{"oversight", "refusals", "--from", "2026-01-01", "--to", "2100-01-01"}, "tm.khan",
+       {{"command", "oversight refusals"}, {"from", "2026-01-01"}, {"to", "2100-01-01"}}},
+      {{"oversight", "overrides", "--from", "2026-01-01", "--to", "2100-01-01"}, "tm.khan",
+       {{"command", "oversight overrides"}, {"from", "2026-01-01"}, {"to", "2100-01-01"}}},
+      {{"oversight", "voice", "--from", "2026-01-01", "--to", "2100-01-01"}, "tm.khan",
+       {{"command", "oversight voice"}, {"from", "2026-01-01"}, {"to", "2100-01-01"}}},
+      {{"oversight", "strategy-meetings", "--from", "2026-01-01", "--to", "2100-01-01", "--by", "team"}, "tm.khan",
+       {{"command", "oversight strategy-meetings"}, {"from", "2026-01-01"}, {"to", "2100-01-01"}, {"by", "team"}}},
+      {{"oversight", "actions", "--as-of", "2026-12-01"}, "tm.khan",
+       {{"command", "oversight actions"}, {"as_of", "2026-12-01"}}},
+      {{"verify"}, "admin.ali", {{"command", "verify"}}},
+  };
+  for (const Row& row : rows) {
+    std::vector<std::string> args{"--as", row.as, "--json"};
+    args.insert(args.end(), row.cli.begin(), row.cli.end());
+    INFO(row.request.dump());
+    Run cli = casegate(args);
+    // The protocol on the same database, in this process; its view is audited like the CLI's.
+    auto engine = casegate::open_engine(casegate.db()).value();
+    auto answer = casegate::execute_request(*engine, row.as, row.request.dump(), casegate.db());
+    CHECK(cli.exit_code == answer.code);
+    auto body = json::parse(answer.json);
+    if (body.contains("error") && body.size() == 1) {
+      CHECK(cli.out.empty());
+      CHECK(cli.err == "casegate: " + body["error"]["message"].get<std::string>() + "\n");
+    } else {
+      CHECK(cli.parsed() == body);
+    }
+  }
 }

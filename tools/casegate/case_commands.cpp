@@ -10,27 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-json migration_json(const std::vector<MigrationItem>& plan) {
-  json items = json::array();
-  for (const auto& item : plan) {
-    json changes = json::array();
-    for (const auto& c : item.changes)
-      changes.push_back(json{{"event", c.event},
-                             {"ready_before", c.ready_before},
-                             {"ready_after", c.ready_after},
-                             {"exists_before", c.exists_before},
-                             {"exists_after", c.exists_after},
-                             {"missing_after", c.missing_after}});
-    items.push_back(json{{"case", item.case_id},
-                         {"from_version", item.from_version},
-                         {"state", item.state},
-                         {"new_state", item.mappable ? json(item.new_state) : json(nullptr)},
-                         {"mappable", item.mappable},
-                         {"changes", changes}});
-  }
-  return items;
-}
-
 void print_migration(const std::vector<MigrationItem>& plan, bool dry_run, const std::string& workflow, int to) {
   std::cout << (dry_run ? "would migrate " : "migrated ") << plan.size() << " case(s) to " << workflow << " version "
             << to << "\n";
@@ -81,9 +60,7 @@ std::vector<Command> case_commands() {
        [o](Session& s) {
          if (int failed = s.ready(false)) return failed;
          auto status = s.engine->init(o->admin_id, o->admin_name);
-         if (status && !s.globals.json)
-           std::cout << "initialised " << s.globals.db << " with admin " << o->admin_id << "\n";
-         if (status && s.globals.json) std::cout << json{{"db", s.globals.db}, {"admin", o->admin_id}}.dump() << "\n";
+         if (status) std::cout << "initialised " << s.globals.db << " with admin " << o->admin_id << "\n";
          return Session::finish(status);
        }},
       {"user", "manage users (admins only)"},
@@ -102,8 +79,7 @@ std::vector<Command> case_commands() {
          if (int failed = s.ready(true)) return failed;
          o->new_user.role = *role;
          auto status = s.engine->add_user(s.globals.as, o->new_user);
-         if (status && s.globals.json) std::cout << json(o->new_user).dump() << "\n";
-         if (status && !s.globals.json) std::cout << "added " << o->new_user.id << " (" << o->role_text << ")\n";
+         if (status) std::cout << "added " << o->new_user.id << " (" << o->role_text << ")\n";
          return Session::finish(status);
        }},
       {"user list",
@@ -113,10 +89,7 @@ std::vector<Command> case_commands() {
          if (int failed = s.ready(true)) return failed;
          auto users = s.engine->list_users(s.globals.as);
          if (!users) return Session::finish(users.status());
-         if (s.globals.json) {
-           std::cout << json(*users).dump() << "\n";
-           return 0;
-         }
+
          for (const auto& u : *users)
            std::cout << u.id << "\t" << role_name(u.role) << "\t" << (u.team.empty() ? "-" : u.team) << "\t"
                      << (u.active ? "active" : "inactive") << "\t" << u.name << "\n";
@@ -130,10 +103,7 @@ std::vector<Command> case_commands() {
                      [o, active](Session& s) {
                        if (int failed = s.ready(true)) return failed;
                        auto status = s.engine->set_user_active(s.globals.as, o->target_user, active);
-                       if (status && !s.globals.json)
-                         std::cout << (active ? "activated " : "deactivated ") << o->target_user << "\n";
-                       if (status && s.globals.json)
-                         std::cout << json{{"id", o->target_user}, {"active", active}}.dump() << "\n";
+                       if (status) std::cout << (active ? "activated " : "deactivated ") << o->target_user << "\n";
                        return Session::finish(status);
                      }});
 
@@ -163,16 +133,7 @@ std::vector<Command> case_commands() {
          if (int failed = s.ready(true)) return failed;
          auto opened = s.engine->open_case(s.globals.as, request);
          if (!opened) return Session::finish(opened.status());
-         if (s.globals.json)
-           std::cout << json{{"case", opened->id},
-                             {"workflow", opened->workflow},
-                             {"workflow_version", opened->workflow_version},
-                             {"state", opened->state},
-                             {"version", opened->version}}
-                            .dump()
-                     << "\n";
-         else
-           std::cout << opened->id << "\n";
+         std::cout << opened->id << "\n";
          return 0;
        }});
 
@@ -192,10 +153,7 @@ std::vector<Command> case_commands() {
          if (int failed = s.ready(true)) return failed;
          auto receipt = s.engine->record_task(s.globals.as, RecordTaskRequest{*id, o->kind, o->data, *occurred});
          if (!receipt) return Session::finish(receipt.status());
-         if (s.globals.json)
-           std::cout << json(*receipt).dump() << "\n";
-         else
-           print_record(std::cout, *receipt);
+         print_record(std::cout, *receipt);
          return 0;
        }});
 
@@ -220,10 +178,7 @@ std::vector<Command> case_commands() {
          if (o->expect_version > 0) o->fire_request.expected_version = o->expect_version;
          auto result = s.engine->fire(s.globals.as, o->fire_request);
          if (!result) return Session::finish(result.status());
-         if (s.globals.json)
-           std::cout << json(*result).dump() << "\n";
-         else
-           print_fire(std::cout, *result);
+         print_fire(std::cout, *result);
          return result->outcome == FireOutcome::refused ? report(Status::refused(result->message)) : 0;
        }});
 
@@ -240,10 +195,7 @@ std::vector<Command> case_commands() {
                      if (int failed = s.ready(true)) return failed;
                      auto result = s.engine->status(s.globals.as, *id, *as_of);
                      if (!result) return Session::finish(result.status());
-                     if (s.globals.json)
-                       std::cout << json(*result).dump() << "\n";
-                     else
-                       print_status(std::cout, *result);
+                     print_status(std::cout, *result);
                      return 0;
                    }});
 
@@ -255,10 +207,7 @@ std::vector<Command> case_commands() {
                      if (int failed = s.ready(true)) return failed;
                      auto result = s.engine->history(s.globals.as, *id);
                      if (!result) return Session::finish(result.status());
-                     if (s.globals.json)
-                       std::cout << json(*result).dump() << "\n";
-                     else
-                       print_history(std::cout, *result);
+                     print_history(std::cout, *result);
                      return 0;
                    }});
 
@@ -281,14 +230,85 @@ std::vector<Command> case_commands() {
              o->dry_run ? s.engine->plan_migration(s.globals.as, o->migrate_workflow, o->migrate_to, o->migrate_cases)
                         : s.engine->migrate(s.globals.as, o->migrate_workflow, o->migrate_to, o->migrate_cases);
          if (!result) return Session::finish(result.status());
-         if (s.globals.json)
-           std::cout << json{{"dry_run", o->dry_run}, {"to_version", o->migrate_to}, {"cases", migration_json(*result)}}
-                            .dump()
-                     << "\n";
-         else
-           print_migration(*result, o->dry_run, o->migrate_workflow, o->migrate_to);
+         print_migration(*result, o->dry_run, o->migrate_workflow, o->migrate_to);
          return 0;
        }});
+  // --json: the options as protocol requests.
+  set_request(
+      table, "init",
+      [o]() -> Result<json> {
+        return json{{"command", "init"}, {"admin", o->admin_id}, {"name", o->admin_name}};
+      },
+      false);
+  set_request(table, "user add", [o]() -> Result<json> {
+    json r{{"command", "user add"}, {"user", o->new_user.id}, {"role", o->role_text}};
+    put_text(r, "team", o->new_user.team);
+    put_text(r, "name", o->new_user.name);
+    return r;
+  });
+  set_request(table, "user list", []() -> Result<json> { return json{{"command", "user list"}}; });
+  for (const char* path : {"user activate", "user deactivate"})
+    set_request(table, path, [o, path]() -> Result<json> { return json{{"command", path}, {"user", o->target_user}}; });
+  set_request(table, "open", [o]() -> Result<json> {
+    json r{{"command", "open"}, {"workflow", o->open_request.workflow}, {"subject", o->open_request.subject}};
+    put_text(r, "team", o->open_request.team);
+    if (auto received = optional_instant(o->received_at, "--received-at"); !received) return received.status();
+    put_text(r, "received_at", o->received_at);
+    if (o->open_version > 0) r["workflow_version"] = o->open_version;
+    json attributes = json::object();
+    for (const auto& a : o->attributes) {
+      auto eq = a.find('=');
+      if (eq == std::string::npos || eq == 0)
+        return Status::invalid_input("--attr '" + a.substr(0, 40) + "' is not KEY=VALUE");
+      attributes[a.substr(0, eq)] = a.substr(eq + 1);
+    }
+    if (!attributes.empty()) r["attr"] = attributes;
+    return r;
+  });
+  set_request(table, "record", [o]() -> Result<json> {
+    auto id = parse_case_id(o->case_text);
+    if (!id) return id.status();
+    if (auto occurred = optional_instant(o->occurred_at, "--occurred-at"); !occurred) return occurred.status();
+    // The payload goes as text when it is not JSON, so that the engine names the problem.
+    json data = json::parse(o->data, nullptr, false);
+    json r{{"command", "record"}, {"case", *id}, {"kind", o->kind}};
+    r["data"] = data.is_discarded() ? json(o->data) : data;
+    put_text(r, "occurred_at", o->occurred_at);
+    return r;
+  });
+  set_request(table, "fire", [o]() -> Result<json> {
+    auto id = parse_case_id(o->case_text);
+    if (!id) return id.status();
+    if (o->override_flag->count() > 0 && o->fire_request.reason.empty())
+      return Status::invalid_input("--override needs --reason TEXT");
+    json r{{"command", "fire"}, {"case", *id}, {"event", o->fire_request.event}};
+    if (o->fire_request.override_gate) r["override"] = true;
+    put_text(r, "reason", o->fire_request.reason);
+    if (o->expect_version > 0) r["expect_version"] = o->expect_version;
+    return r;
+  });
+  set_request(table, "status", [o]() -> Result<json> {
+    auto id = parse_case_id(o->case_text);
+    if (!id) return id.status();
+    if (auto as_of = optional_instant(o->status_as_of, "--as-of"); !as_of) return as_of.status();
+    json r{{"command", "status"}, {"case", *id}};
+    put_text(r, "as_of", o->status_as_of);
+    return r;
+  });
+  set_request(table, "history", [o]() -> Result<json> {
+    auto id = parse_case_id(o->case_text);
+    if (!id) return id.status();
+    return json{{"command", "history"}, {"case", *id}};
+  });
+  set_request(table, "migrate", [o]() -> Result<json> {
+    if (!o->dry_run && o->migrate_cases.empty() && !o->migrate_all)
+      return Status::invalid_input("name the cases to migrate with --case ID, or give --all (or --dry-run)");
+    json r{{"command", "migrate"}, {"workflow", o->migrate_workflow}, {"to_version", o->migrate_to}};
+    if (o->dry_run) r["dry_run"] = true;
+    if (o->migrate_all) r["all"] = true;
+    if (!o->migrate_cases.empty()) r["case"] = o->migrate_cases;
+    return r;
+  });
   return table;
 }
 

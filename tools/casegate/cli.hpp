@@ -69,7 +69,18 @@ struct Command {
   std::string help;
   std::function<void(CLI::App&)> options = {};
   std::function<int(Session&)> run = {};
+  // With --json, a command that has a request goes through the command protocol instead of
+  // `run`: the options become the protocol request (or a one-line error), and the protocol's
+  // answer is what is printed. One implementation serves the CLI, the C ABI and the server.
+  std::function<Result<nlohmann::json>()> request = {};
+  bool needs_user = true;  // for the request: whether an acting user must be named
 };
+
+// Gives the command at `path` in `table` its protocol request (see Command::request).
+void set_request(std::vector<Command>& table, std::string_view path, std::function<Result<nlohmann::json>()> request,
+                 bool needs_user = true);
+// An optional text option as a request field: absent when empty.
+void put_text(nlohmann::json& request, const char* field, const std::string& value);
 
 // The table, by family: cases and users; integrity; workflows, scenarios and the demo; settings,
 // calendar, oversight, export and the HTML report.

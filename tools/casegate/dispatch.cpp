@@ -12,6 +12,7 @@
 #include <map>
 #include <sstream>
 
+#include "casegate/protocol.hpp"
 #include "cli.hpp"
 
 namespace casegate::cli {
@@ -67,6 +68,39 @@ Status write_file(const std::string& path, const std::string& text, bool secret)
   return ok ? Status::ok() : Status::internal("cannot write '" + path + "'");
 }
 
+void set_request(std::vector<Command>& table, std::string_view path, std::function<Result<nlohmann::json>()> request,
+                 bool needs_user) {
+  for (Command& command : table)
+    if (command.path == path) {
+      command.request = std::move(request);
+      command.needs_user = needs_user;
+      return;
+    }
+  throw std::logic_error("no command " + std::string(path) + " to give a request");
+}
+
+void put_text(nlohmann::json& request, const char* field, const std::string& value) {
+  if (!value.empty()) request[field] = value;
+}
+
+namespace {
+
+// --json: the command through the protocol. A result prints on stdout; a failure's line goes to
+// stderr, as everywhere in the CLI.
+int run_protocol(const Command& command, Session& session) {
+  auto request = command.request();
+  if (!request) return report(request.status());
+  if (int failed = session.ready(command.needs_user)) return failed;
+  auto response = execute_request(*session.engine, session.globals.as, request->dump(), session.globals.db);
+  auto body = nlohmann::json::parse(response.json, nullptr, false);
+  bool error_only = body.is_object() && body.size() == 1 && body.contains("error");
+  if (!error_only) std::cout << response.json << "\n";
+  if (response.code != 0) std::cerr << "casegate: " << response.message << "\n";
+  return response.code;
+}
+
+}  // namespace
+
 void add_commands(CLI::App& app, const std::vector<Command>& table, Session& session, int& code) {
   app.fallthrough();
   app.require_subcommand(1);
@@ -92,7 +126,9 @@ void add_commands(CLI::App& app, const std::vector<Command>& table, Session& ses
         parent->add_subcommand(command.path.substr(space == std::string::npos ? 0 : space + 1), command.help);
     if (command.options) command.options(*sub);
     if (command.run)
-      sub->callback([&command, &session, &code] { code = command.run(session); });
+      sub->callback([&command, &session, &code] {
+        code = session.globals.json && command.request ? run_protocol(command, session) : command.run(session);
+      });
     else {
       sub->require_subcommand(1);
       groups[command.path] = sub;

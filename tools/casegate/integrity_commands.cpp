@@ -11,7 +11,7 @@ std::vector<Command> integrity_commands() {
     std::string checkpoint_file, public_key, key_file, out_file;
   };
   auto o = std::make_shared<Options>();
-  return {
+  std::vector<Command> table{
       {"verify", "recompute the audit hash chain; exit 6 if it does not verify",
        [o](CLI::App& c) {
          c.add_option("--checkpoint", o->checkpoint_file,
@@ -30,11 +30,11 @@ std::vector<Command> integrity_commands() {
          if (int failed = s.ready(false)) return failed;
          auto verified = s.engine->verify(checkpoint ? &*checkpoint : nullptr, o->public_key);
          if (!verified) return Session::finish(verified.status());
-         if (s.globals.json) std::cout << nlohmann::json(*verified).dump() << "\n";
+
          if (!verified->ok)
            return report(Status::integrity("audit chain does not verify at entry " +
                                            std::to_string(verified->first_bad_seq) + ": " + verified->problem));
-         if (!s.globals.json) {
+         {
            std::cout << "audit chain verified: " << verified->entries_verified << " entries";
            if (checkpoint)
              std::cout << "; entry " << checkpoint->head.seq << " matches the checkpoint of "
@@ -76,6 +76,23 @@ std::vector<Command> integrity_commands() {
          return 0;
        }},
   };
+  // --json: the chain's report through the protocol, with the checkpoint file's content.
+  set_request(
+      table, "verify",
+      [o]() -> Result<nlohmann::json> {
+        nlohmann::json r{{"command", "verify"}};
+        if (!o->checkpoint_file.empty()) {
+          auto text = read_file(o->checkpoint_file);
+          if (!text) return text.status();
+          auto checkpoint = nlohmann::json::parse(*text, nullptr, false);
+          if (checkpoint.is_discarded()) return Status::invalid_input("'" + o->checkpoint_file + "' is not JSON");
+          r["checkpoint"] = checkpoint;
+        }
+        put_text(r, "public_key", o->public_key);
+        return r;
+      },
+      false);
+  return table;
 }
 
 }  // namespace casegate::cli

@@ -106,7 +106,7 @@ std::vector<Command> manager_commands() {
        [o](Session& s) {
          if (int failed = s.ready(true)) return failed;
          auto status = s.engine->set_setting(s.globals.as, o->setting_key, o->value);
-         if (status && !s.globals.json) std::cout << o->setting_key << " = " << o->value << "\n";
+         if (status) std::cout << o->setting_key << " = " << o->value << "\n";
          return Session::finish(status);
        }},
       {"settings list",
@@ -116,10 +116,7 @@ std::vector<Command> manager_commands() {
          if (int failed = s.ready(true)) return failed;
          auto list = s.engine->settings(s.globals.as);
          if (!list) return Session::finish(list.status());
-         if (s.globals.json) {
-           std::cout << json(*list).dump() << "\n";
-           return 0;
-         }
+
          for (const auto& item : *list)
            std::cout << std::left << std::setw(38) << item.key << std::setw(20) << item.value
                      << (item.is_default ? "(default) " : "") << item.meaning << "\n";
@@ -139,7 +136,7 @@ std::vector<Command> manager_commands() {
                           if (!date) return report(date.status());
                           if (int failed = s.ready(true)) return failed;
                           auto status = s.engine->change_calendar(s.globals.as, kind, *date, o->reason);
-                          if (status && !s.globals.json)
+                          if (status)
                             std::cout << "calendar: " << o->day << " " << (kind == "closure" ? "closed" : "worked")
                                       << "\n";
                           return Session::finish(status);
@@ -152,17 +149,7 @@ std::vector<Command> manager_commands() {
          auto current = s.engine->calendar(s.globals.as);
          if (!current) return Session::finish(current.status());
          auto closures = (*current)->closures(o->show_year);
-         if (s.globals.json) {
-           json days = json::array();
-           for (const auto& h : closures) days.push_back(json{{"date", format_date(h.date)}, {"name", h.name}});
-           std::cout << json{{"year", o->show_year},
-                             {"jurisdiction", jurisdiction_name((*current)->jurisdiction())},
-                             {"version", (*current)->version()},
-                             {"closed", days}}
-                            .dump()
-                     << "\n";
-           return 0;
-         }
+
          std::cout << o->show_year << ", " << jurisdiction_name((*current)->jurisdiction()) << ", calendar version "
                    << (*current)->version() << "\n";
          for (const auto& h : closures) std::cout << "  " << format_date(h.date) << "  " << h.name << "\n";
@@ -184,10 +171,7 @@ std::vector<Command> manager_commands() {
          if (int failed = s.ready(true)) return failed;
          auto result = s.engine->overdue(s.globals.as, *as_of, o->overdue.team, o->limit);
          if (!result) return Session::finish(result.status());
-         if (s.globals.json) {
-           std::cout << json(*result).dump() << "\n";
-           return 0;
-         }
+
          if (o->overdue.csv) {
            write_csv_row(std::cout, {"case", "subject", "workflow", "state", "clock", "cycle", "due_at", "due_date",
                                      "days_overdue", "team"});
@@ -224,10 +208,7 @@ std::vector<Command> manager_commands() {
          bool by_team = o->timeliness_by == "team";
          auto result = s.engine->timeliness(s.globals.as, *from, *to, *as_of, by_team);
          if (!result) return Session::finish(result.status());
-         if (s.globals.json) {
-           std::cout << json(*result).dump() << "\n";
-           return 0;
-         }
+
          bool csv = o->timeliness.csv;
          if (csv)
            write_csv_row(std::cout,
@@ -265,10 +246,7 @@ std::vector<Command> manager_commands() {
                           if (!period) return Session::finish(period.status());
                           auto result = s.engine->exceptions(s.globals.as, outcome, period->first, period->second);
                           if (!result) return Session::finish(result.status());
-                          if (s.globals.json)
-                            std::cout << json(*result).dump() << "\n";
-                          else
-                            print_exceptions(*result, options->csv, outcome == "override");
+                          print_exceptions(*result, options->csv, outcome == "override");
                           return 0;
                         }});
   commands.push_back(
@@ -280,10 +258,7 @@ std::vector<Command> manager_commands() {
          if (!period) return Session::finish(period.status());
          auto rows = voice_report(*s.engine, s.globals.as, period->first, period->second, o->voice.team);
          if (!rows) return Session::finish(rows.status());
-         if (s.globals.json) {
-           std::cout << json(*rows).dump() << "\n";
-           return 0;
-         }
+
          auto flag = [](const std::optional<bool>& b) { return b ? (*b ? "yes" : "no") : ""; };
          bool csv = o->voice.csv;
          if (csv)
@@ -324,10 +299,7 @@ std::vector<Command> manager_commands() {
          bool csv = o->meetings.csv;
          if (o->meetings_by == "team") {
            auto teams = strategy_meetings_by_team(*rows);
-           if (s.globals.json) {
-             std::cout << json(teams).dump() << "\n";
-             return 0;
-           }
+
            if (csv) write_csv_row(std::cout, {"team", "held", "within", "late", "no_clock", "agencies"});
            for (const auto& t : teams) {
              if (csv) {
@@ -340,10 +312,7 @@ std::vector<Command> manager_commands() {
            }
            return 0;
          }
-         if (s.globals.json) {
-           std::cout << json(*rows).dump() << "\n";
-           return 0;
-         }
+
          if (csv)
            write_csv_row(std::cout, {"task_id", "case", "team", "occurred_at", "due_at", "allowed_hours", "timeliness",
                                      "participants"});
@@ -376,10 +345,7 @@ std::vector<Command> manager_commands() {
          if (int failed = s.ready(true)) return failed;
          auto rows = actions_report(*s.engine, s.globals.as, *as_of, o->actions_by == "theme");
          if (!rows) return Session::finish(rows.status());
-         if (s.globals.json) {
-           std::cout << json(*rows).dump() << "\n";
-           return 0;
-         }
+
          if (o->actions_csv)
            write_csv_row(std::cout, {"theme", "completed_on_time", "completed_late", "open_overdue", "open_on_track"});
          for (const auto& r : *rows) {
@@ -456,6 +422,56 @@ std::vector<Command> manager_commands() {
                         if (!s.globals.json) std::cerr << "report written to " << o->out_file << "\n";
                         return 0;
                       }});
+  // --json: the options as protocol requests.
+  set_request(commands, "settings list", []() -> Result<json> { return json{{"command", "settings list"}}; });
+  set_request(commands, "settings set", [o]() -> Result<json> {
+    return json{{"command", "settings set"}, {"key", o->setting_key}, {"value", o->value}};
+  });
+  for (const char* path : {"calendar add-closure", "calendar add-working-day"})
+    set_request(commands, path, [o, path]() -> Result<json> {
+      return json{{"command", path}, {"date", o->day}, {"reason", o->reason}};
+    });
+  set_request(commands, "calendar show", [o]() -> Result<json> {
+    return json{{"command", "calendar show"}, {"year", o->show_year}};
+  });
+  set_request(commands, "oversight overdue", [o]() -> Result<json> {
+    json r{{"command", "oversight overdue"}, {"limit", o->limit}};
+    put_text(r, "as_of", o->overdue.as_of);
+    put_text(r, "team", o->overdue.team);
+    return r;
+  });
+  set_request(commands, "oversight timeliness", [o]() -> Result<json> {
+    json r{{"command", "oversight timeliness"},
+           {"from", o->timeliness.from},
+           {"to", o->timeliness.to},
+           {"by", o->timeliness_by}};
+    put_text(r, "as_of", o->timeliness.as_of);
+    return r;
+  });
+  auto period_request = [](const char* command, const PeriodOptions& p) {
+    json r{{"command", command}};
+    put_text(r, "from", p.from);
+    put_text(r, "to", p.to);
+    put_text(r, "team", p.team);
+    return r;
+  };
+  set_request(commands, "oversight refusals",
+              [o, period_request]() -> Result<json> { return period_request("oversight refusals", o->refusals); });
+  set_request(commands, "oversight overrides",
+              [o, period_request]() -> Result<json> { return period_request("oversight overrides", o->overrides); });
+  set_request(commands, "oversight voice",
+              [o, period_request]() -> Result<json> { return period_request("oversight voice", o->voice); });
+  set_request(commands, "oversight strategy-meetings", [o, period_request]() -> Result<json> {
+    json r = period_request("oversight strategy-meetings", o->meetings);
+    put_text(r, "by", o->meetings_by);
+    return r;
+  });
+  set_request(commands, "oversight actions", [o]() -> Result<json> {
+    json r{{"command", "oversight actions"}};
+    put_text(r, "as_of", o->actions_as_of);
+    put_text(r, "by", o->actions_by);
+    return r;
+  });
   return commands;
 }
 

@@ -24,6 +24,8 @@ struct ProtocolResponse {
   // The command's JSON. A failure that has no result of its own (anything but a refused fire or
   // a chain that does not verify) is {"error": {"code": "<name>", "message": "<one line>"}}.
   std::string json;
+  // When code is not 0: the one line a person reads (the CLI prints it on stderr).
+  std::string message;
 };
 
 // Runs one request as `as_user`. Never throws: malformed JSON, an unknown command, a missing or
