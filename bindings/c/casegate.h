@@ -23,7 +23,8 @@ typedef struct casegate_engine casegate_engine;
 int casegate_open(const char *db, const char *options_json, casegate_engine **out, char **error);
 
 /* Runs one request as the user `as_user`; *response_json always receives a JSON document (the
- * command's result, or {"error": {"code", "message"}}) to free with casegate_free. */
+ * command's result, or {"error": {"code", "message"}}) to free with casegate_free. With
+ * response_json NULL nothing runs and the answer is 2. */
 int casegate_execute(casegate_engine *e, const char *as_user, const char *request_json, char **response_json);
 
 void casegate_free(char *s);

@@ -94,11 +94,13 @@ CASEGATE_EXPORT int casegate_open(const char* db, const char* options_json, case
 CASEGATE_EXPORT int casegate_execute(casegate_engine* e, const char* as_user, const char* request_json,
                                      char** response_json) {
   try {
+    // Nothing runs when its answer could not be returned.
+    if (response_json == nullptr) return casegate::outcome_code(casegate::Code::invalid_input);
     if (e == nullptr) return fail(Status::invalid_input("engine must not be NULL"), response_json, true);
     if (as_user == nullptr) return fail(Status::invalid_input("as_user must not be NULL"), response_json, true);
     if (request_json == nullptr) return fail(Status::invalid_input("request must not be NULL"), response_json, true);
     auto response = casegate::execute_request(*e->engine, as_user, request_json, e->db);
-    if (response_json != nullptr) *response_json = copy_out(response.json);
+    *response_json = copy_out(response.json);
     return response.code;
   } catch (const std::bad_alloc&) {
     return fail(Status::internal("out of memory"), response_json, true);

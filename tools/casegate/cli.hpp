@@ -10,6 +10,7 @@
 
 #include "casegate/casegate.hpp"
 #include "casegate/json.hpp"
+#include "casegate/protocol.hpp"
 
 namespace casegate::cli {
 
@@ -21,10 +22,9 @@ struct Globals {
   int busy_timeout_ms = 5000;
 };
 
-// Exit codes: 0 ok, 1 internal, 2 invalid input or usage, 3 refused, 4 not found, 5 conflict,
-// 6 integrity.
-int exit_code(Code code);
-// Prints "casegate: <message>" on stderr and returns the exit code for `status`.
+// Prints "casegate: <message>" on stderr and returns the exit code for `status`: the protocol's
+// outcome code (0 ok, 1 internal, 2 invalid input or usage, 3 refused, 4 not found, 5 conflict,
+// 6 integrity).
 int report(const Status& status);
 
 Result<std::unique_ptr<Engine>> open(const Globals& globals, const std::string& db_path);

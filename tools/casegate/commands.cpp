@@ -2,26 +2,14 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "casegate/protocol.hpp"
 #include "cli.hpp"
 
 namespace casegate::cli {
 
-int exit_code(Code code) {
-  switch (code) {
-    case Code::ok: return 0;
-    case Code::internal: return 1;
-    case Code::invalid_input: return 2;
-    case Code::refused: return 3;
-    case Code::not_found: return 4;
-    case Code::conflict: return 5;
-    case Code::integrity: return 6;
-  }
-  return 1;
-}
-
 int report(const Status& status) {
   std::cerr << "casegate: " << status.message() << "\n";
-  return exit_code(status.code());
+  return outcome_code(status.code());  // the exit codes are the protocol's outcome codes
 }
 
 Result<std::unique_ptr<Engine>> open(const Globals& globals, const std::string& db_path) {
