@@ -508,12 +508,14 @@ TEST_CASE("cli: --json answers exactly as the command protocol does, command by 
   };
   const std::vector<Row> rows{
       {{"user", "list"}, "admin.ali", {{"command", "user list"}}},
-      {{"status", "1", "--as-of", "2026-11-22T00:00:00Z"}, "tm.khan",
+      {{"status", "1", "--as-of", "2026-11-22T00:00:00Z"},
+       "tm.khan",
        {{"command", "status"}, {"case", 1}, {"as_of", "2026-11-22T00:00:00Z"}}},
       {{"status", "99"}, "tm.khan", {{"command", "status"}, {"case", 99}}},
       {{"settings", "list"}, "tm.khan", {{"command", "settings list"}}},
       {{"calendar", "show", "2026"}, "tm.khan", {{"command", "calendar show"}, {"year", 2026}}},
-      {{"oversight", "overdue", "--as-of", "2026-12-01"}, "tm.khan",
+      {{"oversight", "overdue", "--as-of", "2026-12-01"},
+       "tm.khan",
        {{"command", "oversight overdue"}, {"as_of", "2026-12-01"}, {"limit", 500}}},
       {{"oversight", "timeliness", "--from", "2026-11-01", "--to", "2026-12-31", "--as-of", "2026-12-01", "--by",
         "team"},
@@ -523,15 +525,20 @@ TEST_CASE("cli: --json answers exactly as the command protocol does, command by 
         {"to", "2026-12-31"},
         {"as_of", "2026-12-01"},
         {"by", "team"}}},
-      {{"oversight", "refusals", "--from", "2026-01-01", "--to", "2100-01-01"}, "tm.khan",
+      {{"oversight", "refusals", "--from", "2026-01-01", "--to", "2100-01-01"},
+       "tm.khan",
        {{"command", "oversight refusals"}, {"from", "2026-01-01"}, {"to", "2100-01-01"}}},
-      {{"oversight", "overrides", "--from", "2026-01-01", "--to", "2100-01-01"}, "tm.khan",
+      {{"oversight", "overrides", "--from", "2026-01-01", "--to", "2100-01-01"},
+       "tm.khan",
        {{"command", "oversight overrides"}, {"from", "2026-01-01"}, {"to", "2100-01-01"}}},
-      {{"oversight", "voice", "--from", "2026-01-01", "--to", "2100-01-01"}, "tm.khan",
+      {{"oversight", "voice", "--from", "2026-01-01", "--to", "2100-01-01"},
+       "tm.khan",
        {{"command", "oversight voice"}, {"from", "2026-01-01"}, {"to", "2100-01-01"}}},
-      {{"oversight", "strategy-meetings", "--from", "2026-01-01", "--to", "2100-01-01", "--by", "team"}, "tm.khan",
+      {{"oversight", "strategy-meetings", "--from", "2026-01-01", "--to", "2100-01-01", "--by", "team"},
+       "tm.khan",
        {{"command", "oversight strategy-meetings"}, {"from", "2026-01-01"}, {"to", "2100-01-01"}, {"by", "team"}}},
-      {{"oversight", "actions", "--as-of", "2026-12-01"}, "tm.khan",
+      {{"oversight", "actions", "--as-of", "2026-12-01"},
+       "tm.khan",
        {{"command", "oversight actions"}, {"as_of", "2026-12-01"}}},
       {{"verify"}, "admin.ali", {{"command", "verify"}}},
   };
@@ -551,5 +558,75 @@ TEST_CASE("cli: --json answers exactly as the command protocol does, command by 
     } else {
       CHECK(cli.parsed() == body);
     }
+  }
+}
+
+TEST_CASE("cli: --json writes answer as the protocol does on an identical copy of the database", "[cli][protocol]") {
+  Cli casegate;
+  casegate.set_up_team();
+  REQUIRE(casegate({"--as", "sw.jones", "open", "child_protection", "--subject", "C"}).exit_code == 0);
+  struct Row {
+    std::vector<std::string> cli;
+    const char* as;
+    json request;
+  };
+  const std::vector<Row> rows{
+      {{"user", "add", "sw.new", "--role", "social_worker", "--team", "north"},
+       "admin.ali",
+       {{"command", "user add"}, {"user", "sw.new"}, {"role", "social_worker"}, {"team", "north"}}},
+      {{"user", "deactivate", "sw.jones"}, "admin.ali", {{"command", "user deactivate"}, {"user", "sw.jones"}}},
+      {{"open", "pre_birth", "--subject", "P", "--attr", "expected_delivery_date=2027-03-01"},
+       "tm.khan",
+       {{"command", "open"},
+        {"workflow", "pre_birth"},
+        {"subject", "P"},
+        {"attr", {{"expected_delivery_date", "2027-03-01"}}}}},
+      {{"record", "1", "referral_decision", "--data", R"({"decision":"significant_harm"})"},
+       "tm.khan",
+       {{"command", "record"},
+        {"case", 1},
+        {"kind", "referral_decision"},
+        {"data", {{"decision", "significant_harm"}}}}},
+      {{"fire", "1", "refer_to_strategy"},
+       "tm.khan",
+       {{"command", "fire"}, {"case", 1}, {"event", "refer_to_strategy"}}},
+      {{"fire", "1", "start_section_47", "--override", "--reason", "urgent", "--expect-version", "1"},
+       "tm.khan",
+       {{"command", "fire"},
+        {"case", 1},
+        {"event", "start_section_47"},
+        {"override", true},
+        {"reason", "urgent"},
+        {"expect_version", 1}}},
+      {{"settings", "set", "strategy_discussion.hours", "12"},
+       "tm.khan",
+       {{"command", "settings set"}, {"key", "strategy_discussion.hours"}, {"value", "12"}}},
+      {{"calendar", "add-closure", "2026-12-24", "--reason", "office move"},
+       "tm.khan",
+       {{"command", "calendar add-closure"}, {"date", "2026-12-24"}, {"reason", "office move"}}},
+      {{"migrate", "child_protection", "--to-version", "2", "--dry-run"},
+       "tm.khan",
+       {{"command", "migrate"}, {"workflow", "child_protection"}, {"to_version", 2}, {"dry_run", true}}},
+  };
+  for (const Row& row : rows) {
+    INFO(row.request.dump());
+    // The same state twice: the CLI writes on the database, the protocol on a copy made first.
+    std::string copy = casegate.db() + ".copy";
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(copy + suffix);
+      if (std::filesystem::exists(casegate.db() + suffix))
+        std::filesystem::copy_file(casegate.db() + suffix, copy + suffix);
+    }
+    std::vector<std::string> args{"--as", row.as, "--json"};
+    args.insert(args.end(), row.cli.begin(), row.cli.end());
+    Run cli = casegate(args);
+    auto engine = casegate::open_engine(copy).value();
+    auto answer = casegate::execute_request(*engine, row.as, row.request.dump(), copy);
+    CHECK(cli.exit_code == answer.code);
+    auto body = json::parse(answer.json);
+    if (body.contains("error") && body.size() == 1)
+      CHECK(cli.err == "casegate: " + body["error"]["message"].get<std::string>() + "\n");
+    else
+      CHECK(cli.parsed() == body);
   }
 }

@@ -269,10 +269,10 @@ std::vector<Command> case_commands() {
     auto id = parse_case_id(o->case_text);
     if (!id) return id.status();
     if (auto occurred = optional_instant(o->occurred_at, "--occurred-at"); !occurred) return occurred.status();
-    // The payload goes as text when it is not JSON, so that the engine names the problem.
+    // The protocol's data is a JSON value; text that is not JSON is refused as the engine words it.
     json data = json::parse(o->data, nullptr, false);
-    json r{{"command", "record"}, {"case", *id}, {"kind", o->kind}};
-    r["data"] = data.is_discarded() ? json(o->data) : data;
+    if (data.is_discarded()) return Status::invalid_input(o->kind + ": payload is not valid JSON");
+    json r{{"command", "record"}, {"case", *id}, {"kind", o->kind}, {"data", data}};
     put_text(r, "occurred_at", o->occurred_at);
     return r;
   });
