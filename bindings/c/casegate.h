@@ -20,17 +20,17 @@ typedef struct casegate_engine casegate_engine;
  * the seed workflows. `options_json` may be NULL or {"synchronous": "FULL"|"NORMAL"|"OFF",
  * "busy_timeout_ms": N}. On failure *out is NULL and *error (when error is not NULL) holds a
  * one-line message to free with casegate_free. */
-int casegate_open(const char *db, const char *options_json, casegate_engine **out, char **error);
+int casegate_open(const char* db, const char* options_json, casegate_engine** out, char** error);
 
 /* Runs one request as the user `as_user`; *response_json always receives a JSON document (the
  * command's result, or {"error": {"code", "message"}}) to free with casegate_free. With
  * response_json NULL nothing runs and the answer is 2. */
-int casegate_execute(casegate_engine *e, const char *as_user, const char *request_json, char **response_json);
+int casegate_execute(casegate_engine* e, const char* as_user, const char* request_json, char** response_json);
 
-void casegate_free(char *s);
-void casegate_close(casegate_engine *e);
+void casegate_free(char* s);
+void casegate_close(casegate_engine* e);
 /* The library's version, e.g. "0.1.0"; static, not to be freed. */
-const char *casegate_version(void);
+const char* casegate_version(void);
 
 #ifdef __cplusplus
 }
