@@ -99,6 +99,16 @@ json time_or_null(const std::optional<Instant>& at) {
   return at ? json(format_instant(*at)) : json(nullptr);
 }
 
+void to_json(json& out, const Workflow& w) {
+  json states = json::array(), clocks = json::array(), attributes = json::array();
+  for (const auto& s : w.states()) states.push_back(json{{"name", s.name}, {"initial", s.initial}, {"final", s.final}});
+  for (const auto& c : w.clock_definitions())
+    clocks.push_back(json{{"clock", c.name}, {"anchor", c.anchor}, {"due", c.due}, {"met_by", describe(c.met_by)}});
+  for (const auto& a : w.required_attributes()) attributes.push_back(json{{"name", a.name}, {"date", a.is_date}});
+  out = json{{"name", w.name()},   {"version", w.version()}, {"states", states}, {"transitions", w.transitions()},
+             {"clocks", clocks}, {"required_attributes", attributes}};
+}
+
 void to_json(json& out, const ClockView& clock) {
   const ClockRecord& c = clock.record;
   out = json{{"clock", c.clock},

@@ -118,4 +118,15 @@ std::vector<std::string> lint_workflow(const Workflow& workflow, const TaskKindC
   return findings;
 }
 
+Result<LintReport> lint_workflows(const WorkflowRegistry& registry, std::string_view name) {
+  LintReport report;
+  for (const Workflow* w : registry.all()) {
+    if (!name.empty() && w->name() != name) continue;
+    ++report.checked;
+    for (auto& finding : lint_workflow(*w, registry.task_kinds())) report.findings.push_back(std::move(finding));
+  }
+  if (report.checked == 0) return Status::not_found("no workflow '" + std::string(name.substr(0, 60)) + "'");
+  return report;
+}
+
 }  // namespace casegate

@@ -6,6 +6,7 @@
 
 #include "casegate/checkpoint.hpp"
 #include "casegate/json.hpp"
+#include "casegate/lint.hpp"
 #include "casegate/seed_reports.hpp"
 #include "request.hpp"
 
@@ -334,6 +335,22 @@ std::map<std::string, CommandSpec, std::less<>> manager_commands() {
         for (const auto* w : e.workflows().all())
           list.push_back({{"name", w->name()}, {"version", w->version()}, {"initial_state", w->initial_state()}});
         return Reply{list};
+      }};
+  t["workflow show"] = {
+      {"workflow", "version"}, [](Engine& e, const std::string&, const Request& r, std::string_view) -> Result<Reply> {
+        CASEGATE_TRY(name, r.text("workflow"));
+        CASEGATE_TRY(version, r.number("version"));
+        const Workflow* w = version ? e.workflows().find(name, static_cast<int>(*version)) : e.workflows().latest(name);
+        if (w == nullptr) return Status::not_found("no workflow '" + name.substr(0, 60) + "'");
+        return Reply{json(*w)};
+      }};
+  t["workflow check"] = {
+      {"workflow"}, [](Engine& e, const std::string&, const Request& r, std::string_view) -> Result<Reply> {
+        CASEGATE_TRY(name, r.text_or("workflow", ""));
+        CASEGATE_TRY(lint, lint_workflows(e.workflows(), name));
+        Reply reply{json{{"checked", lint.checked}, {"findings", lint.findings}}};
+        if (!lint.findings.empty()) reply = Reply{reply.body, 3, std::to_string(lint.findings.size()) + " finding(s)"};
+        return reply;
       }};
   return t;
 }

@@ -541,6 +541,17 @@ TEST_CASE("cli: --json answers exactly as the command protocol does, command by 
        "tm.khan",
        {{"command", "oversight actions"}, {"as_of", "2026-12-01"}}},
       {{"verify"}, "admin.ali", {{"command", "verify"}}},
+      {{"export", "--table", "cases"}, "tm.khan", {{"command", "export"}, {"table", "cases"}}},
+      {{"export", "--table", "clocks", "--format", "json"}, "tm.khan", {{"command", "export"}, {"table", "clocks"}}},
+      {{"workflow", "list"}, "tm.khan", {{"command", "workflow list"}}},
+      {{"workflow", "show", "pre_birth"}, "tm.khan", {{"command", "workflow show"}, {"workflow", "pre_birth"}}},
+      {{"workflow", "show", "child_protection", "--version", "1", "--format", "dot"},
+       "tm.khan",
+       {{"command", "workflow show"}, {"workflow", "child_protection"}, {"version", 1}}},
+      {{"workflow", "show", "nope"}, "tm.khan", {{"command", "workflow show"}, {"workflow", "nope"}}},
+      {{"workflow", "check", "improvement_action"},
+       "tm.khan",
+       {{"command", "workflow check"}, {"workflow", "improvement_action"}}},
   };
   for (const Row& row : rows) {
     std::vector<std::string> args{"--as", row.as, "--json"};

@@ -74,11 +74,17 @@ struct Command {
   // answer is what is printed. One implementation serves the CLI, the C ABI and the server.
   std::function<Result<nlohmann::json>()> request = {};
   bool needs_user = true;  // for the request: whether an acting user must be named
+  // For the request: whether it reads the database. The workflow commands answer from the
+  // compiled workflows alone, on an in-memory engine.
+  bool needs_database = true;
 };
 
 // Gives the command at `path` in `table` its protocol request (see Command::request).
 void set_request(std::vector<Command>& table, std::string_view path, std::function<Result<nlohmann::json>()> request,
-                 bool needs_user = true);
+                 bool needs_user = true, bool needs_database = true);
+// Runs `request` through the command protocol and prints its answer as --json does: the result
+// on stdout, a failure's one line on stderr. Returns the outcome code.
+int run_request(Session& session, const nlohmann::json& request, bool needs_user, bool needs_database = true);
 // An optional text option as a request field: absent when empty.
 void put_text(nlohmann::json& request, const char* field, const std::string& value);
 
@@ -98,11 +104,6 @@ int parse_and_run(CLI::App& app, int argc, char** argv, const int& code);
 // RFC 4180: fields quoted when they hold a comma, a quote or a line break.
 void write_csv_row(std::ostream& out, const std::vector<std::string>& fields);
 
-// Workflow views: Graphviz, Mermaid, JSON; and the linter (exit 0 clean, 3 with findings).
-void print_dot(std::ostream& out, const Workflow& workflow);
-void print_mermaid(std::ostream& out, const Workflow& workflow);
-nlohmann::json workflow_json(const Workflow& workflow);
-int check_workflows(const std::vector<const Workflow*>& workflows, const TaskKindCatalogue& kinds, bool as_json);
 
 // casegate scenario run: exit 0 when every expectation of every file holds, 3 otherwise.
 int run_scenarios(const std::vector<std::string>& files);

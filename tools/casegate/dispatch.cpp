@@ -69,11 +69,12 @@ Status write_file(const std::string& path, const std::string& text, bool secret)
 }
 
 void set_request(std::vector<Command>& table, std::string_view path, std::function<Result<nlohmann::json>()> request,
-                 bool needs_user) {
+                 bool needs_user, bool needs_database) {
   for (Command& command : table)
     if (command.path == path) {
       command.request = std::move(request);
       command.needs_user = needs_user;
+      command.needs_database = needs_database;
       return;
     }
   throw std::logic_error("no command " + std::string(path) + " to give a request");
@@ -83,20 +84,30 @@ void put_text(nlohmann::json& request, const char* field, const std::string& val
   if (!value.empty()) request[field] = value;
 }
 
-namespace {
-
-// --json: the command through the protocol. A result prints on stdout; a failure's line goes to
-// stderr, as everywhere in the CLI.
-int run_protocol(const Command& command, Session& session) {
-  auto request = command.request();
-  if (!request) return report(request.status());
-  if (int failed = session.ready(command.needs_user)) return failed;
-  auto response = execute_request(*session.engine, session.globals.as, request->dump(), session.globals.db);
+int run_request(Session& session, const nlohmann::json& request, bool needs_user, bool needs_database) {
+  if (needs_database) {
+    if (int failed = session.ready(needs_user)) return failed;
+  } else {
+    spdlog::set_level(spdlog::level::from_str(session.log_level));
+    auto opened = open(session.globals, ":memory:");
+    if (!opened) return report(opened.status());
+    session.engine = std::move(*opened);
+  }
+  auto response = execute_request(*session.engine, session.globals.as, request.dump(), session.globals.db);
   auto body = nlohmann::json::parse(response.json, nullptr, false);
   bool error_only = body.is_object() && body.size() == 1 && body.contains("error");
   if (!error_only) std::cout << response.json << "\n";
   if (response.code != 0) std::cerr << "casegate: " << response.message << "\n";
   return response.code;
+}
+
+namespace {
+
+// --json: the command through the protocol.
+int run_protocol(const Command& command, Session& session) {
+  auto request = command.request();
+  if (!request) return report(request.status());
+  return run_request(session, *request, command.needs_user, command.needs_database);
 }
 
 }  // namespace

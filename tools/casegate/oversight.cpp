@@ -371,29 +371,18 @@ std::vector<Command> manager_commands() {
                             ->check(CLI::IsMember({"csv", "json"}));
                       },
                       [o](Session& s) {
+                        if (o->format == "json") return run_request(s, json{{"command", "export"}, {"table", o->table}}, true);
                         if (int failed = s.ready(true)) return failed;
-                        bool first_chunk = true, first_row = true, csv = o->format == "csv";
+                        bool first_chunk = true;  // CSV streams; JSON is the protocol's answer
                         auto status = s.engine->export_table(s.globals.as, o->table, [&](const ExportTable& chunk) {
-                          if (csv) {
-                            if (first_chunk) write_csv_row(std::cout, chunk.columns);
-                            for (const auto& row : chunk.rows) {
-                              std::vector<std::string> fields;
-                              for (const auto& v : row) fields.push_back(text_or_empty(v));
-                              write_csv_row(std::cout, fields);
-                            }
-                          } else {
-                            if (first_chunk) std::cout << "[";
-                            for (const auto& row : chunk.rows) {
-                              json object = json::object();
-                              for (std::size_t c = 0; c < row.size(); ++c)
-                                object[chunk.columns[c]] = row[c] ? json(*row[c]) : json(nullptr);
-                              std::cout << (first_row ? "" : ",\n") << object.dump();
-                              first_row = false;
-                            }
+                          if (first_chunk) write_csv_row(std::cout, chunk.columns);
+                          for (const auto& row : chunk.rows) {
+                            std::vector<std::string> fields;
+                            for (const auto& v : row) fields.push_back(text_or_empty(v));
+                            write_csv_row(std::cout, fields);
                           }
                           first_chunk = false;
                         });
-                        if (status && !csv) std::cout << "]\n";
                         return Session::finish(status);
                       }});
 
@@ -472,6 +461,7 @@ std::vector<Command> manager_commands() {
     put_text(r, "by", o->actions_by);
     return r;
   });
+  set_request(commands, "export", [o]() -> Result<json> { return json{{"command", "export"}, {"table", o->table}}; });
   return commands;
 }
 

@@ -4,34 +4,38 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "casegate/lint.hpp"
 #include "casegate/seed_workflows.hpp"
+#include "casegate/workflow_views.hpp"
 #include "cli.hpp"
 
 namespace casegate::cli {
+namespace {
+
+using nlohmann::json;
+
+struct Options {
+  std::string name, format = "table";
+  int version = 0;
+  std::vector<std::string> scenario_files;
+  std::string demo_db = "casegate-demo.db";
+};
+
+json show_request(const Options& o) {
+  json request{{"command", "workflow show"}, {"workflow", o.name}};
+  if (o.version > 0) request["version"] = o.version;
+  return request;
+}
+
+}  // namespace
 
 std::vector<Command> workflow_commands() {
-  struct Options {
-    std::string name, format = "table";
-    int version = 0;
-    std::vector<std::string> scenario_files;
-    std::string demo_db = "casegate-demo.db";
-  };
   auto o = std::make_shared<Options>();
-  return {
+  std::vector<Command> table{
       {"workflow", "the registered workflows"},
-      {"workflow list",
-       "names and versions",
-       {},
-       [](Session& s) {
-         auto registry = seed_workflows();
-         nlohmann::json list = nlohmann::json::array();
-         for (const auto* w : registry.all()) {
-           if (s.globals.json)
-             list.push_back({{"name", w->name()}, {"version", w->version()}, {"initial_state", w->initial_state()}});
-           else
-             std::cout << w->name() << "\tversion " << w->version() << "\n";
-         }
-         if (s.globals.json) std::cout << list.dump() << "\n";
+      {"workflow list", "names and versions", {},
+       [](Session&) {
+         for (const auto* w : seed_workflows().all()) std::cout << w->name() << "\tversion " << w->version() << "\n";
          return 0;
        }},
       {"workflow show", "states, events, gates and clocks, from the compiled machine",
@@ -42,28 +46,26 @@ std::vector<Command> workflow_commands() {
              ->check(CLI::IsMember({"table", "dot", "mermaid", "json"}));
        },
        [o](Session& s) {
+         if (o->format == "json") return run_request(s, show_request(*o), false, false);
          auto registry = seed_workflows();
          const Workflow* w = o->version > 0 ? registry.find(o->name, o->version) : registry.latest(o->name);
          if (w == nullptr) return report(Status::not_found("no workflow '" + o->name + "'"));
-         if (s.globals.json || o->format == "json")
-           std::cout << workflow_json(*w).dump() << "\n";
-         else if (o->format == "dot")
-           print_dot(std::cout, *w);
+         if (o->format == "dot")
+           std::cout << workflow_dot(*w);
          else if (o->format == "mermaid")
-           print_mermaid(std::cout, *w);
+           std::cout << workflow_mermaid(*w);
          else
            print_workflow(std::cout, *w);
          return 0;
        }},
       {"workflow check", "lint registered workflows; exit 0 when clean, 3 with findings",
        [o](CLI::App& c) { c.add_option("NAME", o->name, "only this workflow (every version)"); },
-       [o](Session& s) {
-         auto registry = seed_workflows();
-         std::vector<const Workflow*> selected;
-         for (const Workflow* w : registry.all())
-           if (o->name.empty() || w->name() == o->name) selected.push_back(w);
-         if (selected.empty()) return report(Status::not_found("no workflow '" + o->name + "'"));
-         return check_workflows(selected, registry.task_kinds(), s.globals.json);
+       [o](Session&) {
+         auto lint = lint_workflows(seed_workflows(), o->name);
+         if (!lint) return report(lint.status());
+         if (lint->findings.empty()) std::cout << "checked " << lint->checked << " workflow(s): no findings\n";
+         for (const auto& f : lint->findings) std::cout << f << "\n";
+         return lint->findings.empty() ? 0 : 3;
        }},
       {"scenario", "workflow tests written as JSON scenario files"},
       {"scenario run", "run scenarios on fresh in-memory databases with a virtual clock",
@@ -78,6 +80,18 @@ std::vector<Command> workflow_commands() {
          return run_demo(s.globals, o->demo_db);
        }},
   };
+  // With --json (or --format json) these answer through the protocol, from the compiled workflows.
+  set_request(table, "workflow list", [] { return Result<json>(json{{"command", "workflow list"}}); }, false, false);
+  set_request(table, "workflow show", [o] { return Result<json>(show_request(*o)); }, false, false);
+  set_request(
+      table, "workflow check",
+      [o] {
+        json request{{"command", "workflow check"}};
+        put_text(request, "workflow", o->name);
+        return Result<json>(request);
+      },
+      false, false);
+  return table;
 }
 
 }  // namespace casegate::cli

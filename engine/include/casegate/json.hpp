@@ -30,6 +30,9 @@ void to_json(nlohmann::json& out, const AuditEntry& entry);
 void to_json(nlohmann::json& out, const ChainReport& report);
 // {"from", "event", "to", "gate": [requirements]}
 void to_json(nlohmann::json& out, const TransitionInfo& transition);
+// {"name", "version", "states": [{"name", "initial", "final"}], "transitions", "clocks": [{"clock", "anchor",
+//  "due", "met_by"}], "required_attributes": [{"name", "date"}]}
+void to_json(nlohmann::json& out, const Workflow& workflow);
 // {"clock", "cycle", "started_at", "due_at" (UTC), "due_date" (London), "state", "met_at", "delay_reason",
 //  "calendar_version"}
 void to_json(nlohmann::json& out, const ClockView& clock);

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "casegate/status.hpp"
 #include "casegate/task_kinds.hpp"
 #include "casegate/workflow.hpp"
 
@@ -15,5 +16,12 @@ namespace casegate {
 // duplicate state, transition or clock names. Empty when clean.
 // `kinds`: the task kinds the workflow will run with (its registry's).
 std::vector<std::string> lint_workflow(const Workflow& workflow, const TaskKindCatalogue& kinds);
+
+struct LintReport {
+  std::size_t checked = 0;  // workflows (each version counts)
+  std::vector<std::string> findings;
+};
+// Every registered workflow, or every version of the one named: not_found when none is.
+Result<LintReport> lint_workflows(const WorkflowRegistry& registry, std::string_view name = {});
 
 }  // namespace casegate
