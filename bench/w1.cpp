@@ -183,7 +183,8 @@ int main(int argc, char** argv) {
   for (auto& t : pool) t.join();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  // The end state W1 requires: every case in a plan, 12 entries per case, 2 refusals, chain intact.
+  // The end state W1 requires: every case in a plan, 12 entries per case, 2 refusals, chain intact
+  // (read by the chair, who may read every case).
   auto report = engine.verify();
   if (!report || !report->ok) die("audit chain does not verify");
   const long commands = 12L * cases;
@@ -193,10 +194,10 @@ int main(int argc, char** argv) {
         std::to_string(report->entries_verified));
   long refusals = 0, in_plan = 0;
   for (CaseId id = 1; id <= cases; ++id) {
-    auto history = engine.history("admin", id);
+    auto history = engine.history(chair, id);
     if (!history) die(history.status().to_string());
     for (const auto& e : *history) refusals += e.entry.outcome == "refused";
-    auto status = engine.status("admin", id);
+    auto status = engine.status(chair, id);
     in_plan += status && status->record.state == "child_protection_plan";
   }
   if (refusals != 2L * cases)

@@ -8,9 +8,9 @@ namespace casegate {
 
 Result<CaseStatus> Engine::status(std::string_view as, CaseId case_id, std::optional<Instant> as_of) {
   return impl_->runner.audited<CaseStatus>(
-      as, "view", case_id, [&](const User&, AuditBuilder& audit) -> Result<CaseStatus> {
+      as, "view", case_id, [&](const User& actor, AuditBuilder& audit) -> Result<CaseStatus> {
         audit.detail.text("view", "status");
-        auto record = impl_->load_case(case_id);
+        auto record = impl_->case_for(actor, case_id, CaseRight::read, audit.detail);
         if (!record) return record.status();
         auto found = impl_->workflow_of(*record);
         if (!found) return found.status();
@@ -53,9 +53,9 @@ Result<CaseStatus> Engine::status(std::string_view as, CaseId case_id, std::opti
 
 Result<std::vector<AuditEntry>> Engine::history(std::string_view as, CaseId case_id) {
   return impl_->runner.audited<std::vector<AuditEntry>>(
-      as, "view", case_id, [&](const User&, AuditBuilder& audit) -> Result<std::vector<AuditEntry>> {
+      as, "view", case_id, [&](const User& actor, AuditBuilder& audit) -> Result<std::vector<AuditEntry>> {
         audit.detail.text("view", "history");
-        auto record = impl_->load_case(case_id);
+        auto record = impl_->case_for(actor, case_id, CaseRight::read, audit.detail);
         if (!record) return record.status();
         return impl_->audit().entries_of_case(case_id);
       });

@@ -13,7 +13,13 @@ Result<CaseRecord> Engine::open_case(std::string_view as, const OpenCaseRequest&
         audit.detail.text("event", "open");
         audit.detail.text("workflow", request.workflow.substr(0, max_id_bytes));
         audit.detail.null("from");
-        if (!works_cases(actor.role)) return Status::refused("an admin does not open cases");
+        if (actor.role != Role::social_worker && actor.role != Role::team_manager)
+          return Status::refused("a " + std::string(role_name(actor.role)) +
+                                 " does not open cases; social workers and team managers do");
+        if (actor.team.empty()) return access_denied(actor, 0);
+        if (!request.team.empty() && request.team != actor.team)
+          return Status::refused(actor.id + " opens cases for their own team, " + shown_name(actor.team) +
+                                 "; a team manager transfers a case to another team");
         const Workflow* workflow = request.workflow_version
                                        ? impl_->workflows.find(request.workflow, *request.workflow_version)
                                        : impl_->workflows.latest(request.workflow);
@@ -48,7 +54,7 @@ Result<CaseRecord> Engine::open_case(std::string_view as, const OpenCaseRequest&
         record.workflow = workflow->name();
         record.workflow_version = workflow->version();
         record.subject = request.subject;
-        record.team = request.team.empty() ? actor.team : request.team;
+        record.team = actor.team;
         record.state = workflow->initial_state();
         record.attributes_json = attributes.dump();
         record.received_at = received;
@@ -73,8 +79,7 @@ Result<TaskReceipt> Engine::record_task(std::string_view as, const RecordTaskReq
       as, "record", request.case_id, [&](const User& actor, AuditBuilder& audit) -> Result<TaskReceipt> {
         audit.detail.text("event", request.kind.substr(0, max_id_bytes));
         audit.detail.text("payload_sha256", sha256_hex(request.payload_json));
-        if (!works_cases(actor.role)) return Status::refused("an admin does not record tasks");
-        auto record = impl_->load_case(request.case_id);
+        auto record = impl_->case_for(actor, request.case_id, CaseRight::record, audit.detail);
         if (!record) return record.status();
         audit.detail.text("from", record->state);
         audit.detail.text("to", record->state);
@@ -85,6 +90,9 @@ Result<TaskReceipt> Engine::record_task(std::string_view as, const RecordTaskReq
           return Status::refused(kind->name + " is recorded only by a " +
                                  std::string(role_name(*kind->recorded_only_by)) + "; " + actor.id + " is " +
                                  std::string(role_name(actor.role)));
+        if (!kind->recorded_only_by && actor.role != Role::social_worker && actor.role != Role::team_manager)
+          return Status::refused(kind->name + " is a case task, recorded by a social_worker or team_manager; " +
+                                 actor.id + " is " + std::string(role_name(actor.role)));
         auto payload = kinds.validate_payload(request.kind, request.payload_json);
         if (!payload) return payload.status();
         Instant now = impl_->clock->now();
@@ -121,8 +129,8 @@ Result<FireResult> Engine::fire(std::string_view as, const FireRequest& request)
   return impl_->runner.audited<FireResult>(
       as, "fire", request.case_id, [&](const User& actor, AuditBuilder& audit) -> Result<FireResult> {
         audit.detail.text("event", request.event.substr(0, max_id_bytes));
-        if (!works_cases(actor.role)) return Status::refused("an admin does not fire events");
-        auto record = impl_->load_case(request.case_id);
+        auto record = impl_->case_for(actor, request.case_id,
+                                      request.override_gate ? CaseRight::override_gate : CaseRight::fire, audit.detail);
         if (!record) return record.status();
         audit.detail.text("from", record->state);
         audit.detail.text("to", record->state);
@@ -141,9 +149,6 @@ Result<FireResult> Engine::fire(std::string_view as, const FireRequest& request)
         if (request.override_gate) {
           if (auto s = check_text("override reason", request.reason, true); !s) return s;
           audit.detail.text("reason", request.reason);
-          if (actor.role != Role::team_manager)
-            return Status::refused("only a team_manager may override a gate; " + actor.id + " is " +
-                                   std::string(role_name(actor.role)));
         }
         auto tasks = impl_->cases().tasks_of(record->id);
         if (!tasks) return tasks.status();

@@ -9,6 +9,7 @@ std::string_view outcome_for(Code code) {
   switch (code) {
     case Code::invalid_input: return "invalid";
     case Code::refused: return "refused";
+    case Code::denied: return "denied";
     case Code::not_found: return "not_found";
     case Code::conflict: return "conflict";
     default: return "error";
@@ -45,7 +46,7 @@ Result<User> CommandRunner::find_actor(std::string_view as) {
 }
 
 Status CommandRunner::inactive(const User& user) {
-  return Status::refused("user " + shown_name(user.id) + " is inactive");
+  return Status::denied("user " + shown_name(user.id) + " is inactive");
 }
 
 AuditDraft CommandRunner::draft_for(const User& actor, std::string_view action, std::optional<CaseId> case_id) const {

@@ -28,7 +28,35 @@ Engine::Impl::Impl(Storage storage_in, WorkflowRegistry workflows_in, std::share
     : storage(std::move(storage_in)),
       workflows(std::move(workflows_in)),
       clock(or_system_clock(std::move(clock_in))),
-      runner(storage, *clock) {}
+      runner(storage, *clock) {
+  // The engine's own setting, beside the ones the workflows register (an embedder may have
+  // defined it already, with other bounds).
+  if (workflows.find_setting(break_glass_hours_setting) == nullptr)
+    (void)workflows.add_setting({std::string(break_glass_hours_setting), 8, 1, 24,
+                                 "hours a break-glass grant lasts when no --hours is given (at most 24)"});
+}
+
+Result<CaseRecord> Engine::Impl::case_for(const User& actor, CaseId id, CaseRight right, DetailJson& detail) {
+  auto record = load_case(id);
+  if (!record) return record;
+  if (!has_relationship(actor, *record, workflows)) {
+    if (!grant_gives(right)) return access_denied(actor, id);
+    auto grant = cases().grant_in_force(id, actor.id, clock->now());
+    if (!grant) return grant.status();
+    if (!grant->has_value()) return access_denied(actor, id);
+    detail.number("grant", (*grant)->id);
+  }
+  if (!role_has_right(actor.role, right))
+    return Status::refused("a " + std::string(role_name(actor.role)) + " may not " + std::string(right_name(right)) +
+                           " on a case");
+  return record;
+}
+
+Result<CaseScope> Engine::Impl::scope_for(const User& actor, std::string_view team) {
+  auto scope = scope_of(actor, workflows);
+  if (!scope) return scope;
+  return narrowed_to(*scope, team);
+}
 
 Result<CaseRecord> Engine::Impl::load_case(CaseId id) {
   auto found = cases().find_case(id);

@@ -6,6 +6,7 @@
 
 #include "casegate/audit_log.hpp"
 #include "casegate/engine.hpp"
+#include "access.hpp"
 #include "command_runner.hpp"
 #include "validation.hpp"
 
@@ -19,6 +20,13 @@ struct Engine::Impl {
   OversightStore& oversight() { return *storage.oversight; }
 
   Result<CaseRecord> load_case(CaseId id);
+  // The access check every case command makes before anything about the case is read or shown
+  // (access.hpp): the case, when `actor` has a relationship with it, or a break-glass grant in
+  // force (then noted as "grant" in `detail`), and their role has `right`. Otherwise denied,
+  // naming nothing but the id; or refused when the relationship is there but not the right.
+  Result<CaseRecord> case_for(const User& actor, CaseId id, CaseRight right, DetailJson& detail);
+  // The scope of the actor's per-child lists, narrowed to `team` when given.
+  Result<CaseScope> scope_for(const User& actor, std::string_view team = {});
   // The workflow version the case runs on; internal when it is not registered.
   Result<const Workflow*> workflow_of(const CaseRecord& record) const;
 
@@ -30,18 +38,19 @@ struct Engine::Impl {
   Result<std::shared_ptr<const Calendar>> current_calendar();
   Result<Settings> current_settings();
 
-  // The migration plan, read inside the caller's transaction.
-  Result<std::vector<MigrationItem>> migration_plan(std::string_view workflow, int to_version,
+  // The migration plan of the actor's team's cases, read inside the caller's transaction.
+  Result<std::vector<MigrationItem>> migration_plan(const User& actor, std::string_view workflow, int to_version,
                                                     const std::vector<CaseId>& cases);
 
-  // An oversight report: audited as a view named `report`, for anyone but a social worker.
-  // `body(AuditBuilder&)` returns Result<T>.
+  // An oversight report: audited as a view named `report`, for anyone but a social worker or an
+  // admin. `body(const User& actor, AuditBuilder&)` returns Result<T>.
   template <class T, class Body>
   Result<T> report(std::string_view as, std::string_view report, Body&& body) {
     return runner.audited<T>(as, "view", std::nullopt, [&](const User& actor, AuditBuilder& audit) -> Result<T> {
       audit.detail.text("report", report);
-      if (!may_oversee(actor.role)) return Status::refused("oversight reports are for managers, chairs and auditors");
-      return body(audit);
+      if (!may_oversee(actor.role))
+        return Status::refused("oversight reports are for team managers, chairs and auditors");
+      return body(actor, audit);
     });
   }
 

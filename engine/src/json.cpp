@@ -35,7 +35,36 @@ void to_json(json& out, const CaseRecord& record) {
              {"received_at", format_instant(record.received_at)},
              {"opened_at", format_instant(record.opened_at)},
              {"state_entered_at", format_instant(record.state_entered_at)},
+             {"allocated_to", text_or_null(record.allocated_to)},
              {"attributes", attributes.is_discarded() ? json::object() : attributes}};
+}
+
+void to_json(json& out, const CasePage& page) {
+  out = json{{"cases", page.cases}, {"next", page.next ? json(*page.next) : json(nullptr)}};
+}
+
+void to_json(json& out, const AccessGrant& grant) {
+  out = json{{"grant", grant.id},
+             {"case", grant.case_id},
+             {"user", grant.user},
+             {"role", role_name(grant.role)},
+             {"reason", grant.reason},
+             {"granted_at", format_instant(grant.granted_at)},
+             {"expires_at", format_instant(grant.expires_at)},
+             {"reviewed_by", text_or_null(grant.reviewed_by)},
+             {"reviewed_at", time_or_null(grant.reviewed_at)},
+             {"review_note", text_or_null(grant.review_note)}};
+}
+
+void to_json(json& out, const GrantReport& report) {
+  to_json(out, report.grant);
+  json uses = json::array();
+  for (const AuditEntry& use : report.uses)
+    uses.push_back(json{{"seq", use.seq},
+                        {"at", format_instant(use.entry.at)},
+                        {"action", use.entry.action},
+                        {"outcome", use.entry.outcome}});
+  out["uses"] = std::move(uses);
 }
 
 void to_json(json& out, const FireResult& result) {
@@ -61,6 +90,7 @@ void to_json(json& out, const CaseStatus& status) {
              {"workflow_version", status.record.workflow_version},
              {"subject", status.record.subject},
              {"team", status.record.team},
+             {"allocated_to", text_or_null(status.record.allocated_to)},
              {"state", status.record.state},
              {"version", status.record.version},
              {"final", status.final},
@@ -93,6 +123,10 @@ void to_json(json& out, const ChainReport& report) {
 
 void to_json(json& out, const TransitionInfo& transition) {
   out = json{{"from", transition.from}, {"event", transition.event}, {"to", transition.to}, {"gate", transition.gate}};
+}
+
+json text_or_null(const std::string& text) {
+  return text.empty() ? json(nullptr) : json(text);
 }
 
 json time_or_null(const std::optional<Instant>& at) {

@@ -5,15 +5,24 @@
 
 namespace casegate {
 
-Result<std::vector<MigrationItem>> Engine::Impl::migration_plan(std::string_view name, int to_version,
-                                                                const std::vector<CaseId>& selected) {
+Result<std::vector<MigrationItem>> Engine::Impl::migration_plan(const User& actor, std::string_view name,
+                                                                int to_version, const std::vector<CaseId>& selected) {
+  if (actor.role != Role::team_manager) return Status::refused("only a team_manager migrates their team's cases");
   const Workflow* target = workflows.find(name, to_version);
   if (target == nullptr)
     return Status::invalid_input("no workflow " + shown_name(name) + " version " + std::to_string(to_version));
+  // Need-to-know: a team manager moves their own team's cases, and a case named outside the team
+  // is denied before anything about it is shown.
+  for (CaseId id : selected) {
+    auto record = load_case(id);
+    if (!record) return record.status();
+    if (!has_relationship(actor, *record, workflows)) return access_denied(actor, id);
+  }
   auto candidates = cases().cases_below_version(name, to_version);
   if (!candidates) return candidates.status();
   std::vector<MigrationItem> plan;
   for (const CaseRecord& record : *candidates) {
+    if (record.team != actor.team) continue;
     if (!selected.empty() && std::find(selected.begin(), selected.end(), record.id) == selected.end()) continue;
     const Workflow* source = workflows.find(name, record.workflow_version);
     if (source == nullptr) return Status::internal(case_name(record.id) + " uses an unregistered workflow version");
@@ -63,8 +72,7 @@ Result<std::vector<MigrationItem>> Engine::plan_migration(std::string_view as, s
         audit.detail.text("report", "migration plan");
         audit.detail.text("workflow", workflow.substr(0, max_id_bytes));
         audit.detail.number("to_version", to_version);
-        if (!may_configure(actor.role)) return Status::refused("only a team_manager or an admin migrates cases");
-        return impl_->migration_plan(workflow, to_version, cases);
+        return impl_->migration_plan(actor, workflow, to_version, cases);
       });
 }
 
@@ -76,8 +84,7 @@ Result<std::vector<MigrationItem>> Engine::migrate(std::string_view as, std::str
       as, "migrate", std::nullopt, [&](const User& actor, AuditBuilder& audit) -> Result<std::vector<MigrationItem>> {
         audit.detail.text("workflow", workflow.substr(0, max_id_bytes));
         audit.detail.number("to_version", to_version);
-        if (!may_configure(actor.role)) return Status::refused("only a team_manager or an admin migrates cases");
-        auto plan = impl_->migration_plan(workflow, to_version, cases);
+        auto plan = impl_->migration_plan(actor, workflow, to_version, cases);
         if (!plan) return plan;
         std::string unmappable;
         for (const auto& item : *plan)

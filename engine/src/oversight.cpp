@@ -7,18 +7,21 @@ namespace casegate {
 
 Result<OverdueReport> Engine::overdue(std::string_view as, std::optional<Instant> as_of, std::string_view team,
                                       std::int64_t limit) {
-  return impl_->report<OverdueReport>(as, "overdue", [&](AuditBuilder& audit) -> Result<OverdueReport> {
+  return impl_->report<OverdueReport>(
+      as, "overdue", [&](const User& actor, AuditBuilder& audit) -> Result<OverdueReport> {
     Instant when = as_of.value_or(impl_->clock->now());
     audit.detail.text("as_of", format_instant(when));
     if (!team.empty()) audit.detail.text("team", team.substr(0, max_text_bytes));
     if (limit < 1 || limit > 100000) return Status::invalid_input("limit must be 1..100000");
-    return impl_->oversight().overdue_clocks(when, team, limit);
+    auto scope = impl_->scope_for(actor, team);
+    if (!scope) return scope.status();
+    return impl_->oversight().overdue_clocks(when, *scope, limit);
   });
 }
 
 Result<TimelinessReport> Engine::timeliness(std::string_view as, Date from, Date to, std::optional<Instant> as_of,
                                             bool by_team) {
-  return impl_->report<TimelinessReport>(as, "timeliness", [&](AuditBuilder& audit) -> Result<TimelinessReport> {
+  return impl_->report<TimelinessReport>(as, "timeliness", [&](const User&, AuditBuilder& audit) -> Result<TimelinessReport> {
     audit.detail.text("from", format_date(from));
     audit.detail.text("to", format_date(to));
     if (std::chrono::sys_days{to} < std::chrono::sys_days{from}) return Status::invalid_input("--to is before --from");
@@ -29,12 +32,14 @@ Result<TimelinessReport> Engine::timeliness(std::string_view as, Date from, Date
 Result<std::vector<AuditEntry>> Engine::exceptions(std::string_view as, std::string_view outcome, Instant from,
                                                    Instant to) {
   return impl_->report<std::vector<AuditEntry>>(as, outcome == "override" ? "overrides" : "refusals",
-                                                [&](AuditBuilder& audit) -> Result<std::vector<AuditEntry>> {
+                                                [&](const User& actor, AuditBuilder& audit) -> Result<std::vector<AuditEntry>> {
                                                   audit.detail.text("from", format_instant(from));
                                                   audit.detail.text("to", format_instant(to));
                                                   if (outcome != "refused" && outcome != "override")
                                                     return Status::invalid_input("outcome must be refused or override");
-                                                  return impl_->oversight().audit_with_outcome(outcome, from, to);
+                                                  auto scope = impl_->scope_for(actor);
+                                                  if (!scope) return scope.status();
+                                                  return impl_->oversight().audit_with_outcome(outcome, from, to, *scope);
                                                 });
 }
 
@@ -56,13 +61,16 @@ FireAttempt read_fire_attempt(const AuditEntry& entry) {
   return attempt;
 }
 
-Status Engine::report(std::string_view as, std::string_view report,
-                      const std::function<Status(OversightStore& store, ReportDetail& detail)>& body) {
+Status Engine::report(std::string_view as, std::string_view report, std::string_view team,
+                      const std::function<Status(OversightStore&, const CaseScope&, ReportDetail&)>& body) {
   return impl_
       ->report<void>(as, report,
-                     [&](AuditBuilder& audit) -> Result<void> {
+                     [&](const User& actor, AuditBuilder& audit) -> Result<void> {
+                       if (!team.empty()) audit.detail.text("team", team.substr(0, max_text_bytes));
+                       auto scope = impl_->scope_for(actor, team);
+                       if (!scope) return scope.status();
                        ReportDetail detail;
-                       Status status = body(impl_->oversight(), detail);
+                       Status status = body(impl_->oversight(), *scope, detail);
                        for (const auto& [key, value] : detail) audit.detail.text(key, value.substr(0, max_text_bytes));
                        return status;
                      })
@@ -73,9 +81,11 @@ Status Engine::export_table(std::string_view as, std::string_view table,
                             const std::function<void(const ExportTable&)>& chunk) {
   return impl_
       ->report<void>(as, "export",
-                     [&](AuditBuilder& audit) -> Result<void> {
+                     [&](const User& actor, AuditBuilder& audit) -> Result<void> {
                        audit.detail.text("table", table.substr(0, max_id_bytes));
-                       return impl_->oversight().export_table(table, chunk);
+                       auto scope = impl_->scope_for(actor);
+                       if (!scope) return scope.status();
+                       return impl_->oversight().export_table(table, *scope, chunk);
                      })
       .status();
 }

@@ -10,6 +10,7 @@ std::string_view code_name(Code code) {
     case Code::ok: return "ok";
     case Code::invalid_input: return "invalid_input";
     case Code::refused: return "refused";
+    case Code::denied: return "denied";
     case Code::not_found: return "not_found";
     case Code::conflict: return "conflict";
     case Code::integrity: return "integrity";

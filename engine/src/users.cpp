@@ -35,6 +35,11 @@ Status Engine::add_user(std::string_view as, const User& user) {
                        if (auto s = check_identifier("user id", user.id); !s) return s;
                        if (auto s = check_text("user name", user.name, false); !s) return s;
                        if (auto s = check_text("team", user.team, false); !s) return s;
+                       // Their cases are their team's (docs/access.md).
+                       if ((user.role == Role::social_worker || user.role == Role::team_manager) &&
+                           user.team.empty())
+                         return Status::invalid_input("a " + std::string(role_name(user.role)) +
+                                                      " needs a team (--team)");
                        auto existing = impl_->cases().find_user(user.id);
                        if (!existing) return existing.status();
                        if (existing->has_value())

@@ -50,7 +50,7 @@ std::string describe_all(const std::vector<Requirement>& missing) {
 }
 
 bool may_oversee(Role role) {
-  return role != Role::social_worker;
+  return role != Role::social_worker && role != Role::admin;
 }
 
 bool may_configure(Role role) {

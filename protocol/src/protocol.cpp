@@ -8,61 +8,12 @@
 #include "casegate/json.hpp"
 #include "casegate/lint.hpp"
 #include "casegate/seed_reports.hpp"
-#include "request.hpp"
+#include "command_table.hpp"
 
 namespace casegate {
 namespace {
 
-using nlohmann::json;
-using protocol::Request;
-
-// A command's result: its JSON, and the outcome code (a refused fire and a chain that does not
-// verify have a result and a non-zero code).
-struct Reply {
-  json body;
-  int code = 0;
-  std::string message = {};  // with a non-zero code
-};
-using Handler = std::function<Result<Reply>(Engine&, const std::string& as, const Request&, std::string_view db)>;
-
-struct CommandSpec {
-  std::vector<std::string> fields;  // besides "command"
-  Handler run;
-};
-
-// Unwraps a Result into `out`, or returns its Status from the enclosing handler.
-#define CASEGATE_TRY(out, expression)              \
-  auto out##_result = (expression);                \
-  if (!out##_result) return out##_result.status(); \
-  auto out = std::move(*out##_result)
-
-Result<Reply> status_reply(const Status& status, json body) {
-  if (!status) return status;
-  return Reply{std::move(body)};
-}
-
-Result<std::pair<Instant, Instant>> period(Engine& engine, const Request& r) {
-  Instant from{}, to = engine.clock().now();
-  if (r.find("from")) {
-    CASEGATE_TRY(text, r.text("from"));
-    CASEGATE_TRY(bound, parse_bound(text, "from", false));
-    from = bound;
-  }
-  if (r.find("to")) {
-    CASEGATE_TRY(text, r.text("to"));
-    CASEGATE_TRY(bound, parse_bound(text, "to", true));
-    to = bound;
-  }
-  if (to < from) return Status::invalid_input("to is before from");
-  return std::pair{from, to};
-}
-
-Result<std::optional<Instant>> as_of(const Request& r) {
-  if (!r.find("as_of")) return std::optional<Instant>();
-  CASEGATE_TRY(text, r.text("as_of"));
-  CASEGATE_TRY(bound, parse_bound(text, "as_of", true));
-  return std::optional<Instant>(bound);
-}
+using namespace protocol;
 
 json migration_json(const std::vector<MigrationItem>& plan) {
   json items = json::array();
@@ -92,6 +43,7 @@ const std::map<std::string, CommandSpec, std::less<>>& commands() {
   static const auto all = [] {
     auto table = case_and_user_commands();
     table.merge(manager_commands());
+    table.merge(access_commands());
     return table;
   }();
   return all;
@@ -367,6 +319,7 @@ int outcome_code(Code code) {
     case Code::internal: return 1;
     case Code::invalid_input: return 2;
     case Code::refused: return 3;
+    case Code::denied: return 3;
     case Code::not_found: return 4;
     case Code::conflict: return 5;
     case Code::integrity: return 6;

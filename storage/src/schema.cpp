@@ -133,6 +133,28 @@ DROP INDEX clocks_open_by_team;
 DROP INDEX tasks_by_kind_time;
 CREATE INDEX tasks_strategy_meetings ON tasks(occurred_at) WHERE kind = 'strategy_meeting';
 )sql"},
+      {5,
+       "need-to-know access: a case's allocated worker, and break-glass grants with their review; "
+       "existing cases keep their team and start unallocated",
+       R"sql(
+ALTER TABLE cases ADD COLUMN allocated_to TEXT REFERENCES users(id);
+CREATE INDEX cases_by_allocation ON cases(allocated_to) WHERE allocated_to IS NOT NULL;
+
+CREATE TABLE access_grants (
+  id          INTEGER PRIMARY KEY,
+  case_id     INTEGER NOT NULL REFERENCES cases(id),
+  user_id     TEXT NOT NULL REFERENCES users(id),
+  role        TEXT NOT NULL,
+  reason      TEXT NOT NULL,
+  granted_at  TEXT NOT NULL,
+  expires_at  TEXT NOT NULL,
+  reviewed_by TEXT REFERENCES users(id),
+  reviewed_at TEXT,
+  review_note TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX access_grants_by_case ON access_grants(case_id, user_id, expires_at);
+CREATE INDEX access_grants_by_time ON access_grants(granted_at);
+)sql"},
   };
   return all;
 }

@@ -72,6 +72,12 @@ Statement::Use& Statement::Use::bind(int index, std::string_view text) {
   return *this;
 }
 
+Statement::Use& Statement::Use::bind_copy(int index, std::string_view text) {
+  int rc = sqlite3_bind_text64(statement_->stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  if (rc != SQLITE_OK) statement_->db_.fail(rc, "bind");
+  return *this;
+}
+
 Statement::Use& Statement::Use::bind_null(int index) {
   int rc = sqlite3_bind_null(statement_->stmt_, index);
   if (rc != SQLITE_OK) statement_->db_.fail(rc, "bind");

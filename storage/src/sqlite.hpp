@@ -57,9 +57,12 @@ class Statement {
     Use& operator=(const Use&) = delete;
     Use& operator=(Use&&) = delete;
 
-    // Text is bound without a copy: it must live until this use ends.
+    // Text is bound without a copy: it must live until this use ends. A temporary string would
+    // not, so it does not compile: give it a name, or bind_copy it.
     Use& bind(int index, std::int64_t value);
     Use& bind(int index, std::string_view text);
+    Use& bind(int index, std::string&& text) = delete;
+    Use& bind_copy(int index, std::string_view text);
     Use& bind_null(int index);
     Use& bind(int index, const std::optional<std::int64_t>& value) {
       return value ? bind(index, *value) : bind_null(index);

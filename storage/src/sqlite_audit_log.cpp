@@ -54,7 +54,7 @@ Result<AuditEntry> SqliteAuditLog::append(const AuditDraft& draft) {
     entry.hash = audit_entry_hash(entry.prev_hash, entry.seq, draft);
     insert_audit_.start()
         .bind(1, entry.seq)
-        .bind(2, format_instant(draft.at))
+        .bind_copy(2, format_instant(draft.at))
         .bind(3, draft.case_id)
         .bind(4, draft.actor)
         .bind(5, draft.role)

@@ -5,30 +5,13 @@
 namespace casegate::storage {
 namespace {
 
-CaseRecord read_case(const sqlite::Statement::Use& q) {
-  CaseRecord r;
-  r.id = q.integer(0);
-  r.workflow = q.text(1);
-  r.workflow_version = static_cast<int>(q.integer(2));
-  r.subject = q.text(3);
-  r.team = q.text(4);
-  r.state = q.text(5);
-  r.stage = q.integer(6);
-  r.version = q.integer(7);
-  r.attributes_json = q.text(8);
-  r.received_at = parse_stored_time(q.text_view(9));
-  r.opened_at = parse_stored_time(q.text_view(10));
-  r.state_entered_at = parse_stored_time(q.text_view(11));
-  return r;
-}
-
 User read_user(const sqlite::Statement::Use& q) {
   return User{q.text(0), q.text(1), parse_stored_role(q.text_view(2)), q.text(3), q.integer(4) != 0};
 }
 
-#define CASE_COLUMNS                                                                                       \
-  "SELECT id, workflow, workflow_version, subject, team, state, stage, version, attributes, received_at, " \
-  "opened_at, state_entered_at FROM cases "
+std::string case_select(const char* rest) {
+  return std::string("SELECT ") + case_columns + " FROM cases c " + rest;
+}
 
 // A clock's counts: met on time, met late, open (neither met nor stopped).
 struct ClockCounts {
@@ -54,8 +37,9 @@ SqliteCaseStore::SqliteCaseStore(SqliteConnection& connection)
       has_users_(connection.db(), "SELECT 1 FROM users LIMIT 1"),
       insert_user_(connection.db(), "INSERT INTO users (id, name, role, team, active) VALUES (?1, ?2, ?3, ?4, ?5)"),
       set_user_active_(connection.db(), "UPDATE users SET active = ?1 WHERE id = ?2"),
-      find_case_(connection.db(), CASE_COLUMNS "WHERE id = ?1"),
-      cases_below_version_(connection.db(), CASE_COLUMNS "WHERE workflow = ?1 AND workflow_version < ?2 ORDER BY id"),
+      find_case_(connection.db(), case_select("WHERE c.id = ?1").c_str()),
+      cases_below_version_(connection.db(),
+                           case_select("WHERE c.workflow = ?1 AND c.workflow_version < ?2 ORDER BY c.id").c_str()),
       insert_case_(connection.db(),
                    "INSERT INTO cases (workflow, workflow_version, subject, team, state, attributes, received_at, "
                    "opened_at, state_entered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
@@ -73,6 +57,19 @@ SqliteCaseStore::SqliteCaseStore(SqliteConnection& connection)
       rename_current_stage_(connection.db(),
                             "UPDATE case_stages SET state = ?1 "
                             "WHERE case_id = ?2 AND stage = (SELECT stage FROM cases WHERE id = ?2)"),
+      allocate_case_(connection.db(), "UPDATE cases SET allocated_to = ?2 WHERE id = ?1"),
+      transfer_case_(connection.db(), "UPDATE cases SET team = ?2, allocated_to = NULL WHERE id = ?1"),
+      insert_grant_(connection.db(),
+                    "INSERT INTO access_grants (case_id, user_id, role, reason, granted_at, expires_at) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+      find_grant_(connection.db(), (std::string("SELECT ") + grant_columns + " FROM access_grants g WHERE g.id = ?1").c_str()),
+      grant_in_force_(connection.db(), (std::string("SELECT ") + grant_columns +
+                                        " FROM access_grants g WHERE g.case_id = ?1 AND g.user_id = ?2 "
+                                        "AND g.granted_at <= ?3 AND g.expires_at > ?3 ORDER BY g.expires_at DESC LIMIT 1")
+                                           .c_str()),
+      review_grant_(connection.db(),
+                    "UPDATE access_grants SET reviewed_by = ?2, reviewed_at = ?3, review_note = ?4 "
+                    "WHERE id = ?1 AND reviewed_by IS NULL"),
       tasks_of_(connection.db(),
                 "SELECT id, kind, payload, actor, role, state, stage, occurred_at, recorded_at FROM tasks "
                 "WHERE case_id = ?1 ORDER BY id"),
@@ -187,6 +184,69 @@ Status SqliteCaseStore::migrate_case(CaseId id, std::int64_t expected_version, i
   });
 }
 
+Status SqliteCaseStore::allocate_case(CaseId id, std::string_view user) {
+  return guarded([&] {
+    auto q = allocate_case_.start();
+    q.bind(1, id);
+    if (user.empty())
+      q.bind_null(2);
+    else
+      q.bind(2, user);
+    q.run();
+    if (sqlite3_changes(connection_.db().handle()) != 1) return Status::not_found("case " + std::to_string(id) + " does not exist");
+    return Status::ok();
+  });
+}
+
+Status SqliteCaseStore::transfer_case(CaseId id, std::string_view team) {
+  return guarded([&] {
+    transfer_case_.start().bind(1, id).bind(2, team).run();
+    if (sqlite3_changes(connection_.db().handle()) != 1) return Status::not_found("case " + std::to_string(id) + " does not exist");
+    return Status::ok();
+  });
+}
+
+Result<std::int64_t> SqliteCaseStore::insert_grant(const AccessGrant& g) {
+  return guarded([&]() -> Result<std::int64_t> {
+    insert_grant_.start()
+        .bind(1, g.case_id)
+        .bind(2, g.user)
+        .bind(3, role_name(g.role))
+        .bind(4, g.reason)
+        .bind_copy(5, format_instant(g.granted_at))
+        .bind_copy(6, format_instant(g.expires_at))
+        .run();
+    return std::int64_t{sqlite3_last_insert_rowid(connection_.db().handle())};
+  });
+}
+
+Result<std::optional<AccessGrant>> SqliteCaseStore::find_grant(std::int64_t id) {
+  return guarded([&]() -> Result<std::optional<AccessGrant>> {
+    auto q = find_grant_.start();
+    q.bind(1, id);
+    if (!q.step()) return std::optional<AccessGrant>();
+    return std::optional<AccessGrant>(read_grant(q));
+  });
+}
+
+Result<std::optional<AccessGrant>> SqliteCaseStore::grant_in_force(CaseId id, std::string_view user, Instant now) {
+  return guarded([&]() -> Result<std::optional<AccessGrant>> {
+    auto q = grant_in_force_.start();
+    q.bind(1, id).bind(2, user).bind_copy(3, format_instant(now));
+    if (!q.step()) return std::optional<AccessGrant>();
+    return std::optional<AccessGrant>(read_grant(q));
+  });
+}
+
+Status SqliteCaseStore::review_grant(std::int64_t id, std::string_view by, Instant at, std::string_view note) {
+  return guarded([&] {
+    review_grant_.start().bind(1, id).bind(2, by).bind_copy(3, format_instant(at)).bind(4, note).run();
+    if (sqlite3_changes(connection_.db().handle()) != 1)
+      return Status::conflict("break-glass grant " + std::to_string(id) + " has already been reviewed");
+    return Status::ok();
+  });
+}
+
 Result<CaseId> SqliteCaseStore::insert_case(const CaseRecord& r) {
   return guarded([&]() -> Result<CaseId> {
     insert_case_.start()
@@ -196,16 +256,16 @@ Result<CaseId> SqliteCaseStore::insert_case(const CaseRecord& r) {
         .bind(4, r.team)
         .bind(5, r.state)
         .bind(6, r.attributes_json)
-        .bind(7, format_instant(r.received_at))
-        .bind(8, format_instant(r.opened_at))
-        .bind(9, format_instant(r.state_entered_at))
+        .bind_copy(7, format_instant(r.received_at))
+        .bind_copy(8, format_instant(r.opened_at))
+        .bind_copy(9, format_instant(r.state_entered_at))
         .run();
     CaseId id = sqlite3_last_insert_rowid(connection_.db().handle());
     insert_stage_.start()
         .bind(1, id)
         .bind(2, std::int64_t{1})
         .bind(3, r.state)
-        .bind(4, format_instant(r.state_entered_at))
+        .bind_copy(4, format_instant(r.state_entered_at))
         .run();
     return id;
   });
@@ -214,7 +274,7 @@ Result<CaseId> SqliteCaseStore::insert_case(const CaseRecord& r) {
 Status SqliteCaseStore::move_case(CaseId id, std::int64_t expected_version, std::string_view state,
                                   Instant entered_at) {
   return guarded([&] {
-    move_case_.start().bind(1, state).bind(2, format_instant(entered_at)).bind(3, id).bind(4, expected_version).run();
+    move_case_.start().bind(1, state).bind_copy(2, format_instant(entered_at)).bind(3, id).bind(4, expected_version).run();
     if (sqlite3_changes(connection_.db().handle()) != 1)
       return Status::conflict("case " + std::to_string(id) + " changed while the command ran");
     record_current_stage_.start().bind(1, id).run();
@@ -256,8 +316,8 @@ Result<std::int64_t> SqliteCaseStore::insert_task(const TaskRecord& t) {
         .bind(5, role_name(t.role))
         .bind(6, t.state)
         .bind(7, t.stage)
-        .bind(8, format_instant(t.occurred_at))
-        .bind(9, format_instant(t.recorded_at))
+        .bind_copy(8, format_instant(t.occurred_at))
+        .bind_copy(9, format_instant(t.recorded_at))
         .run();
     return sqlite3_last_insert_rowid(connection_.db().handle());
   });

@@ -25,6 +25,13 @@ class SqliteCaseStore final : public CaseStore {
   Result<std::vector<CaseRecord>> cases_below_version(std::string_view workflow, int version) override;
   Status migrate_case(CaseId id, std::int64_t expected_version, int workflow_version, std::string_view state) override;
 
+  Status allocate_case(CaseId id, std::string_view user) override;
+  Status transfer_case(CaseId id, std::string_view team) override;
+  Result<std::int64_t> insert_grant(const AccessGrant& grant) override;
+  Result<std::optional<AccessGrant>> find_grant(std::int64_t id) override;
+  Result<std::optional<AccessGrant>> grant_in_force(CaseId id, std::string_view user, Instant now) override;
+  Status review_grant(std::int64_t id, std::string_view by, Instant at, std::string_view note) override;
+
   Result<std::vector<TaskRecord>> tasks_of(CaseId id) override;
   Result<std::int64_t> insert_task(const TaskRecord& task) override;
   Result<std::vector<StageRecord>> stages_of(CaseId id) override;
@@ -44,6 +51,7 @@ class SqliteCaseStore final : public CaseStore {
   sqlite::Statement find_user_, list_users_, has_users_, insert_user_, set_user_active_;
   sqlite::Statement find_case_, cases_below_version_, insert_case_, insert_stage_, move_case_, record_current_stage_,
       migrate_case_, rename_current_stage_;
+  sqlite::Statement allocate_case_, transfer_case_, insert_grant_, find_grant_, grant_in_force_, review_grant_;
   sqlite::Statement tasks_of_, insert_task_, stages_of_;
   sqlite::Statement clocks_of_, insert_clock_, update_clock_, count_clock_;
   sqlite::Statement settings_, set_setting_, calendar_changes_, add_calendar_change_;

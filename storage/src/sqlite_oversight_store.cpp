@@ -20,6 +20,11 @@ const std::string due_today =
     "sum(due_at < ?3), sum(due_at >= ?3) FROM clocks "
     "WHERE met_at IS NULL AND stopped = 0 AND due_at BETWEEN ?1 AND ?2";
 const std::string audit_select = std::string("SELECT ") + audit_columns + " FROM audit_log ";
+
+// The case named by `column` is in the scope bound at ?N, ?N+1.
+std::string case_in_scope(int first_index, const char* column = "case_id") {
+  return std::string(column) + " IN (SELECT c.id FROM cases c WHERE " + in_scope(first_index) + ")";
+}
 // ?1 as_of, ?2 workflow, ?3 clock. The attribute's path is bound (?4), never written into the SQL.
 const std::string outcome_counts =
     "sum(k.met_at IS NOT NULL AND k.met_at <= k.due_at), sum(k.met_at IS NOT NULL AND k.met_at > k.due_at), "
@@ -35,11 +40,14 @@ SqliteOversightStore::SqliteOversightStore(SqliteConnection& connection)
                      "AND (?2 = '' OR team = ?2)) + "
                      "(SELECT count(*) FROM clocks WHERE met_at IS NULL AND stopped = 0 AND due_at >= ?3 "
                      "AND due_at < ?4 AND (?2 = '' OR team = ?2))"),
+      // Every team: in due order from the index of open clocks; one team: that team's clocks.
       overdue_(connection.db(), with_clock_columns("SELECT ", ", c.subject, c.workflow, c.state" + open_overdue +
-                                                                  " AND ?2 IS NULL ORDER BY k.due_at LIMIT ?3")
+                                                                  " AND ?2 = '' AND " + in_scope(2) +
+                                                                  " ORDER BY k.due_at LIMIT ?4")
                                     .c_str()),
       overdue_team_(connection.db(), with_clock_columns("SELECT ", ", c.subject, c.workflow, c.state" + open_overdue +
-                                                                       " AND k.team = ?2 ORDER BY k.due_at LIMIT ?3")
+                                                                       " AND k.team = ?2 AND " + in_scope(2) +
+                                                                       " ORDER BY k.due_at LIMIT ?4")
                                          .c_str()),
       timeliness_(connection.db(), ("SELECT clock, '', " + counts + " GROUP BY clock").c_str()),
       timeliness_by_team_(connection.db(), ("SELECT clock, team, " + counts + " GROUP BY clock, team").c_str()),
@@ -47,46 +55,72 @@ SqliteOversightStore::SqliteOversightStore(SqliteConnection& connection)
       due_today_by_team_(connection.db(), ("SELECT clock, team, " + due_today + " GROUP BY clock, team").c_str()),
       refusals_(connection.db(),
                 (audit_select + "WHERE outcome IN ('refused', 'override') AND outcome = 'refused' AND action = 'fire' "
-                                "AND at BETWEEN ?1 AND ?2 ORDER BY at, seq")
+                                "AND at BETWEEN ?1 AND ?2 AND " + case_in_scope(3) + " ORDER BY at, seq")
                     .c_str()),
       overrides_(connection.db(), (audit_select + "WHERE outcome IN ('refused', 'override') AND outcome = 'override' "
-                                                  "AND at BETWEEN ?1 AND ?2 ORDER BY at, seq")
+                                                  "AND at BETWEEN ?1 AND ?2 AND " + case_in_scope(3) + " ORDER BY at, seq")
                                       .c_str()),
       stages_with_first_task_(
           connection.db(),
-          "SELECT s.case_id, c.team, s.stage, s.state, s.entered_at, v.occurred_at, v.payload "
-          "FROM case_stages s JOIN cases c ON c.id = s.case_id "
-          "LEFT JOIN tasks v ON v.id = (SELECT min(t.id) FROM tasks t WHERE t.case_id = s.case_id "
-          "                             AND t.stage = s.stage AND t.kind = ?4) "
-          "WHERE s.entered_at BETWEEN ?1 AND ?2 AND (?3 = '' OR c.team = ?3) ORDER BY s.entered_at, s.case_id"),
+          (std::string("SELECT s.case_id, c.team, s.stage, s.state, s.entered_at, v.occurred_at, v.payload "
+                       "FROM case_stages s JOIN cases c ON c.id = s.case_id "
+                       "LEFT JOIN tasks v ON v.id = (SELECT min(t.id) FROM tasks t WHERE t.case_id = s.case_id "
+                       "                             AND t.stage = s.stage AND t.kind = ?4) "
+                       "WHERE s.entered_at BETWEEN ?1 AND ?2 AND ") +
+           in_scope(5) + " ORDER BY s.entered_at, s.case_id")
+              .c_str()),
       // SQLite re-plans when ?4 is bound, so a partial index on one kind still serves it.
-      tasks_against_clock_(connection.db(),
-                           "SELECT t.id, t.case_id, c.team, t.occurred_at, t.payload, k.started_at, k.due_at "
-                           "FROM tasks t JOIN cases c ON c.id = t.case_id "
-                           "LEFT JOIN clocks k ON k.case_id = t.case_id AND k.clock = ?5 AND k.cycle = 1 "
-                           "WHERE t.kind = ?4 AND t.occurred_at BETWEEN ?1 AND ?2 AND (?3 = '' OR c.team = ?3) "
-                           "ORDER BY t.occurred_at, t.id"),
+      tasks_against_clock_(
+          connection.db(),
+          (std::string("SELECT t.id, t.case_id, c.team, t.occurred_at, t.payload, k.started_at, k.due_at "
+                       "FROM tasks t JOIN cases c ON c.id = t.case_id "
+                       "LEFT JOIN clocks k ON k.case_id = t.case_id AND k.clock = ?5 AND k.cycle = 1 "
+                       "WHERE t.kind = ?4 AND t.occurred_at BETWEEN ?1 AND ?2 AND ") +
+           in_scope(6) + " ORDER BY t.occurred_at, t.id")
+              .c_str()),
       clock_outcomes_(connection.db(), ("SELECT '', " + outcome_counts).c_str()),
       clock_outcomes_by_attribute_(
           connection.db(), ("SELECT coalesce(json_extract(c.attributes, '$.\"' || ?4 || '\"'), ''), " + outcome_counts +
                             " GROUP BY 1 ORDER BY 1")
                                .c_str()),
       export_cases_(connection.db(),
-                    "SELECT id, workflow, workflow_version, subject, team, state, stage, version, attributes, "
-                    "received_at, opened_at, state_entered_at FROM cases ORDER BY id"),
+                    ("SELECT id, workflow, workflow_version, subject, team, state, stage, version, attributes, "
+                     "received_at, opened_at, state_entered_at, allocated_to FROM cases c WHERE " +
+                     in_scope(1) + " ORDER BY id")
+                        .c_str()),
       export_tasks_(connection.db(),
-                    "SELECT id, case_id, kind, payload, actor, role, state, stage, occurred_at, recorded_at "
-                    "FROM tasks ORDER BY id"),
-      export_audit_(connection.db(), (audit_select + "ORDER BY seq").c_str()),
+                    ("SELECT id, case_id, kind, payload, actor, role, state, stage, occurred_at, recorded_at "
+                     "FROM tasks t WHERE " + case_in_scope(1, "t.case_id") + " ORDER BY id")
+                        .c_str()),
+      export_audit_(connection.db(), (audit_select + "WHERE CASE WHEN case_id IS NULL THEN ?1 = '' AND ?2 IS NULL ELSE " +
+                                      case_in_scope(1) + " END ORDER BY seq")
+                                         .c_str()),
       export_clocks_(connection.db(),
-                     "SELECT case_id, clock, cycle, started_at, due_at, due_date, calendar_version, met_at, stopped, "
-                     "team, anchor FROM clocks ORDER BY case_id, started_at, clock, cycle") {}
+                     ("SELECT case_id, clock, cycle, started_at, due_at, due_date, calendar_version, met_at, stopped, "
+                      "team, anchor FROM clocks k WHERE " + case_in_scope(1, "k.case_id") +
+                      " ORDER BY case_id, started_at, clock, cycle")
+                         .c_str()),
+      list_cases_(connection.db(),
+                  (std::string("SELECT ") + case_columns + " FROM cases c WHERE c.id > ?1 AND " + in_scope(2) +
+                   " AND (?4 = '' OR c.state = ?4) AND (?5 = '' OR c.workflow = ?5) "
+                   "AND (?6 = '' OR c.allocated_to = ?6) AND (?7 IS NULL OR EXISTS (SELECT 1 FROM clocks k "
+                   "WHERE k.case_id = c.id AND k.met_at IS NULL AND k.stopped = 0 AND k.due_at < ?7)) "
+                   "ORDER BY c.id LIMIT ?8")
+                      .c_str()),
+      grants_(connection.db(),
+              (std::string("SELECT ") + grant_columns + " FROM access_grants g JOIN cases c ON c.id = g.case_id " +
+               "WHERE g.granted_at BETWEEN ?1 AND ?2 AND " + in_scope(3) +
+               " AND (?5 IS NULL OR g.case_id = ?5) AND (?6 = 0 OR g.reviewed_by IS NULL) "
+               "ORDER BY g.granted_at DESC, g.id DESC")
+                  .c_str()) {}
 
-Result<OverdueReport> SqliteOversightStore::overdue_clocks(Instant as_of, std::string_view team, std::int64_t limit) {
+Result<OverdueReport> SqliteOversightStore::overdue_clocks(Instant as_of, const CaseScope& scope,
+                                                          std::int64_t limit) {
   return guarded([&]() -> Result<OverdueReport> {
+    const std::string& team = scope.team;
     OverdueReport report;
     report.as_of = as_of;
-    report.team = std::string(team);
+    report.team = team;
     std::string cutoff = format_instant(as_of);
     {
       // Whole days before today from the counts; today's open clocks one by one.
@@ -98,11 +132,8 @@ Result<OverdueReport> SqliteOversightStore::overdue_clocks(Instant as_of, std::s
       report.total = q.integer(0);
     }
     auto q = (team.empty() ? overdue_ : overdue_team_).start();
-    q.bind(1, cutoff).bind(3, limit);
-    if (!team.empty())
-      q.bind(2, team);
-    else
-      q.bind_null(2);
+    q.bind(1, cutoff).bind(4, limit);
+    bind_scope(q, 2, scope);
     while (q.step()) {
       OverdueClock row;
       row.clock = read_clock(q, 0);
@@ -154,24 +185,27 @@ Result<TimelinessReport> SqliteOversightStore::timeliness(Date from, Date to, In
 }
 
 Result<std::vector<AuditEntry>> SqliteOversightStore::audit_with_outcome(std::string_view outcome, Instant from,
-                                                                         Instant to) {
+                                                                         Instant to, const CaseScope& scope) {
   return guarded([&]() -> Result<std::vector<AuditEntry>> {
     std::vector<AuditEntry> entries;
     std::string first = format_instant(from), last = format_instant(to);
     auto q = (outcome == "override" ? overrides_ : refusals_).start();
     q.bind(1, first).bind(2, last);
+    bind_scope(q, 3, scope);
     while (q.step()) entries.push_back(read_audit(q));
     return entries;
   });
 }
 
 Result<std::vector<StageTaskRow>> SqliteOversightStore::stages_with_first_task(std::string_view kind, Instant from,
-                                                                               Instant to, std::string_view team) {
+                                                                               Instant to,
+                                                                               const CaseScope& scope) {
   return guarded([&]() -> Result<std::vector<StageTaskRow>> {
     std::vector<StageTaskRow> rows;
     std::string first = format_instant(from), last = format_instant(to);
     auto q = stages_with_first_task_.start();
-    q.bind(1, first).bind(2, last).bind(3, team).bind(4, kind);
+    q.bind(1, first).bind(2, last).bind(4, kind);
+    bind_scope(q, 5, scope);
     while (q.step()) {
       StageTaskRow row;
       row.case_id = q.integer(0);
@@ -188,12 +222,14 @@ Result<std::vector<StageTaskRow>> SqliteOversightStore::stages_with_first_task(s
 
 Result<std::vector<TaskAgainstClockRow>> SqliteOversightStore::tasks_against_clock(std::string_view kind,
                                                                                    std::string_view clock, Instant from,
-                                                                                   Instant to, std::string_view team) {
+                                                                                   Instant to,
+                                                                               const CaseScope& scope) {
   return guarded([&]() -> Result<std::vector<TaskAgainstClockRow>> {
     std::vector<TaskAgainstClockRow> rows;
     std::string first = format_instant(from), last = format_instant(to);
     auto q = tasks_against_clock_.start();
-    q.bind(1, first).bind(2, last).bind(3, team).bind(4, kind).bind(5, clock);
+    q.bind(1, first).bind(2, last).bind(4, kind).bind(5, clock);
+    bind_scope(q, 6, scope);
     while (q.step()) {
       TaskAgainstClockRow row;
       row.task_id = q.integer(0);
@@ -225,7 +261,7 @@ Result<std::vector<ClockOutcomeRow>> SqliteOversightStore::clock_outcomes(std::s
   });
 }
 
-Status SqliteOversightStore::export_table(std::string_view table,
+Status SqliteOversightStore::export_table(std::string_view table, const CaseScope& scope,
                                           const std::function<void(const ExportTable&)>& chunk) {
   sqlite::Statement* statement = table == "cases"    ? &export_cases_
                                  : table == "tasks"  ? &export_tasks_
@@ -238,6 +274,7 @@ Status SqliteOversightStore::export_table(std::string_view table,
   return guarded([&] {
     ExportTable out;
     auto q = statement->start();
+    bind_scope(q, 1, scope);
     int columns = sqlite3_column_count(statement->handle());
     for (int c = 0; c < columns; ++c) out.columns.emplace_back(sqlite3_column_name(statement->handle(), c));
     while (q.step()) {
@@ -252,6 +289,36 @@ Status SqliteOversightStore::export_table(std::string_view table,
     }
     if (!out.rows.empty() || out.columns.empty()) chunk(out);
     return Status::ok();
+  });
+}
+
+Result<std::vector<CaseRecord>> SqliteOversightStore::list_cases(const CaseQuery& query, const CaseScope& scope) {
+  return guarded([&]() -> Result<std::vector<CaseRecord>> {
+    std::vector<CaseRecord> cases;
+    auto q = list_cases_.start();
+    q.bind(1, query.after).bind(4, query.state).bind(5, query.workflow).bind(6, query.allocated_to).bind(8, query.limit);
+    bind_scope(q, 2, scope);
+    if (query.overdue_at)
+      q.bind_copy(7, format_instant(*query.overdue_at));
+    else
+      q.bind_null(7);
+    while (q.step()) cases.push_back(read_case(q));
+    return cases;
+  });
+}
+
+Result<std::vector<AccessGrant>> SqliteOversightStore::grants(const GrantQuery& query, const CaseScope& scope) {
+  return guarded([&]() -> Result<std::vector<AccessGrant>> {
+    std::vector<AccessGrant> grants;
+    auto q = grants_.start();
+    q.bind_copy(1, format_instant(query.from)).bind_copy(2, format_instant(query.to)).bind(6, std::int64_t{query.unreviewed_only});
+    bind_scope(q, 3, scope);
+    if (query.case_id)
+      q.bind(5, *query.case_id);
+    else
+      q.bind_null(5);
+    while (q.step()) grants.push_back(read_grant(q));
+    return grants;
   });
 }
 

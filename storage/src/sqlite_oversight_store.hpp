@@ -10,22 +10,27 @@ class SqliteOversightStore final : public OversightStore {
  public:
   explicit SqliteOversightStore(SqliteConnection& connection);
 
-  Result<OverdueReport> overdue_clocks(Instant as_of, std::string_view team, std::int64_t limit) override;
+  Result<OverdueReport> overdue_clocks(Instant as_of, const CaseScope& scope, std::int64_t limit) override;
   Result<TimelinessReport> timeliness(Date from, Date to, Instant as_of, bool by_team) override;
-  Result<std::vector<AuditEntry>> audit_with_outcome(std::string_view outcome, Instant from, Instant to) override;
+  Result<std::vector<AuditEntry>> audit_with_outcome(std::string_view outcome, Instant from, Instant to,
+                                                     const CaseScope& scope) override;
   Result<std::vector<StageTaskRow>> stages_with_first_task(std::string_view kind, Instant from, Instant to,
-                                                           std::string_view team) override;
+                                                           const CaseScope& scope) override;
   Result<std::vector<TaskAgainstClockRow>> tasks_against_clock(std::string_view kind, std::string_view clock,
                                                                Instant from, Instant to,
-                                                               std::string_view team) override;
+                                                               const CaseScope& scope) override;
   Result<std::vector<ClockOutcomeRow>> clock_outcomes(std::string_view workflow, std::string_view clock, Instant as_of,
                                                       std::string_view group_by) override;
-  Status export_table(std::string_view table, const std::function<void(const ExportTable&)>& chunk) override;
+  Status export_table(std::string_view table, const CaseScope& scope,
+                      const std::function<void(const ExportTable&)>& chunk) override;
+  Result<std::vector<CaseRecord>> list_cases(const CaseQuery& query, const CaseScope& scope) override;
+  Result<std::vector<AccessGrant>> grants(const GrantQuery& query, const CaseScope& scope) override;
 
  private:
   sqlite::Statement overdue_count_, overdue_, overdue_team_, timeliness_, timeliness_by_team_, due_today_,
       due_today_by_team_, refusals_, overrides_, stages_with_first_task_, tasks_against_clock_, clock_outcomes_,
-      clock_outcomes_by_attribute_, export_cases_, export_tasks_, export_audit_, export_clocks_;
+      clock_outcomes_by_attribute_, export_cases_, export_tasks_, export_audit_, export_clocks_, list_cases_,
+      grants_;
 };
 
 }  // namespace casegate::storage

@@ -172,7 +172,7 @@ TEST_CASE("cli: overrides need a team manager and a reason", "[cli]") {
       casegate({"--as", "sw.jones", "--json", "fire", "1", "refer_to_strategy", "--override", "--reason", "x"});
   CHECK(worker.exit_code == 3);
   CHECK(worker.out.empty());
-  CHECK(worker.err == "casegate: only a team_manager may override a gate; sw.jones is social_worker\n");
+  CHECK(worker.err == "casegate: a social_worker may not override a gate on a case\n");
   Run manager = casegate({"--as", "tm.khan", "--json", "fire", "1", "refer_to_strategy", "--override", "--reason",
                           "police already at the house"});
   CHECK(manager.exit_code == 0);
@@ -400,11 +400,16 @@ TEST_CASE("cli: oversight tables come as CSV, and export gives every row", "[cli
       casegate({"--as", "tm.khan", "oversight", "timeliness", "--from", "2026-01-01", "--to", "2030-01-01", "--csv"});
   REQUIRE(csv.exit_code == 0);
   CHECK(csv.out.rfind("clock,team,met_on_time,met_late,overdue,running,percent_on_time\r\n", 0) == 0);
-  Run exported = casegate({"--as", "tm.khan", "--json", "export", "--table", "audit", "--format", "json"});
+  // An auditor exports every row; a team manager only their team's cases' rows.
+  REQUIRE(casegate({"--as", "admin.ali", "user", "add", "aud.lee", "--role", "auditor"}).exit_code == 0);
+  Run exported = casegate({"--as", "aud.lee", "--json", "export", "--table", "audit", "--format", "json"});
   REQUIRE(exported.exit_code == 0);
   json rows = exported.parsed();
-  CHECK(rows.size() == 21);  // the demo's 20, and the timeliness report just run (a view)
+  CHECK(rows.size() == 22);  // the demo's 20, the timeliness report just run (a view), the auditor added
   CHECK(rows[0]["action"] == "init");
+  json team_rows = casegate({"--as", "tm.khan", "--json", "export", "--table", "audit"}).parsed();
+  CHECK(team_rows.size() < rows.size());
+  for (const json& row : team_rows) CHECK(row["case_id"] == "1");
   Run refused = casegate({"--as", "sw.jones", "oversight", "overdue"});
   CHECK(refused.exit_code == 3);
   Run bad_table = casegate({"--as", "tm.khan", "export", "--table", "users"});
@@ -415,7 +420,7 @@ TEST_CASE("cli: a scenario with a wrong expectation names the step and fails", "
   Cli casegate;
   std::ofstream(casegate.dir() / "wrong.json") << R"({
     "name": "wrong on purpose", "start": "2026-12-01T09:00:00Z",
-    "users": [{"id": "sw", "role": "social_worker"}],
+    "users": [{"id": "sw", "role": "social_worker", "team": "north"}],
     "steps": [
       {"as": "sw", "open": "child_protection"},
       {"as": "sw", "fire": "refer_to_strategy", "expect": {"outcome": "accepted"}},

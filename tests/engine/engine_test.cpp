@@ -110,8 +110,12 @@ TEST_CASE("an admin manages users but does not work cases", "[engine]") {
   auto opened = f.engine->open_case(admin, OpenCaseRequest{"child_protection", "C", "", std::nullopt, {}});
   CHECK(opened.status().code() == Code::refused);
   CHECK(f.engine->add_user(social_worker, User{"new.user", "", Role::social_worker, "", true}).code() == Code::refused);
-  CHECK(f.engine->add_user(admin, User{"new.user", "", Role::social_worker, "", true}).is_ok());
-  CHECK(f.engine->add_user(admin, User{"new.user", "", Role::social_worker, "", true}).code() == Code::invalid_input);
+  // A worker's cases are their team's: no team, no user.
+  CHECK(f.engine->add_user(admin, User{"new.user", "", Role::social_worker, "", true}).to_string() ==
+        "invalid_input: a social_worker needs a team (--team)");
+  CHECK(f.engine->add_user(admin, User{"new.user", "", Role::social_worker, "north", true}).is_ok());
+  CHECK(f.engine->add_user(admin, User{"new.user", "", Role::social_worker, "north", true}).code() ==
+        Code::invalid_input);
   CHECK(f.engine->add_user(admin, User{"bad id!", "", Role::social_worker, "", true}).code() == Code::invalid_input);
   CHECK(f.engine->init("second.admin", "").code() == Code::refused);
 }
@@ -126,13 +130,13 @@ TEST_CASE("unknown and inactive users are refused before anything happens", "[en
   REQUIRE(f.engine->set_user_active(admin, social_worker, false).is_ok());
   auto inactive =
       f.engine->record_task(social_worker, RecordTaskRequest{id, "referral_decision", significant_harm, std::nullopt});
-  CHECK(inactive.status().code() == Code::refused);
+  CHECK(inactive.status().code() == Code::denied);
   CHECK_THAT(inactive.status().message(), Catch::Contains("inactive"));
-  CHECK(f.audit_of(id).back().entry.outcome == "refused");
+  CHECK(f.audit_of(id).back().entry.outcome == "denied");
   // Read-only commands too.
-  CHECK(f.engine->list_users(social_worker).status().code() == Code::refused);
-  CHECK(f.engine->settings(social_worker).status().code() == Code::refused);
-  CHECK(f.engine->calendar(social_worker).status().code() == Code::refused);
+  CHECK(f.engine->list_users(social_worker).status().code() == Code::denied);
+  CHECK(f.engine->settings(social_worker).status().code() == Code::denied);
+  CHECK(f.engine->calendar(social_worker).status().code() == Code::denied);
   CHECK(f.engine->settings("nobody").status().to_string() == "not_found: user 'nobody' does not exist");
   REQUIRE(f.engine->set_user_active(admin, social_worker, true).is_ok());
   CHECK(f.engine->record_task(social_worker, RecordTaskRequest{id, "referral_decision", significant_harm, std::nullopt})
@@ -172,7 +176,7 @@ TEST_CASE("a team manager overrides a gate with a reason, and the override is au
   CaseId id = f.open_case();
   auto by_worker = f.engine->fire(social_worker, FireRequest{id, "refer_to_strategy", true, "urgent", std::nullopt});
   CHECK(by_worker.status().to_string() ==
-        "refused: only a team_manager may override a gate; sw.jones is social_worker");
+        "refused: a social_worker may not override a gate on a case");
   CHECK(f.state_of(id) == "referral");
 
   auto no_reason = f.engine->fire(team_manager, FireRequest{id, "refer_to_strategy", true, " ", std::nullopt});
@@ -261,7 +265,7 @@ TEST_CASE("every command is audited with a chain that verifies", "[engine][audit
   auto report = f.engine->verify();
   REQUIRE(report.is_ok());
   CHECK(report->ok);
-  CHECK(report->entries_verified == 6 /*init, 5 users*/ + 4 + 2 /*views*/);
+  CHECK(report->entries_verified == 8 /*init, 7 users*/ + 4 + 2 /*views*/);
 }
 
 TEST_CASE("status lists every event of the state with what it still needs", "[engine]") {

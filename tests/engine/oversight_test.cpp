@@ -35,14 +35,14 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
   f.clock->set(as_of);
   for (int n = 0; n < generated_cases; ++n) {
     Instant received = start + std::chrono::hours(n * 2);
+    // Two teams, each working its own cases.
+    const std::string worker = n % 3 ? social_worker : south_worker, manager = n % 3 ? team_manager : south_manager;
     CaseId id =
-        f.engine
-            ->open_case(
-                social_worker,
-                OpenCaseRequest{"child_protection", "G" + std::to_string(n), n % 3 ? "north" : "south", received, {}})
+        f.engine->open_case(worker, OpenCaseRequest{"child_protection", "G" + std::to_string(n), "", received, {}})
             ->id;
     ++expected.stages;  // referral
-    auto fire = [&](const char* event, const std::string& as = social_worker) {
+    auto fire = [&](const char* event) {
+      const std::string& as = worker;
       auto result = f.engine->fire(as, FireRequest{id, event, false, "", std::nullopt}).value();
       if (result.outcome == FireOutcome::refused)
         ++expected.refusals;
@@ -51,7 +51,8 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
       return result.outcome;
     };
     auto record = [&](const std::string& kind, const std::string& payload, Instant occurred) {
-      REQUIRE(f.engine->record_task(recorder_of(kind), RecordTaskRequest{id, kind, payload, occurred}).is_ok());
+      std::string as = recorder_of(kind) == social_worker ? worker : recorder_of(kind);
+      REQUIRE(f.engine->record_task(as, RecordTaskRequest{id, kind, payload, occurred}).is_ok());
     };
     if (chance(10)) fire("refer_to_strategy");  // too early: refused
     bool immediate = chance(25);
@@ -64,7 +65,7 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
     if (chance(15)) {
       REQUIRE(
           f.engine
-              ->fire(team_manager, FireRequest{id, "start_section_47", true, "police already involved", std::nullopt})
+              ->fire(manager, FireRequest{id, "start_section_47", true, "police already involved", std::nullopt})
               ->outcome == FireOutcome::override);
       ++expected.overrides;
       ++expected.stages;
@@ -100,7 +101,7 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
   std::int64_t overdue_total = 0;
   std::string cutoff = format_instant(as_of);
   REQUIRE(f.engine
-              ->export_table(team_manager, "clocks",
+              ->export_table(auditor, "clocks",
                              [&](const ExportTable& table) {
                                for (const auto& row : table.rows) {
                                  // case_id, clock, cycle, started_at, due_at, due_date, calendar_version, met_at,
@@ -116,7 +117,7 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
                                }
                              })
               .is_ok());
-  auto timeliness = f.engine->timeliness(team_manager, parse_date("2000-01-01").value(),
+  auto timeliness = f.engine->timeliness(auditor, parse_date("2000-01-01").value(),
                                          parse_date("2100-01-01").value(), as_of, false);
   REQUIRE(timeliness.is_ok());
   REQUIRE(timeliness->rows.size() == counted.size());
@@ -126,13 +127,13 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
   }
   CHECK(counted["strategy_discussion"][0] + counted["strategy_discussion"][1] == expected.meetings);
   CHECK(counted["strategy_discussion"][0] == expected.meetings_within);
-  auto overdue = f.engine->overdue(team_manager, as_of, "", 100000);
+  auto overdue = f.engine->overdue(auditor, as_of, "", 100000);
   REQUIRE(overdue.is_ok());
   CHECK(overdue->total == overdue_total);
   CHECK(static_cast<std::int64_t>(overdue->clocks.size()) == overdue_total);
   for (std::size_t i = 1; i < overdue->clocks.size(); ++i)
     CHECK(overdue->clocks[i - 1].clock.due_at <= overdue->clocks[i].clock.due_at);
-  auto south = f.engine->overdue(team_manager, as_of, "south", 100000);
+  auto south = f.engine->overdue(auditor, as_of, "south", 100000);
   std::int64_t south_counted = 0;
   for (const auto& o : overdue->clocks) south_counted += o.clock.team == "south";
   CHECK(south->total == south_counted);
@@ -140,18 +141,18 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
   // Refusals, overrides, voice and strategy meetings: against what the generator did.
   Instant everything_from = at("2000-01-01T00:00:00Z"), everything_to = at("2100-01-01T00:00:00Z");
   CHECK(static_cast<std::int64_t>(
-            f.engine->exceptions(team_manager, "refused", everything_from, everything_to)->size()) ==
+            f.engine->exceptions(auditor, "refused", everything_from, everything_to)->size()) ==
         expected.refusals);
-  auto overrides = f.engine->exceptions(team_manager, "override", everything_from, everything_to);
+  auto overrides = f.engine->exceptions(auditor, "override", everything_from, everything_to);
   CHECK(static_cast<std::int64_t>(overrides->size()) == expected.overrides);
   for (const auto& e : *overrides)
     CHECK(nlohmann::json::parse(e.entry.detail_json)["reason"] == "police already involved");
-  auto voice = voice_report(*f.engine, team_manager, everything_from, everything_to, "");
+  auto voice = voice_report(*f.engine, auditor, everything_from, everything_to, "");
   CHECK(static_cast<std::int64_t>(voice->size()) == expected.stages);
   std::int64_t captured = 0;
   for (const auto& v : *voice) captured += v.captured;
   CHECK(captured == expected.voice_captured);
-  auto meetings = strategy_meetings_report(*f.engine, team_manager, everything_from, everything_to, "");
+  auto meetings = strategy_meetings_report(*f.engine, auditor, everything_from, everything_to, "");
   CHECK(static_cast<std::int64_t>(meetings->size()) == expected.meetings);
   std::int64_t within = 0;
   for (const auto& m : *meetings) within += m.timeliness == "within";
@@ -175,7 +176,7 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
   CHECK(team_late == expected.meetings - expected.meetings_within);
   CHECK(participants == listed_participants);
   // What the refusal entries say, read back: each names its event and what was missing.
-  auto refusals = f.engine->exceptions(team_manager, "refused", everything_from, everything_to);
+  auto refusals = f.engine->exceptions(auditor, "refused", everything_from, everything_to);
   REQUIRE(refusals.is_ok());
   for (const auto& e : *refusals) {
     FireAttempt attempt = read_fire_attempt(e);
@@ -202,7 +203,7 @@ TEST_CASE("a clock due on the report's own day is running before its hour and ov
           .is_ok());
   Date day = parse_date("2026-11-28").value();
   auto strategy = [&](const char* as_of) {
-    auto report = f.engine->timeliness(team_manager, day, day, at(as_of), true);
+    auto report = f.engine->timeliness(auditor, day, day, at(as_of), true);
     REQUIRE(report.is_ok());
     for (const auto& row : report->rows)
       if (row.clock == "strategy_discussion") return std::pair{row.overdue, row.running};
@@ -211,8 +212,8 @@ TEST_CASE("a clock due on the report's own day is running before its hour and ov
   CHECK(strategy("2026-11-28T21:59:59Z") == std::pair<std::int64_t, std::int64_t>{0, 1});
   CHECK(strategy("2026-11-28T22:00:01Z") == std::pair<std::int64_t, std::int64_t>{1, 0});
   CHECK(strategy("2026-11-29T10:00:00Z") == std::pair<std::int64_t, std::int64_t>{1, 0});
-  CHECK(f.engine->overdue(team_manager, at("2026-11-28T21:59:59Z"), "", 10)->total == 0);
-  CHECK(f.engine->overdue(team_manager, at("2026-11-28T22:00:01Z"), "", 10)->total == 1);
-  CHECK(f.engine->overdue(team_manager, at("2026-11-28T22:00:01Z"), "south", 10)->total == 0);
-  CHECK(f.engine->overdue(team_manager, at("2026-11-29T22:00:01Z"), "north", 10)->total == 1);  // the decision was met
+  CHECK(f.engine->overdue(auditor, at("2026-11-28T21:59:59Z"), "", 10)->total == 0);
+  CHECK(f.engine->overdue(auditor, at("2026-11-28T22:00:01Z"), "", 10)->total == 1);
+  CHECK(f.engine->overdue(auditor, at("2026-11-28T22:00:01Z"), "south", 10)->total == 0);
+  CHECK(f.engine->overdue(auditor, at("2026-11-29T22:00:01Z"), "north", 10)->total == 1);  // the decision was met
 }

@@ -45,7 +45,7 @@ def test_each_outcome_raises_its_exception(engine):
         engine.execute("sw", {"command": "status", "case": case, "shoe_size": 9})
     with pytest.raises(casegate.Conflict):
         engine.fire("sw", case, "refer_to_strategy", expect_version=7)
-    with pytest.raises(casegate.Refused, match="only a team_manager may override"):
+    with pytest.raises(casegate.Refused, match="may not override a gate"):
         engine.fire("sw", case, "refer_to_strategy", override=True, reason="urgent")
     with pytest.raises(casegate.NotFound, match="does not exist"):
         engine.status("nobody", case)
@@ -81,7 +81,25 @@ def test_threads_share_one_engine(tmp_path):
             t.join()
         assert errors == []
         assert engine.verify()["entries_verified"] == 2 + 40
-        assert len(engine.execute("admin", {"command": "export", "table": "cases"})) == 40
+        with pytest.raises(casegate.Refused, match="oversight"):
+            engine.execute("sw", {"command": "export", "table": "cases"})
+        engine.user_add("admin", "aud", role="auditor")
+        assert len(engine.execute("aud", {"command": "export", "table": "cases"})) == 40
+
+
+def test_need_to_know_access_denies_and_breaks_glass():
+    with casegate.open(":memory:") as engine:
+        engine.init("admin")
+        engine.user_add("admin", "sw", role="social_worker", team="north")
+        engine.user_add("admin", "other", role="social_worker", team="south")
+        case = engine.open_case("sw", "child_protection", subject="CHILD-9")["case"]
+        with pytest.raises(casegate.Denied) as denied:
+            engine.status("other", case)
+        assert "CHILD-9" not in str(denied.value) and "north" not in str(denied.value)
+        assert engine.cases("other")["cases"] == []
+        grant = engine.access("other", case, reason="child presented at the south office")
+        assert grant["case"] == case and grant["reviewed_by"] is None
+        assert engine.status("other", case)["subject"] == "CHILD-9"
 
 
 def test_the_library_reports_its_version():

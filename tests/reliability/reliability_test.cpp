@@ -154,7 +154,7 @@ TEST_CASE("processes racing on the same cases lose no update, and every stale ve
     return std::pair{WEXITSTATUS(status), printed};
   };
   REQUIRE(cli({"init"}).first == 0);
-  REQUIRE(cli({"--as", "admin", "user", "add", "sw", "--role", "social_worker"}).first == 0);
+  REQUIRE(cli({"--as", "admin", "user", "add", "sw", "--role", "social_worker", "--team", "north"}).first == 0);
   for (int n = 0; n < concurrent_cases; ++n)
     REQUIRE(cli({"--as", "sw", "open", "child_protection", "--subject", "R"}).first == 0);
 
@@ -215,7 +215,7 @@ TEST_CASE("a full disk fails the command cleanly, and the engine works again onc
     signal(SIGXFSZ, SIG_IGN);  // a write past the limit then fails with EFBIG instead of killing us
     auto engine = std::move(open_engine(db).value());
     if (!engine->init("admin", "")) fail(18, "init");
-    if (!engine->add_user("admin", User{"sw", "", Role::social_worker, "", true})) fail(18, "add_user");
+    if (!engine->add_user("admin", User{"sw", "", Role::social_worker, "north", true})) fail(18, "add_user");
     auto before = engine->open_case("sw", OpenCaseRequest{"child_protection", "BEFORE", "", std::nullopt, {}});
     if (!before) fail(19, "before: " + before.status().to_string());
     rlimit limit{};

@@ -73,13 +73,13 @@ TEST_CASE("the audit log refuses updates and deletes, even through INSERT OR REP
   TempDb temp;
   write_some_history(temp.path);
   RawDb raw(temp.path);
-  CHECK(raw.exec("UPDATE audit_log SET outcome='accepted' WHERE seq=9") == SQLITE_CONSTRAINT);
+  CHECK(raw.exec("UPDATE audit_log SET outcome='accepted' WHERE seq=11") == SQLITE_CONSTRAINT);
   CHECK_THAT(raw.error(), Catch::Contains("audit_log is append-only"));
-  CHECK(raw.exec("DELETE FROM audit_log WHERE seq=11") == SQLITE_CONSTRAINT);
+  CHECK(raw.exec("DELETE FROM audit_log WHERE seq=13") == SQLITE_CONSTRAINT);
   raw.exec("PRAGMA recursive_triggers=ON");  // as the engine's own connection has it
   CHECK(raw.exec("INSERT OR REPLACE INTO audit_log SELECT * FROM audit_log WHERE seq=1") == SQLITE_CONSTRAINT);
   CHECK(verify_file(temp.path).ok);
-  CHECK(verify_file(temp.path).entries_verified == 11);
+  CHECK(verify_file(temp.path).entries_verified == 13);
 }
 
 TEST_CASE("verify finds an entry whose detail was edited with the triggers dropped", "[storage][audit][tamper]") {
@@ -87,12 +87,12 @@ TEST_CASE("verify finds an entry whose detail was edited with the triggers dropp
   write_some_history(temp.path);
   RawDb raw(temp.path);
   REQUIRE(raw.exec("DROP TRIGGER audit_log_no_update") == SQLITE_OK);
-  REQUIRE(raw.exec("UPDATE audit_log SET detail=replace(detail,'start_plan','refer_to_strategy') WHERE seq=9") ==
+  REQUIRE(raw.exec("UPDATE audit_log SET detail=replace(detail,'start_plan','refer_to_strategy') WHERE seq=11") ==
           SQLITE_OK);
   ChainReport report = verify_file(temp.path);
   CHECK_FALSE(report.ok);
-  CHECK(report.first_bad_seq == 9);
-  CHECK(report.entries_verified == 8);
+  CHECK(report.first_bad_seq == 11);
+  CHECK(report.entries_verified == 10);
   CHECK_THAT(report.problem, Catch::Contains("altered"));
 }
 
@@ -104,10 +104,10 @@ TEST_CASE("verify finds an edited time, actor or outcome", "[storage][audit][tam
       write_some_history(temp.path);
       RawDb raw(temp.path);
       REQUIRE(raw.exec("DROP TRIGGER audit_log_no_update") == SQLITE_OK);
-      REQUIRE(raw.exec(std::string("UPDATE audit_log SET ") + edit + " WHERE seq=9") == SQLITE_OK);
+      REQUIRE(raw.exec(std::string("UPDATE audit_log SET ") + edit + " WHERE seq=11") == SQLITE_OK);
       ChainReport report = verify_file(temp.path);
       CHECK_FALSE(report.ok);
-      CHECK(report.first_bad_seq == 9);
+      CHECK(report.first_bad_seq == 11);
     }
   }
 }
@@ -117,11 +117,11 @@ TEST_CASE("verify finds a deleted entry", "[storage][audit][tamper]") {
   write_some_history(temp.path);
   RawDb raw(temp.path);
   REQUIRE(raw.exec("DROP TRIGGER audit_log_no_delete") == SQLITE_OK);
-  REQUIRE(raw.exec("DELETE FROM audit_log WHERE seq=9") == SQLITE_OK);
+  REQUIRE(raw.exec("DELETE FROM audit_log WHERE seq=11") == SQLITE_OK);
   ChainReport report = verify_file(temp.path);
   CHECK_FALSE(report.ok);
-  CHECK(report.first_bad_seq == 9);
-  CHECK(report.problem == "entry 9 is missing (next entry is 10)");
+  CHECK(report.first_bad_seq == 11);
+  CHECK(report.problem == "entry 11 is missing (next entry is 12)");
 }
 
 TEST_CASE("verify finds a deleted entry even when the later ones are renumbered", "[storage][audit][tamper]") {
@@ -130,10 +130,10 @@ TEST_CASE("verify finds a deleted entry even when the later ones are renumbered"
   RawDb raw(temp.path);
   REQUIRE(raw.exec("DROP TRIGGER audit_log_no_delete") == SQLITE_OK);
   REQUIRE(raw.exec("DROP TRIGGER audit_log_no_update") == SQLITE_OK);
-  REQUIRE(raw.exec("DELETE FROM audit_log WHERE seq=9; UPDATE audit_log SET seq=seq-1 WHERE seq>9") == SQLITE_OK);
+  REQUIRE(raw.exec("DELETE FROM audit_log WHERE seq=11; UPDATE audit_log SET seq=seq-1 WHERE seq>11") == SQLITE_OK);
   ChainReport report = verify_file(temp.path);
   CHECK_FALSE(report.ok);
-  CHECK(report.first_bad_seq == 9);
+  CHECK(report.first_bad_seq == 11);
 }
 
 TEST_CASE("verify finds two entries swapped", "[storage][audit][tamper]") {
@@ -141,11 +141,11 @@ TEST_CASE("verify finds two entries swapped", "[storage][audit][tamper]") {
   write_some_history(temp.path);
   RawDb raw(temp.path);
   REQUIRE(raw.exec("DROP TRIGGER audit_log_no_update") == SQLITE_OK);
-  REQUIRE(raw.exec("UPDATE audit_log SET seq=-1 WHERE seq=8; UPDATE audit_log SET seq=8 WHERE seq=9; "
-                   "UPDATE audit_log SET seq=9 WHERE seq=-1") == SQLITE_OK);
+  REQUIRE(raw.exec("UPDATE audit_log SET seq=-1 WHERE seq=10; UPDATE audit_log SET seq=10 WHERE seq=11; "
+                   "UPDATE audit_log SET seq=11 WHERE seq=-1") == SQLITE_OK);
   ChainReport report = verify_file(temp.path);
   CHECK_FALSE(report.ok);
-  CHECK(report.first_bad_seq == 8);
+  CHECK(report.first_bad_seq == 10);
 }
 
 TEST_CASE("the canonical form and hash are as documented", "[storage][audit]") {
@@ -223,7 +223,7 @@ TEST_CASE("the engine's data survives closing and reopening the file", "[storage
   REQUIRE(status.is_ok());
   CHECK(status->record.state == "strategy_discussion");
   CHECK(status->record.version == 2);
-  CHECK((*engine)->verify()->entries_verified == 12);
+  CHECK((*engine)->verify()->entries_verified == 14);
 }
 
 TEST_CASE("a file that is not a database is reported, not crashed on", "[storage]") {

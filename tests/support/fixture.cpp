@@ -62,7 +62,9 @@ EngineFixture::EngineFixture(std::optional<Storage> storage)
                            User{team_manager, "Tariq Khan", Role::team_manager, "north", true},
                            User{conference_chair, "Priya Patel", Role::conference_chair, "", true},
                            User{auditor, "Lee Auditor", Role::auditor, "", true},
-                           User{board_chair, "Ross Board", Role::board_chair, "", true}})
+                           User{board_chair, "Ross Board", Role::board_chair, "", true},
+                           User{south_worker, "Ama Osei", Role::social_worker, "south", true},
+                           User{south_manager, "Sara South", Role::team_manager, "south", true}})
     REQUIRE(engine->add_user(admin, user).to_string() == "ok");
 }
 

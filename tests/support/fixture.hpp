@@ -16,6 +16,9 @@ inline const char* const conference_chair = "chair.patel";
 inline const char* const auditor = "aud.lee";
 inline const char* const board_chair = "board.ross";
 inline const char* const admin = "admin.ali";
+// Team "south": the cases of the north users above are not theirs.
+inline const char* const south_worker = "sw.osei";
+inline const char* const south_manager = "tm.south";
 
 Instant at(const char* iso);
 

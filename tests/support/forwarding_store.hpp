@@ -41,6 +41,16 @@ class ForwardingCaseStore : public CaseStore {
   Status migrate_case(CaseId id, std::int64_t expected_version, int workflow_version, std::string_view state) override {
     return inner_->migrate_case(id, expected_version, workflow_version, state);
   }
+  Status allocate_case(CaseId id, std::string_view user) override { return inner_->allocate_case(id, user); }
+  Status transfer_case(CaseId id, std::string_view team) override { return inner_->transfer_case(id, team); }
+  Result<std::int64_t> insert_grant(const AccessGrant& grant) override { return inner_->insert_grant(grant); }
+  Result<std::optional<AccessGrant>> find_grant(std::int64_t id) override { return inner_->find_grant(id); }
+  Result<std::optional<AccessGrant>> grant_in_force(CaseId id, std::string_view user, Instant now) override {
+    return inner_->grant_in_force(id, user, now);
+  }
+  Status review_grant(std::int64_t id, std::string_view by, Instant at, std::string_view note) override {
+    return inner_->review_grant(id, by, at, note);
+  }
   Result<std::vector<TaskRecord>> tasks_of(CaseId id) override { return inner_->tasks_of(id); }
   Result<std::int64_t> insert_task(const TaskRecord& task) override { return inner_->insert_task(task); }
   Result<std::vector<StageRecord>> stages_of(CaseId id) override { return inner_->stages_of(id); }

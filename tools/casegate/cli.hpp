@@ -85,15 +85,20 @@ void set_request(std::vector<Command>& table, std::string_view path, std::functi
 // Runs `request` through the command protocol and prints its answer as --json does: the result
 // on stdout, a failure's one line on stderr. Returns the outcome code.
 int run_request(Session& session, const nlohmann::json& request, bool needs_user, bool needs_database = true);
+// Runs `request` (which needs an acting user) through the protocol and hands its answer to
+// `print`, the command's words for people; a failure's one line goes to stderr.
+int run_printed(Session& session, const nlohmann::json& request,
+                const std::function<void(const nlohmann::json&)>& print);
 // An optional text option as a request field: absent when empty.
 void put_text(nlohmann::json& request, const char* field, const std::string& value);
 
 // The table, by family: cases and users; integrity; workflows, scenarios and the demo; settings,
-// calendar, oversight, export and the HTML report.
+// calendar, oversight, export and the HTML report; need-to-know access.
 std::vector<Command> case_commands();
 std::vector<Command> integrity_commands();
 std::vector<Command> workflow_commands();
 std::vector<Command> manager_commands();
+std::vector<Command> access_commands();
 
 // Adds the global options and every command of `table` to `app`; a command's handler leaves its
 // exit code in `code`.

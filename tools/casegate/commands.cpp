@@ -68,6 +68,7 @@ void print_status(std::ostream& out, const CaseStatus& status) {
   out << "  state:   " << r.state << (status.final ? " (final)" : "") << " since " << format_instant(r.state_entered_at)
       << "\n";
   out << "  version: " << r.version << "\n";
+  out << "  allocated to: " << (r.allocated_to.empty() ? "nobody" : r.allocated_to) << "\n";
   if (status.events.empty()) {
     out << "  no events: the case is finished\n";
   } else {

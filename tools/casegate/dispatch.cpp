@@ -101,6 +101,18 @@ int run_request(Session& session, const nlohmann::json& request, bool needs_user
   return response.code;
 }
 
+int run_printed(Session& session, const nlohmann::json& request,
+                const std::function<void(const nlohmann::json&)>& print) {
+  if (int failed = session.ready(true)) return failed;
+  auto response = execute_request(*session.engine, session.globals.as, request.dump(), session.globals.db);
+  if (response.code != 0) {
+    std::cerr << "casegate: " << response.message << "\n";
+    return response.code;
+  }
+  print(nlohmann::json::parse(response.json));
+  return 0;
+}
+
 namespace {
 
 // --json: the command through the protocol.
@@ -136,14 +148,14 @@ void add_commands(CLI::App& app, const std::vector<Command>& table, Session& ses
     CLI::App* sub =
         parent->add_subcommand(command.path.substr(space == std::string::npos ? 0 : space + 1), command.help);
     if (command.options) command.options(*sub);
+    groups[command.path] = sub;  // a command may also be a group ("access", "access review")
     if (command.run)
-      sub->callback([&command, &session, &code] {
+      sub->callback([&command, &session, &code, sub] {
+        if (!sub->get_subcommands().empty()) return;  // one of its own commands ran instead
         code = session.globals.json && command.request ? run_protocol(command, session) : command.run(session);
       });
-    else {
+    else
       sub->require_subcommand(1);
-      groups[command.path] = sub;
-    }
   }
 }
 

@@ -50,6 +50,7 @@ std::string outcome_of(const Status& status) {
     case Code::ok: return "accepted";
     case Code::invalid_input: return "invalid";
     case Code::refused: return "refused";
+    case Code::denied: return "denied";
     case Code::not_found: return "not_found";
     case Code::conflict: return "conflict";
     default: return "error";
@@ -73,6 +74,10 @@ struct Runner {
     if (!store) return fail(0, "open", store.status().message()), failures;
     Engine engine(std::move(*store), seed_workflows(), clock);
     if (auto s = engine.init("admin", "Scenario admin"); !s) return fail(0, "init", s.message()), failures;
+    // Expectations of state and clocks are read by an auditor, who may read every case.
+    const std::string observer = "scenario.observer";
+    if (auto s = engine.add_user("admin", User{observer, "Scenario observer", Role::auditor, "", true}); !s)
+      return fail(0, "observer", s.message()), failures;
     for (const auto& u : scenario.value("users", json::array())) {
       auto role = parse_role(text(u, "role"));
       if (!role)
@@ -180,7 +185,7 @@ struct Runner {
         fail(number, what,
              "expected an error containing '" + text(expect, "error") + "', got '" + status.message() + "'");
       if (expect.contains("state") || expect.contains("clocks")) {
-        auto current = engine.status("admin", cases[label], clock->now());
+        auto current = engine.status(observer, cases[label], clock->now());
         if (!current) {
           fail(number, what, "cannot read case '" + label + "': " + current.status().message());
           continue;

@@ -25,9 +25,9 @@ ReportDetail between(Instant from, Instant to) {
 Result<std::vector<VoiceRow>> voice_report(Engine& engine, std::string_view as, Instant from, Instant to,
                                            std::string_view team) {
   std::vector<VoiceRow> rows;
-  Status status = engine.report(as, "voice", [&](OversightStore& store, ReportDetail& detail) -> Status {
+  Status status = engine.report(as, "voice", team, [&](OversightStore& store, const CaseScope& scope, ReportDetail& detail) -> Status {
     detail = between(from, to);
-    auto stages = store.stages_with_first_task("voice_of_child", from, to, team);
+    auto stages = store.stages_with_first_task("voice_of_child", from, to, scope);
     if (!stages) return stages.status();
     for (StageTaskRow& stage : *stages) {
       VoiceRow row;
@@ -59,9 +59,9 @@ Result<std::vector<VoiceRow>> voice_report(Engine& engine, std::string_view as, 
 Result<std::vector<StrategyMeetingRow>> strategy_meetings_report(Engine& engine, std::string_view as, Instant from,
                                                                  Instant to, std::string_view team) {
   std::vector<StrategyMeetingRow> rows;
-  Status status = engine.report(as, "strategy_meetings", [&](OversightStore& store, ReportDetail& detail) -> Status {
+  Status status = engine.report(as, "strategy_meetings", team, [&](OversightStore& store, const CaseScope& scope, ReportDetail& detail) -> Status {
     detail = between(from, to);
-    auto tasks = store.tasks_against_clock("strategy_meeting", "strategy_discussion", from, to, team);
+    auto tasks = store.tasks_against_clock("strategy_meeting", "strategy_discussion", from, to, scope);
     if (!tasks) return tasks.status();
     for (TaskAgainstClockRow& task : *tasks) {
       StrategyMeetingRow row;
@@ -106,7 +106,8 @@ std::vector<StrategyMeetingTeamRow> strategy_meetings_by_team(const std::vector<
 Result<std::vector<ActionsRow>> actions_report(Engine& engine, std::string_view as, std::optional<Instant> as_of,
                                                bool by_theme) {
   std::vector<ActionsRow> rows;
-  Status status = engine.report(as, "actions", [&](OversightStore& store, ReportDetail& detail) -> Status {
+  // Counts of every action, whatever the user's scope: an aggregate.
+  Status status = engine.report(as, "actions", {}, [&](OversightStore& store, const CaseScope&, ReportDetail& detail) -> Status {
     Instant when = as_of.value_or(engine.clock().now());
     detail = {{"as_of", format_instant(when)}};
     auto outcomes = store.clock_outcomes("improvement_action", "target", when, by_theme ? "theme" : "");

@@ -49,6 +49,11 @@ class Refused(CasegateError):
         return self.response.get("missing", [])
 
 
+class Denied(Refused):
+    """Code 3, outcome ``denied``: no relationship with the case, an expired break-glass grant,
+    or an inactive user. Its message names nothing of the case but its id."""
+
+
 class NotFound(CasegateError):
     """Code 4: an unknown case or user."""
 
@@ -157,7 +162,8 @@ class Engine:
             return body
         error = body.get("error", {})
         message = error.get("message") or body.get("message") or body.get("problem") or "outcome %d" % code
-        raise _ERRORS.get(code, CasegateError)(code, message, body)
+        kind = Denied if error.get("code") == "denied" else _ERRORS.get(code, CasegateError)
+        raise kind(code, message, body)
 
     # The commands, by name: each builds the protocol request and returns the response.
     def init(self, admin="admin", name=None):
@@ -192,6 +198,28 @@ class Engine:
 
     def history(self, as_user, case):
         return self.execute(as_user, _request("history", case=case))
+
+    def cases(self, as_user, team=None, state=None, workflow=None, mine=False, overdue=False, limit=None,
+              after=None):
+        """One page of the cases the user may see: {"cases": [...], "next": id or None}."""
+        return self.execute(as_user, _request("cases", team=team, state=state, workflow=workflow, mine=mine or None,
+                                              overdue=overdue or None, limit=limit, after=after))
+
+    def allocate(self, as_user, case, user):
+        """Allocates a case to a worker of its team (a team manager of that team)."""
+        return self.execute(as_user, _request("allocate", case=case, user=user))
+
+    def transfer(self, as_user, case, team):
+        """Moves a case, with its clocks, to another team (a team manager of the owning team)."""
+        return self.execute(as_user, _request("transfer", case=case, team=team))
+
+    def access(self, as_user, case, reason, hours=None):
+        """Break-glass: the user's role's rights on a case outside their relationships, for a reason."""
+        return self.execute(as_user, _request("access", case=case, reason=reason, hours=hours))
+
+    def access_review(self, as_user, grant, note):
+        """A team manager of the owning team records their review of a break-glass grant."""
+        return self.execute(as_user, _request("access review", grant=grant, note=note))
 
     def verify(self, as_user="admin"):
         """Recomputes the audit chain; raises IntegrityError when it does not verify."""

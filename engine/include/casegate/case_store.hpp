@@ -66,6 +66,19 @@ class CaseStore {
   virtual Status migrate_case(CaseId id, std::int64_t expected_version, int workflow_version,
                               std::string_view state) = 0;
 
+  // Allocates the case to `user` (empty: unallocated). Its version does not move.
+  virtual Status allocate_case(CaseId id, std::string_view user) = 0;
+  // Moves the case to `team` and leaves it unallocated (the clocks move with save_clock).
+  virtual Status transfer_case(CaseId id, std::string_view team) = 0;
+
+  // Break-glass grants. insert_grant assigns and returns the id; `grant.id` is ignored.
+  virtual Result<std::int64_t> insert_grant(const AccessGrant& grant) = 0;
+  virtual Result<std::optional<AccessGrant>> find_grant(std::int64_t id) = 0;
+  // The grant of `user` on the case in force at `now` that lasts longest, if any.
+  virtual Result<std::optional<AccessGrant>> grant_in_force(CaseId id, std::string_view user, Instant now) = 0;
+  // conflict when the grant was already reviewed.
+  virtual Status review_grant(std::int64_t id, std::string_view by, Instant at, std::string_view note) = 0;
+
   virtual Result<std::vector<TaskRecord>> tasks_of(CaseId id) = 0;
   // Assigns and returns the id; `task.id` is ignored.
   virtual Result<std::int64_t> insert_task(const TaskRecord& task) = 0;

@@ -125,6 +125,16 @@ struct SettingView {
   std::string meaning;
 };
 
+struct CasePage {
+  std::vector<CaseRecord> cases;
+  std::optional<CaseId> next;
+};
+
+struct GrantReport {
+  AccessGrant grant;
+  std::vector<AuditEntry> uses;  // what the user did on the case while the grant was in force
+};
+
 // An oversight report's own fields in its audit entry (after "report"), in order.
 using ReportDetail = std::vector<std::pair<std::string, std::string>>;
 
@@ -164,7 +174,9 @@ class Engine {
   Status change_calendar(std::string_view as, std::string_view kind, Date date, std::string_view reason);
   Result<std::shared_ptr<const Calendar>> calendar(std::string_view as);
 
-  // Oversight, for anyone but a social worker; each report is audited as a view.
+  // Oversight, for team managers, chairs and auditors; each report is audited as a view. Per-child
+  // lists show only the cases in the user's scope (CaseScope); `team` narrows it, and a team
+  // outside it is denied. Aggregate counts (timeliness) are for every team.
   Result<OverdueReport> overdue(std::string_view as, std::optional<Instant> as_of, std::string_view team,
                                 std::int64_t limit = 500);
   Result<TimelinessReport> timeliness(std::string_view as, Date from, Date to, std::optional<Instant> as_of,
@@ -172,16 +184,17 @@ class Engine {
   // outcome: "refused" or "override"; fire commands between two times.
   Result<std::vector<AuditEntry>> exceptions(std::string_view as, std::string_view outcome, Instant from, Instant to);
   // Any other report, run the same way: audited as a view named `report` with the fields `body`
-  // adds to `detail`, read only. Reports that belong to particular workflows are written on this
-  // (casegate/seed_reports.hpp).
-  Status report(std::string_view as, std::string_view report,
-                const std::function<Status(OversightStore& store, ReportDetail& detail)>& body);
-  // table: cases, tasks, audit or clocks; rows arrive in chunks.
+  // adds to `detail`, read only. `scope` is what the user may see, narrowed to `team` when given;
+  // a per-child report passes it to every store query. Reports that belong to particular
+  // workflows are written on this (casegate/seed_reports.hpp).
+  Status report(std::string_view as, std::string_view report, std::string_view team,
+                const std::function<Status(OversightStore& store, const CaseScope& scope, ReportDetail& detail)>& body);
+  // table: cases, tasks, audit or clocks, of the cases in the user's scope; rows arrive in chunks.
   Status export_table(std::string_view as, std::string_view table,
                       const std::function<void(const ExportTable&)>& chunk);
 
-  // Migration of live cases to another version of their workflow (team_manager or admin).
-  // `cases` empty: every open case below `to_version`. plan_migration changes nothing (and is
+  // Migration of live cases to another version of their workflow, by a team_manager, of their
+  // team's cases. `cases` empty: every open case of the team below `to_version`. plan_migration changes nothing (and is
   // audited as a view); migrate moves the cases in one transaction, each audited, and refuses
   // outright, writing nothing, when any case's state has no place in the new version.
   Result<std::vector<MigrationItem>> plan_migration(std::string_view as, std::string_view workflow, int to_version,
@@ -196,6 +209,25 @@ class Engine {
   // Verifies the chain, then signs its newest entry with an Ed25519 private key (PEM text).
   // integrity when the chain does not verify: a broken chain is never checkpointed.
   Result<Checkpoint> checkpoint(std::string_view private_key_pem);
+
+  // Need-to-know access (docs/access.md).
+  // One page of the cases the user may see, by id after `query.after`; `next` is the `after` of
+  // the following page (none on the last). Audited as a view.
+  Result<CasePage> cases(std::string_view as, const CaseQuery& query);
+  // By a team manager of the owning team, to an active social worker or team manager of it.
+  Result<CaseRecord> allocate(std::string_view as, CaseId id, std::string_view user);
+  // By a team manager of the owning team: the case and its clocks move to `team`, unallocated.
+  Result<CaseRecord> transfer(std::string_view as, CaseId id, std::string_view team);
+  // Break-glass: the user's role's rights on a case they have no relationship with, for `hours`
+  // (default the setting access.break_glass_hours; at most 24), for a reason of at least 10
+  // characters. Never for an admin; never an override.
+  Result<AccessGrant> break_glass(std::string_view as, CaseId id, std::string_view reason,
+                                  std::optional<std::int64_t> hours);
+  // A team manager of the owning team records their review of a grant.
+  Result<AccessGrant> review_access(std::string_view as, std::int64_t grant, std::string_view note);
+  // Grants on the cases in scope (team managers: their team; auditors: every case), newest
+  // first, each with what was done under it.
+  Result<std::vector<GrantReport>> access_report(std::string_view as, const GrantQuery& query);
 
   const WorkflowRegistry& workflows() const;
   const Clock& clock() const;

@@ -15,14 +15,21 @@ void to_json(nlohmann::json& out, const Requirement& requirement);
 // {"id", "name", "role", "team", "active"}
 void to_json(nlohmann::json& out, const User& user);
 // {"case", "workflow", "workflow_version", "subject", "team", "state", "version",
-//  "received_at", "opened_at", "state_entered_at", "attributes"}
+//  "received_at", "opened_at", "state_entered_at", "allocated_to" (null when not), "attributes"}
 void to_json(nlohmann::json& out, const CaseRecord& record);
+// {"cases": [case records], "next": the id to give as "after" for the next page, null on the last}
+void to_json(nlohmann::json& out, const CasePage& page);
+// {"grant", "case", "user", "role", "reason", "granted_at", "expires_at", "reviewed_by", "reviewed_at",
+//  "review_note"} (the review's fields null until reviewed)
+void to_json(nlohmann::json& out, const AccessGrant& grant);
+// A grant's fields and "uses": [{"seq", "at", "action", "outcome"}], what was done under it
+void to_json(nlohmann::json& out, const GrantReport& report);
 // {"case", "event", "outcome", "from", "to", "missing", "message", "version"}
 void to_json(nlohmann::json& out, const FireResult& result);
 // {"task_id", "case", "kind", "state", "payload"}
 void to_json(nlohmann::json& out, const TaskReceipt& receipt);
-// {"case", "workflow", "workflow_version", "state", "version", "final", "events": [{"event", "to", "ready",
-// "missing"}]}
+// {"case", "workflow", "workflow_version", "subject", "team", "allocated_to", "state", "version", "final",
+//  "as_of", "events": [{"event", "to", "ready", "missing"}], "clocks"}
 void to_json(nlohmann::json& out, const CaseStatus& status);
 // {"seq", "at", "case", "actor", "role", "action", "outcome", "detail" (object), "prev_hash", "hash"}
 void to_json(nlohmann::json& out, const AuditEntry& entry);
@@ -44,6 +51,8 @@ void to_json(nlohmann::json& out, const OverdueReport& report);
 void to_json(nlohmann::json& out, const TimelinessReport& report);
 // A time that may be absent: its ISO 8601 text, or null. Every optional time in casegate's JSON.
 nlohmann::json time_or_null(const std::optional<Instant>& at);
+// The text, or null when it is empty.
+nlohmann::json text_or_null(const std::string& text);
 // {"key", "value", "default", "meaning"}
 void to_json(nlohmann::json& out, const SettingView& setting);
 

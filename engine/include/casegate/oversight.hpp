@@ -16,6 +16,31 @@
 
 namespace casegate {
 
+// The cases a per-child list may show its user: need-to-know (docs/access.md). A team manager
+// or social worker sees their team's cases; a conference chair or auditor every case; a board
+// chair the cases of workflows whose gates need a board chair. Stores filter every per-child
+// query by it; aggregate counts (timeliness, action outcomes) are for every team.
+struct CaseScope {
+  std::string team;                    // empty: every team
+  std::vector<std::string> workflows;  // empty: every workflow
+  bool sees_team(std::string_view other) const { return team.empty() || team == other; }
+};
+
+// `casegate cases`: one page of the cases in scope, by id after `after`.
+struct CaseQuery {
+  std::string team, state, workflow, allocated_to;  // each empty: any
+  std::optional<Instant> overdue_at;                // only cases with a clock overdue at this time
+  CaseId after = 0;
+  std::int64_t limit = 100;
+};
+
+// `oversight access`: break-glass grants on the cases in scope.
+struct GrantQuery {
+  std::optional<CaseId> case_id;
+  Instant from, to;  // granted between
+  bool unreviewed_only = false;
+};
+
 struct OverdueClock {
   ClockRecord clock;
   std::string subject;

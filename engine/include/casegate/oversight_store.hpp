@@ -16,25 +16,34 @@ class OversightStore {
  public:
   virtual ~OversightStore() = default;
 
-  virtual Result<OverdueReport> overdue_clocks(Instant as_of, std::string_view team, std::int64_t limit) = 0;
+  // The total counts every open overdue clock of `scope.team` (empty: every team); the listed
+  // ones are those in `scope`.
+  virtual Result<OverdueReport> overdue_clocks(Instant as_of, const CaseScope& scope, std::int64_t limit) = 0;
   virtual Result<TimelinessReport> timeliness(Date from, Date to, Instant as_of, bool by_team) = 0;
   // Fire entries with this outcome ("refused" or "override") between two times, oldest first.
-  virtual Result<std::vector<AuditEntry>> audit_with_outcome(std::string_view outcome, Instant from, Instant to) = 0;
-  // Every stage entered between two times (of `team`'s cases; empty: every team), oldest first,
-  // each with the first task of `kind` recorded in it.
+  virtual Result<std::vector<AuditEntry>> audit_with_outcome(std::string_view outcome, Instant from, Instant to,
+                                                             const CaseScope& scope) = 0;
+  // Every stage entered between two times (of the cases in `scope`), oldest first, each with the
+  // first task of `kind` recorded in it.
   virtual Result<std::vector<StageTaskRow>> stages_with_first_task(std::string_view kind, Instant from, Instant to,
-                                                                   std::string_view team) = 0;
+                                                                   const CaseScope& scope) = 0;
   // Every task of `kind` that occurred between two times, oldest first, with the first cycle of
   // its case's `clock`.
   virtual Result<std::vector<TaskAgainstClockRow>> tasks_against_clock(std::string_view kind, std::string_view clock,
                                                                        Instant from, Instant to,
-                                                                       std::string_view team) = 0;
+                                                                       const CaseScope& scope) = 0;
   // Every `clock` of `workflow`'s cases by outcome as of `as_of`: one row, or with `group_by`
   // (an attribute name) one row per value, in order.
   virtual Result<std::vector<ClockOutcomeRow>> clock_outcomes(std::string_view workflow, std::string_view clock,
                                                               Instant as_of, std::string_view group_by) = 0;
   // table: "cases", "tasks", "audit" or "clocks"; invalid_input otherwise. Rows arrive in chunks.
-  virtual Status export_table(std::string_view table, const std::function<void(const ExportTable&)>& chunk) = 0;
+  // Only rows of cases in `scope`; audit entries of no case only when the scope is everything.
+  virtual Status export_table(std::string_view table, const CaseScope& scope,
+                              const std::function<void(const ExportTable&)>& chunk) = 0;
+
+  virtual Result<std::vector<CaseRecord>> list_cases(const CaseQuery& query, const CaseScope& scope) = 0;
+  // Newest first.
+  virtual Result<std::vector<AccessGrant>> grants(const GrantQuery& query, const CaseScope& scope) = 0;
 };
 
 }  // namespace casegate

@@ -33,6 +33,22 @@ struct CaseRecord {
   Instant received_at;
   Instant opened_at;
   Instant state_entered_at;
+  std::string allocated_to;  // the worker the case is allocated to; empty: unallocated
+};
+
+// Break-glass: a user without a relationship with a case, given their role's rights on it
+// until `expires_at`, for a stated reason (docs/access.md).
+struct AccessGrant {
+  std::int64_t id = 0;
+  CaseId case_id = 0;
+  std::string user;
+  Role role = Role::social_worker;
+  std::string reason;
+  Instant granted_at;
+  Instant expires_at;
+  std::string reviewed_by;  // empty: not reviewed yet
+  std::optional<Instant> reviewed_at;
+  std::string review_note;
 };
 
 struct TaskRecord {
@@ -54,8 +70,8 @@ struct AuditDraft {
   std::optional<CaseId> case_id;
   std::string actor;
   std::string role;
-  std::string action;   // init, user_add, user_update, open, record, fire, view
-  std::string outcome;  // accepted, refused, override, invalid, conflict
+  std::string action;   // init, user_add, user_update, open, record, fire, view, allocate, transfer, access, ...
+  std::string outcome;  // accepted, refused, denied, override, invalid, conflict
   std::string detail_json;
 };
 

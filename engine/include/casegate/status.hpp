@@ -13,7 +13,9 @@ namespace casegate {
 enum class Code {
   ok,
   invalid_input,  // malformed or inconsistent input: bad payload, unknown event or kind, bad time
-  refused,        // well-formed but not allowed: role not allowed, user inactive
+  refused,        // well-formed but not allowed: the role may not do it, a gate (see FireResult)
+  denied,         // no legitimate relationship with the case, an expired grant, an inactive user;
+                  // its message names nothing of the case but its id (docs/access.md)
   not_found,      // unknown case or user
   conflict,       // stale expected version, database busy past the timeout
   integrity,      // the audit chain does not verify, or the database is from a newer casegate
@@ -30,6 +32,7 @@ class [[nodiscard]] Status {
   static Status ok() { return {}; }
   static Status invalid_input(std::string m) { return {Code::invalid_input, std::move(m)}; }
   static Status refused(std::string m) { return {Code::refused, std::move(m)}; }
+  static Status denied(std::string m) { return {Code::denied, std::move(m)}; }
   static Status not_found(std::string m) { return {Code::not_found, std::move(m)}; }
   static Status conflict(std::string m) { return {Code::conflict, std::move(m)}; }
   static Status integrity(std::string m) { return {Code::integrity, std::move(m)}; }
