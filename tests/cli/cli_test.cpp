@@ -13,76 +13,14 @@
 
 #include "casegate/casegate.hpp"
 #include "casegate/protocol.hpp"
+#include "cli_runner.hpp"
 
 using nlohmann::json;
+using casegate::testing::Cli;
+using casegate::testing::Run;
+using casegate::testing::slurp;
 
 namespace {
-
-struct Run {
-  int exit_code;
-  std::string out;
-  std::string err;
-  json parsed() const { return json::parse(out); }
-};
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-class Cli {
- public:
-  Cli() {
-    static int counter = 0;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("casegate-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::create_directories(dir_);
-    db_ = (dir_ / "cli.db").string();
-  }
-  ~Cli() { std::filesystem::remove_all(dir_); }
-
-  // Runs casegate with --db set to this test's database, in this test's folder.
-  Run operator()(std::vector<std::string> args) const {
-    args.insert(args.begin(), {CASEGATE_BIN, "--db", db_});
-    auto out_path = dir_ / "stdout", err_path = dir_ / "stderr";
-    pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      if (chdir(dir_.c_str()) != 0) _exit(120);
-      FILE* out = freopen(out_path.c_str(), "w", stdout);
-      FILE* err = freopen(err_path.c_str(), "w", stderr);
-      if (!out || !err) _exit(121);
-      unsetenv("CASEGATE_USER");
-      unsetenv("CASEGATE_DB");
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    REQUIRE(WIFEXITED(status));
-    return Run{WEXITSTATUS(status), slurp(out_path), slurp(err_path)};
-  }
-
-  // init, and one user of each role a case needs.
-  void set_up_team() const {
-    REQUIRE((*this)({"init", "--admin", "admin.ali"}).exit_code == 0);
-    for (auto [id, role] :
-         {std::pair{"sw.jones", "social_worker"}, {"tm.khan", "team_manager"}, {"chair.patel", "conference_chair"}})
-      REQUIRE((*this)({"--as", "admin.ali", "user", "add", id, "--role", role, "--team", "north"}).exit_code == 0);
-  }
-
-  const std::filesystem::path& dir() const { return dir_; }
-  const std::string& db() const { return db_; }
-
- private:
-  std::filesystem::path dir_;
-  std::string db_;
-};
 
 bool one_line(const std::string& text) {
   return !text.empty() && text.back() == '\n' && text.find('\n') == text.size() - 1;

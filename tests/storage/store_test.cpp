@@ -199,6 +199,31 @@ TEST_CASE("a database from the previous schema version is upgraded on open", "[s
             "SELECT count(*) FROM sqlite_master WHERE name IN ('clocks_open_by_due', 'tasks_strategy_meetings')") == 2);
 }
 
+TEST_CASE("a v4 database keeps its cases' teams and starts them unallocated", "[storage][migration]") {
+  TempDb temp;
+  {
+    RawDb raw(temp.path);
+    for (const auto& migration : storage::migrations())
+      if (migration.version <= 4) REQUIRE(raw.exec(migration.sql) == SQLITE_OK);
+    REQUIRE(raw.exec("PRAGMA user_version=4") == SQLITE_OK);
+    REQUIRE(raw.exec("INSERT INTO users (id, name, role, team) VALUES ('sw.old', '', 'social_worker', 'north');"
+                     "INSERT INTO cases (workflow, workflow_version, subject, team, state, received_at, opened_at, "
+                     "state_entered_at) VALUES ('child_protection', 2, 'OLD-1', 'north', 'referral', "
+                     "'2026-01-05T09:00:00.000Z', '2026-01-05T09:00:00.000Z', '2026-01-05T09:00:00.000Z')") ==
+            SQLITE_OK);
+  }
+  auto store = open_sqlite_store(temp.path);
+  REQUIRE(store.is_ok());
+  auto found = store->cases->find_case(1);
+  REQUIRE(found.is_ok());
+  REQUIRE(found->has_value());
+  CHECK((*found)->team == "north");
+  CHECK((*found)->allocated_to.empty());
+  auto grant = store->cases->grant_in_force(1, "sw.old", parse_instant("2026-06-01T00:00:00Z").value());
+  REQUIRE(grant.is_ok());
+  CHECK_FALSE(grant->has_value());
+}
+
 TEST_CASE("a database from a newer casegate is refused, untouched", "[storage][migration]") {
   TempDb temp;
   {
