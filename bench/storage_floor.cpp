@@ -100,7 +100,7 @@ class Floor {
       check(store_.transactions->begin_command());
       const User actor = *value(store_.cases->find_user(command.actor));
       if (command.kind == ScriptedCommand::Kind::open) {
-        record = CaseRecord{0, "child_protection", 2, "CHILD", "north", "referral", 1, 1, "{}", now, now, now};
+        record = CaseRecord{0, "child_protection", 2, "CHILD", "north", "referral", 1, 1, "{}", now, now, now, ""};
         record.id = value(store_.cases->insert_case(record));
       } else {
         record = *value(store_.cases->find_case(record.id));

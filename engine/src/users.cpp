@@ -73,6 +73,10 @@ Status Engine::set_user_active(std::string_view as, std::string_view user_id, bo
       .status();
 }
 
+Status Engine::check_user(std::string_view user) {
+  return impl_->runner.read<void>(user, [] { return Result<void>(); }).status();
+}
+
 Result<std::vector<User>> Engine::list_users(std::string_view as) {
   return impl_->runner.read<std::vector<User>>(as, [&] { return impl_->cases().list_users(); });
 }

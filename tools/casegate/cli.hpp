@@ -99,6 +99,7 @@ std::vector<Command> integrity_commands();
 std::vector<Command> workflow_commands();
 std::vector<Command> manager_commands();
 std::vector<Command> access_commands();
+std::vector<Command> serve_commands();
 
 // Adds the global options and every command of `table` to `app`; a command's handler leaves its
 // exit code in `code`.

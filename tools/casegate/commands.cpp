@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "casegate/protocol.hpp"
+#include "casegate/csv.hpp"
 #include "cli.hpp"
 
 namespace casegate::cli {
@@ -92,18 +93,7 @@ void print_status(std::ostream& out, const CaseStatus& status) {
 }
 
 void write_csv_row(std::ostream& out, const std::vector<std::string>& fields) {
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    if (i) out << ',';
-    const std::string& f = fields[i];
-    if (f.find_first_of(",\"\r\n") == std::string::npos) {
-      out << f;
-      continue;
-    }
-    out << '"';
-    for (char c : f) out << (c == '"' ? "\"\"" : std::string(1, c));
-    out << '"';
-  }
-  out << "\r\n";
+  out << csv_row(fields);
 }
 
 void print_history(std::ostream& out, const std::vector<AuditEntry>& entries) {

@@ -152,6 +152,9 @@ class Engine {
   Status add_user(std::string_view as, const User& user);
   Status set_user_active(std::string_view as, std::string_view user_id, bool active);
   Result<std::vector<User>> list_users(std::string_view as);
+  // ok when `user` exists and is active (how a server admits a verified caller); not_found or
+  // denied otherwise. Reads only; not audited.
+  Status check_user(std::string_view user);
 
   Result<CaseRecord> open_case(std::string_view as, const OpenCaseRequest& request);
   // refused when the user's role may not record this kind (audited).

@@ -1,0 +1,351 @@
+#include "http_api.hpp"
+
+#include <charconv>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "casegate/csv.hpp"
+#include "casegate/protocol.hpp"
+#include "casegate/workflow_views.hpp"
+
+namespace casegate::server {
+namespace {
+
+using nlohmann::json;
+
+std::string_view reason_phrase(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 422: return "Unprocessable Content";
+    case 503: return "Service Unavailable";
+    default: return "Internal Server Error";
+  }
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Percent-decoding ('+' is a space in a query); nullopt when an escape is broken.
+std::optional<std::string> decode(std::string_view text, bool query) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      int high = hex_value(text[i + 1]), low = hex_value(text[i + 2]);
+      if (high < 0 || low < 0) return std::nullopt;
+      out += static_cast<char>(high * 16 + low);
+      i += 2;
+    } else {
+      out += query && text[i] == '+' ? ' ' : text[i];
+    }
+  }
+  return out;
+}
+
+struct Target {
+  std::vector<std::string> segments;
+  std::vector<std::pair<std::string, std::string>> query;
+};
+
+std::optional<Target> parse_target(std::string_view target) {
+  if (target.empty() || target.front() != '/') return std::nullopt;
+  Target parsed;
+  auto mark = target.find('?');
+  std::string_view path = target.substr(0, mark);
+  for (std::size_t start = 1; start <= path.size();) {
+    auto end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    auto segment = decode(path.substr(start, end - start), false);
+    if (!segment) return std::nullopt;
+    if (!segment->empty()) parsed.segments.push_back(std::move(*segment));
+    start = end + 1;
+  }
+  if (mark != std::string_view::npos) {
+    std::string_view query = target.substr(mark + 1);
+    for (std::size_t start = 0; start < query.size();) {
+      auto end = query.find('&', start);
+      if (end == std::string_view::npos) end = query.size();
+      std::string_view pair = query.substr(start, end - start);
+      auto eq = pair.find('=');
+      auto key = decode(pair.substr(0, eq), true);
+      auto value = decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
+      if (!key || !value) return std::nullopt;
+      if (!key->empty()) parsed.query.emplace_back(std::move(*key), std::move(*value));
+      start = end + 1;
+    }
+  }
+  return parsed;
+}
+
+std::optional<std::int64_t> whole_number(std::string_view text) {
+  std::int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// Query parameters as protocol fields: numbers and flags typed, the rest text.
+Result<json> query_fields(const Target& target) {
+  static const std::vector<std::string> numbers{"limit", "after", "case", "version"},
+      flags{"overdue", "unreviewed"};
+  json fields = json::object();
+  for (const auto& [key, value] : target.query) {
+    if (fields.contains(key)) return Status::invalid_input("query parameter '" + key.substr(0, 40) + "' is repeated");
+    if (std::find(numbers.begin(), numbers.end(), key) != numbers.end()) {
+      auto number = whole_number(value);
+      if (!number) return Status::invalid_input("query parameter '" + key + "' must be a whole number");
+      fields[key] = *number;
+    } else if (std::find(flags.begin(), flags.end(), key) != flags.end()) {
+      if (value != "true" && value != "false")
+        return Status::invalid_input("query parameter '" + key + "' must be true or false");
+      fields[key] = value == "true";
+    } else {
+      fields[key] = value;
+    }
+  }
+  return fields;
+}
+
+// The version in If-Match: "3" (or W/"3"); nullopt when absent or "*".
+Result<std::optional<std::int64_t>> if_match_version(std::string_view header) {
+  if (header.empty() || header == "*") return std::optional<std::int64_t>();
+  if (header.rfind("W/", 0) == 0) header.remove_prefix(2);
+  if (header.size() < 3 || header.front() != '"' || header.back() != '"')
+    return Status::invalid_input("If-Match must be a quoted case version, such as \"3\"");
+  auto version = whole_number(header.substr(1, header.size() - 2));
+  if (!version) return Status::invalid_input("If-Match must be a quoted case version, such as \"3\"");
+  return std::optional<std::int64_t>(*version);
+}
+
+struct Route {
+  std::string pattern;   // for logs and metrics
+  std::string command;   // the protocol command
+  json fields;           // from the path
+  bool needs_body = false;
+  int success = 200;
+};
+
+std::optional<Route> match(const std::string& method, const std::vector<std::string>& s) {
+  auto is = [&](std::size_t n, std::initializer_list<const char*> parts) {
+    if (s.size() != n) return false;
+    std::size_t i = 0;
+    for (const char* part : parts) {
+      if (part != nullptr && s[i] != part) return false;
+      ++i;
+    }
+    return true;
+  };
+  auto case_id = [&](const std::string& text) -> json {
+    auto id = whole_number(text);
+    return id && *id > 0 ? json(*id) : json(nullptr);
+  };
+  const bool get = method == "GET", post = method == "POST";
+  if (is(2, {"v1", "cases"})) {
+    if (post) return Route{"/v1/cases", "open", json::object(), true, 201};
+    if (get) return Route{"/v1/cases", "cases", json::object()};
+  }
+  if (is(3, {"v1", "cases", nullptr}) && get)
+    return Route{"/v1/cases/{id}", "status", json{{"case", case_id(s[2])}}};
+  if (is(4, {"v1", "cases", nullptr, "tasks"}) && post)
+    return Route{"/v1/cases/{id}/tasks", "record", json{{"case", case_id(s[2])}}, true, 201};
+  if (is(5, {"v1", "cases", nullptr, "events", nullptr}) && post)
+    return Route{"/v1/cases/{id}/events/{event}", "fire", json{{"case", case_id(s[2])}, {"event", s[4]}}};
+  if (is(4, {"v1", "cases", nullptr, "history"}) && get)
+    return Route{"/v1/cases/{id}/history", "history", json{{"case", case_id(s[2])}}};
+  if (is(4, {"v1", "cases", nullptr, "allocation"}) && post)
+    return Route{"/v1/cases/{id}/allocation", "allocate", json{{"case", case_id(s[2])}}, true};
+  if (is(4, {"v1", "cases", nullptr, "transfer"}) && post)
+    return Route{"/v1/cases/{id}/transfer", "transfer", json{{"case", case_id(s[2])}}, true};
+  if (is(4, {"v1", "cases", nullptr, "access"}) && post)
+    return Route{"/v1/cases/{id}/access", "access", json{{"case", case_id(s[2])}}, true};
+  if (is(3, {"v1", "oversight", nullptr}) && get) {
+    static const std::vector<std::string> reports{"overdue", "timeliness", "refusals",         "overrides",
+                                                  "voice",   "actions",    "strategy-meetings", "access"};
+    if (std::find(reports.begin(), reports.end(), s[2]) != reports.end())
+      return Route{"/v1/oversight/" + s[2], "oversight " + s[2], json::object()};
+  }
+  if (is(3, {"v1", "export", nullptr}) && get)
+    return Route{"/v1/export/{table}", "export", json{{"table", s[2]}}};
+  if (is(2, {"v1", "workflows"}) && get) return Route{"/v1/workflows", "workflow list", json::object()};
+  if (is(3, {"v1", "workflows", nullptr}) && get)
+    return Route{"/v1/workflows/{name}", "workflow show", json{{"workflow", s[2]}}};
+  if (is(2, {"v1", "verify"}) && post) return Route{"/v1/verify", "verify", json::object()};
+  return std::nullopt;
+}
+
+bool path_exists(const std::vector<std::string>& s) {
+  for (const char* method : {"GET", "POST"})
+    if (match(method, s)) return true;
+  return false;
+}
+
+HttpResponse unauthorized(std::string_view detail) {
+  HttpResponse response = problem(401, "unauthorized", detail);
+  response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"casegate\"");
+  return response;
+}
+
+// A failure's outcome name (code_name) and message as HTTP.
+HttpResponse failure(std::string_view code, const std::string& message, bool had_if_match) {
+  int status = code == "invalid_input"                     ? 422
+               : code == "refused" || code == "denied"     ? 403
+               : code == "not_found"                        ? 404
+               : code == "conflict" && message.rfind("database is busy", 0) == 0 ? 503
+               : code == "conflict"                         ? (had_if_match ? 412 : 409)
+                                                            : 500;
+  return problem(status, code, message);
+}
+
+// The protocol's outcome as HTTP.
+HttpResponse answer(const Route& route, const ProtocolResponse& reply, bool had_if_match) {
+  json body = json::parse(reply.json, nullptr, false);
+  if (reply.code == 0 || route.command == "verify") {
+    HttpResponse response;
+    response.status = reply.code == 0 ? route.success : 200;
+    response.body = reply.json;
+    return response;
+  }
+  if (body.is_object() && !body.contains("error")) {
+    // A refusal with a result: the gate or the state said no (409), with what is missing.
+    HttpResponse response = problem(409, "refused", reply.message);
+    json problem_body = json::parse(response.body);
+    problem_body["missing"] = body.value("missing", json::array());
+    response.body = problem_body.dump();
+    return response;
+  }
+  std::string code = body.is_object() ? body["error"].value("code", "internal") : "internal";
+  return failure(code, reply.message, had_if_match);
+}
+
+}  // namespace
+
+HttpResponse problem(int status, std::string_view code, std::string_view detail) {
+  HttpResponse response;
+  response.status = status;
+  response.content_type = "application/problem+json";
+  response.body = json{{"type", "about:blank"},
+                       {"title", reason_phrase(status)},
+                       {"status", status},
+                       {"detail", detail},
+                       {"code", code}}
+                      .dump();
+  return response;
+}
+
+HttpResponse handle(ApiContext& context, const HttpRequest& request) {
+  try {
+    auto target = parse_target(request.target);
+    if (!target) return problem(400, "invalid_input", "the request target is not a valid path");
+    const auto& s = target->segments;
+    if (s == std::vector<std::string>{"v1", "health"} && request.method == "GET") {
+      HttpResponse response{200, "application/json", {}, R"({"status":"ok"})", "/v1/health", ""};
+      return response;
+    }
+    if (s == std::vector<std::string>{"openapi.json"} && request.method == "GET") {
+      HttpResponse response{200, "application/json", {}, openapi_document(), "/openapi.json", ""};
+      return response;
+    }
+    auto route = match(request.method, s);
+    if (!route) {
+      if (path_exists(s)) return problem(405, "invalid_input", request.method + " is not allowed here");
+      return problem(404, "not_found", "no such resource");
+    }
+
+    // Identity before anything else: who is asking decides what there is to see.
+    const std::string prefix = "Bearer ";
+    if (request.authorization.size() <= prefix.size() || request.authorization.compare(0, prefix.size(), prefix) != 0)
+      return unauthorized("a bearer token is required");
+    auto user = context.identity.verify(std::string_view(request.authorization).substr(prefix.size()),
+                                        context.engine.clock().now());
+    if (!user) return unauthorized("the token was not accepted");
+    if (Status known = context.engine.check_user(*user); !known) return unauthorized("the token's user may not sign in");
+
+    json fields = route->fields;
+    if (fields.contains("case") && fields["case"].is_null()) return problem(404, "not_found", "no such case");
+    if (route->needs_body || !request.body.empty()) {
+      json body = request.body.empty() ? json::object() : json::parse(request.body, nullptr, false);
+      if (!body.is_object()) return problem(400, "invalid_input", "the body must be a JSON object");
+      for (auto& [key, value] : body.items()) {
+        if (key == "command" || fields.contains(key))
+          return problem(422, "invalid_input", "field '" + key.substr(0, 40) + "' is not taken from the body here");
+        fields[key] = value;
+      }
+    }
+    auto query = query_fields(*target);
+    if (!query) return problem(400, "invalid_input", query.status().message());
+    for (auto& [key, value] : query->items()) {
+      if (fields.contains(key) || key == "command")
+        return problem(400, "invalid_input", "query parameter '" + key.substr(0, 40) + "' is not taken here");
+      fields[key] = value;
+    }
+    // HTTP's own words for some fields.
+    std::string format = "json";
+    if (route->command == "workflow show" || route->command == "export") {
+      format = fields.value("format", "json");
+      fields.erase("format");
+    }
+    auto expected = if_match_version(request.if_match);
+    if (!expected) return problem(400, "invalid_input", expected.status().message());
+    if (*expected && route->command == "fire") fields["expect_version"] = **expected;
+
+    if (route->command == "workflow show" && (format == "mermaid" || format == "dot")) {
+      const std::string name = fields.value("workflow", "");
+      const Workflow* w = fields.contains("version") && fields["version"].is_number_integer()
+                              ? context.engine.workflows().find(name, fields["version"].get<int>())
+                              : context.engine.workflows().latest(name);
+      if (w == nullptr) return problem(404, "not_found", "no workflow '" + name.substr(0, 60) + "'");
+      HttpResponse response{200, "text/plain; charset=utf-8", {}, format == "dot" ? workflow_dot(*w) : workflow_mermaid(*w),
+                            route->pattern, *user};
+      return response;
+    }
+    if (format != "json" && !(route->command == "export" && format == "csv"))
+      return problem(400, "invalid_input", "format must be json" + std::string(route->command == "export" ? " or csv" : ", mermaid or dot"));
+
+    if (route->command == "export" && format == "csv") {
+      // CSV is export's own form (the protocol's answer is JSON): the same engine call, its
+      // columns in the store's order.
+      std::string csv;
+      Status exported = context.engine.export_table(*user, fields.value("table", ""), [&](const ExportTable& chunk) {
+        if (csv.empty()) csv += csv_row(chunk.columns);
+        for (const auto& row : chunk.rows) {
+          std::vector<std::string> values;
+          for (const auto& value : row) values.push_back(value.value_or(""));
+          csv += csv_row(values);
+        }
+      });
+      if (!exported) return failure(code_name(exported.code()), exported.message(), false);
+      HttpResponse response{200, "text/csv; charset=utf-8", {}, std::move(csv), route->pattern, *user};
+      return response;
+    }
+
+    fields["command"] = route->command;
+    ProtocolResponse reply = execute_request(context.engine, *user, fields.dump());
+    HttpResponse response = answer(*route, reply, expected->has_value());
+    response.route = route->pattern;
+    response.user = *user;
+    if (reply.code != 0) return response;
+    json body = json::parse(reply.json, nullptr, false);
+    if (route->command == "open") {
+      response.headers.emplace_back("Location", "/v1/cases/" + std::to_string(body.value("case", 0)));
+      response.headers.emplace_back("ETag", "\"" + std::to_string(body.value("version", 1)) + "\"");
+    }
+    if (route->command == "status" || route->command == "fire")
+      response.headers.emplace_back("ETag", "\"" + std::to_string(body.value("version", 0)) + "\"");
+    return response;
+  } catch (const std::exception& error) {
+    return problem(500, "internal", std::string("the request could not be answered: ") + error.what());
+  }
+}
+
+}  // namespace casegate::server

@@ -1,0 +1,283 @@
+// Boost.Beast carries http_api.cpp's answers. The only translation unit that includes Beast:
+// it costs about 11 s and 0.7 GB to compile.
+#include "http_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "http_api.hpp"
+
+namespace casegate::server {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+// What every connection shares.
+struct Shared {
+  Engine& engine;
+  Identity& identity;
+  const ServeOptions& options;
+  std::atomic<std::size_t> connections{0};
+  std::atomic<int> in_flight{0};  // requests whose head has arrived and whose answer is not sent
+  std::atomic<bool> draining{false};
+  std::atomic<std::uint64_t> requests{0};
+  std::string instance = {};  // a per-process prefix of request ids
+};
+
+std::string request_id(Shared& shared, std::string_view given) {
+  // A caller's id is kept when it is short and plain; otherwise one of ours.
+  if (!given.empty() && given.size() <= 64 &&
+      std::all_of(given.begin(), given.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; }))
+    return std::string(given);
+  return shared.instance + "-" + std::to_string(++shared.requests);
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) { ++shared_.connections; }
+  ~Session() {
+    busy(false);
+    --shared_.connections;
+  }
+
+  void start() { asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); }); }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(shared_.options.body_limit);
+    parser_->header_limit(16 * 1024);
+    // Idle between requests, then the head and body must arrive within the header timeout:
+    // a slow client holds no worker, only its own socket, until it times out.
+    stream_.expires_after(first_ ? shared_.options.header_timeout : shared_.options.idle_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+  // A request is in flight from its head to its answer: a drain waits for it.
+  void busy(bool now) {
+    if (now != busy_) shared_.in_flight += now ? 1 : -1;
+    busy_ = now;
+  }
+
+  void on_header(beast::error_code ec) {
+    // A declared Content-Length over the limit is known from the head.
+    if (ec == http::error::body_limit || ec == http::error::header_limit) return on_read(ec);
+    if (ec) return close(ec);
+    busy(true);
+    first_ = false;
+    stream_.expires_after(shared_.options.header_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_read(e); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == http::error::body_limit) return respond_and_close(problem(413, "invalid_input", "the body is larger than 1 MiB"));
+    if (ec == http::error::header_limit) return respond_and_close(problem(431, "invalid_input", "the headers are too large"));
+    if (ec == http::error::end_of_stream) return close({});
+    if (ec && (ec == beast::error::timeout || ec == asio::error::operation_aborted)) return close(ec);
+    if (ec) return respond_and_close(problem(400, "invalid_input", "the request is not valid HTTP/1.1"));
+    auto request = parser_->release();
+    auto started = std::chrono::steady_clock::now();
+    HttpRequest in;
+    in.method = std::string(request.method_string());
+    in.target = std::string(request.target());
+    in.authorization = std::string(request[http::field::authorization]);
+    in.if_match = std::string(request[http::field::if_match]);
+    in.content_type = std::string(request[http::field::content_type]);
+    in.body = std::move(request.body());
+    std::string id = request_id(shared_, request["X-Request-Id"]);
+    ApiContext context{shared_.engine, shared_.identity};
+    HttpResponse out = handle(context, in);
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    spdlog::info(nlohmann::json{{"request_id", id},
+                                {"method", in.method},
+                                {"route", out.route},
+                                {"status", out.status},
+                                {"user", out.user},
+                                {"ms", std::round(ms * 1000) / 1000}}
+                     .dump());
+    bool keep_alive = request.keep_alive() && !shared_.draining;
+    send(std::move(out), id, keep_alive, request.version());
+  }
+
+  void send(HttpResponse out, const std::string& id, bool keep_alive, unsigned version = 11) {
+    auto response = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(out.status), version);
+    response->set(http::field::server, "casegate");
+    response->set(http::field::content_type, out.content_type);
+    response->set("X-Request-Id", id);
+    for (auto& [name, value] : out.headers) response->set(name, value);
+    response->body() = std::move(out.body);
+    response->keep_alive(keep_alive);
+    response->prepare_payload();
+    stream_.expires_after(shared_.options.header_timeout);
+    http::async_write(stream_, *response,
+                      [self = shared_from_this(), response, keep_alive](beast::error_code ec, std::size_t) {
+                        self->busy(false);
+                        if (!ec && self->unread_) return self->discard_and_close();
+                        if (ec || !keep_alive || self->shared_.draining) return self->close(ec);
+                        self->read();
+                      });
+  }
+
+  // An answer before the whole request was read (413, 400): the client may still be sending,
+  // and closing on unread data would reset the connection before it reads the answer.
+  void respond_and_close(HttpResponse out) {
+    unread_ = true;
+    send(std::move(out), request_id(shared_, ""), false);
+  }
+
+  void discard_and_close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(shared_.options.header_timeout);
+    discard();
+  }
+
+  void discard() {
+    stream_.async_read_some(asio::buffer(discarded_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (!ec) return self->discard();
+      beast::error_code ignored;
+      self->stream_.socket().close(ignored);
+    });
+  }
+
+  void close(beast::error_code) {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  Shared& shared_;
+  bool first_ = true;
+  bool busy_ = false;
+  bool unread_ = false;
+  std::array<char, 8192> discarded_{};
+};
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(asio::io_context& io, tcp::acceptor acceptor, Shared& shared)
+      : io_(io), acceptor_(std::move(acceptor)), shared_(shared) {}
+
+  void accept() {
+    acceptor_.async_accept(asio::make_strand(io_), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted) return;  // stopped: draining
+      if (!ec) {
+        if (self->shared_.connections >= self->shared_.options.max_connections) {
+          beast::error_code ignored;
+          socket.close(ignored);  // over the cap: refused at once, the others unharmed
+        } else {
+          std::make_shared<Session>(std::move(socket), self->shared_)->start();
+        }
+      }
+      self->accept();
+    });
+  }
+
+  void stop() {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+  }
+
+ private:
+  asio::io_context& io_;
+  tcp::acceptor acceptor_;
+  Shared& shared_;
+};
+
+}  // namespace
+
+int serve(Engine& engine, Identity& identity, const ServeOptions& options,
+          const std::function<void(const std::string&)>& on_listening) {
+  auto colon = options.listen.rfind(':');
+  if (colon == std::string::npos) {
+    spdlog::error("--listen must be HOST:PORT, not '{}'", options.listen);
+    return 2;
+  }
+  beast::error_code ec;
+  auto address = asio::ip::make_address(options.listen.substr(0, colon), ec);
+  int port = std::atoi(options.listen.c_str() + colon + 1);
+  if (ec || port < 0 || port > 65535) {
+    spdlog::error("--listen must be HOST:PORT with an IP address, not '{}'", options.listen);
+    return 2;
+  }
+  const int threads = std::max(1, options.threads);
+  asio::io_context io(threads);
+  tcp::acceptor acceptor(io);
+  tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    spdlog::error("cannot listen on {}: {}", options.listen, ec.message());
+    return 1;
+  }
+  auto bound = acceptor.local_endpoint();
+  std::random_device random;
+  Shared shared{engine, identity, options};
+  shared.instance = std::to_string(random() % 1000000);
+  auto listener = std::make_shared<Listener>(io, std::move(acceptor), shared);
+  listener->accept();
+
+  asio::signal_set signals(io, SIGTERM, SIGINT, SIGHUP);
+  std::function<void(beast::error_code, int)> on_signal = [&](beast::error_code error, int signal) {
+    if (error) return;
+    if (signal == SIGHUP) {
+      Status reloaded = identity.reload();
+      if (reloaded)
+        spdlog::info(R"({"event":"keys reloaded"})");
+      else
+        spdlog::error("the key set was not reloaded: {}", reloaded.message());
+      signals.async_wait(on_signal);
+      return;
+    }
+    // Drain: no new connections; each open one finishes its request and closes. The pool
+    // returns when the last is done.
+    shared.draining = true;
+    listener->stop();
+  };
+  signals.async_wait(on_signal);
+  if (on_listening) on_listening(bound.address().to_string() + ":" + std::to_string(bound.port()));
+
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+  // The drain ends once no request is in flight: connections idle between requests lose
+  // nothing by being closed. Checked every 50 ms.
+  asio::steady_timer watchdog(io);
+  std::function<void(beast::error_code)> check = [&](beast::error_code) {
+    if (shared.draining && shared.in_flight == 0) {
+      signals.cancel();
+      io.stop();
+      return;
+    }
+    watchdog.expires_after(std::chrono::milliseconds(50));
+    watchdog.async_wait(check);
+  };
+  watchdog.expires_after(std::chrono::milliseconds(50));
+  watchdog.async_wait(check);
+  io.run();
+  for (auto& t : pool) t.join();
+  spdlog::info(R"({"event":"stopped"})");
+  return 0;
+}
+
+}  // namespace casegate::server
