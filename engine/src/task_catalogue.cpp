@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "casegate/task_kinds.hpp"
-#include "utf8.hpp"
+#include "casegate/utf8.hpp"
 
 namespace casegate {
 namespace {

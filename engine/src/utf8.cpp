@@ -1,4 +1,4 @@
-#include "utf8.hpp"
+#include "casegate/utf8.hpp"
 
 namespace casegate {
 
@@ -32,7 +32,8 @@ std::string printable(std::string_view text, std::size_t max_chars) {
     std::size_t length = sequence_length(text, i);
     auto byte = static_cast<unsigned char>(text[i]);
     if (length == 0 || byte < 0x20 || byte == 0x7F) {
-      out += "\\x";
+      out.push_back('\\');
+      out.push_back('x');
       out += hex[byte >> 4];
       out += hex[byte & 0x0F];
       length = 1;

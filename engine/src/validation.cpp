@@ -1,6 +1,6 @@
 #include "validation.hpp"
 
-#include "utf8.hpp"
+#include "casegate/utf8.hpp"
 
 namespace casegate {
 

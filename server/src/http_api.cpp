@@ -6,6 +6,7 @@
 
 #include "casegate/csv.hpp"
 #include "casegate/protocol.hpp"
+#include "casegate/utf8.hpp"
 #include "casegate/workflow_views.hpp"
 
 namespace casegate::server {
@@ -36,7 +37,8 @@ int hex_value(char c) {
   return -1;
 }
 
-// Percent-decoding ('+' is a space in a query); nullopt when an escape is broken.
+// Percent-decoding ('+' is a space in a query); nullopt when an escape is broken or the text
+// is not UTF-8.
 std::optional<std::string> decode(std::string_view text, bool query) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -50,6 +52,7 @@ std::optional<std::string> decode(std::string_view text, bool query) {
       out += query && text[i] == '+' ? ' ' : text[i];
     }
   }
+  if (first_invalid_utf8(out)) return std::nullopt;
   return out;
 }
 
@@ -246,7 +249,7 @@ HttpResponse problem(int status, std::string_view code, std::string_view detail)
 HttpResponse handle(ApiContext& context, const HttpRequest& request) {
   try {
     auto target = parse_target(request.target);
-    if (!target) return problem(400, "invalid_input", "the request target is not a valid path");
+    if (!target) return problem(400, "invalid_input", "the request target is not a valid path (percent-encoded UTF-8)");
     const auto& s = target->segments;
     if (s == std::vector<std::string>{"v1", "health"} && request.method == "GET") {
       HttpResponse response{200, "application/json", {}, R"({"status":"ok"})", "/v1/health", ""};

@@ -220,6 +220,11 @@ int serve(Engine& engine, Identity& identity, const ServeOptions& options,
     return 2;
   }
   const int threads = std::max(1, options.threads);
+  // Declared before the io_context: the handlers it still holds when it is destroyed (idle
+  // sessions, after a drain) refer to it.
+  std::random_device random;
+  Shared shared{engine, identity, options};
+  shared.instance = std::to_string(random() % 1000000);
   asio::io_context io(threads);
   tcp::acceptor acceptor(io);
   tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
@@ -232,9 +237,6 @@ int serve(Engine& engine, Identity& identity, const ServeOptions& options,
     return 1;
   }
   auto bound = acceptor.local_endpoint();
-  std::random_device random;
-  Shared shared{engine, identity, options};
-  shared.instance = std::to_string(random() % 1000000);
   auto listener = std::make_shared<Listener>(io, std::move(acceptor), shared);
   listener->accept();
 

@@ -1,4 +1,5 @@
 #pragma once
+// UTF-8 checks for text that crosses a boundary (payloads, messages, HTTP paths).
 #include <cstddef>
 #include <optional>
 #include <string>
