@@ -34,7 +34,10 @@ void CommandQueue::run_batch(std::vector<Job*>& batch) {
   const std::size_t expected = last_batch_size_;
   bool any_exclusive = std::any_of(batch.begin(), batch.end(), [](const Job* j) { return j->exclusive; });
   if ((batch.size() == 1 && expected <= 1) || any_exclusive || !store_.begin_batch()) {
-    for (Job* job : batch) job->run();  // each in a transaction of its own
+    for (Job* job : batch) {
+      job->run();  // each in a transaction of its own
+      count_commit(1);
+    }
     last_batch_size_ = batch.size();
     return;
   }
@@ -53,7 +56,23 @@ void CommandQueue::run_batch(std::vector<Job*>& batch) {
   if (Status committed = store_.commit_batch(); !committed) {
     store_.rollback_batch();
     for (Job* job : batch) job->fail(committed);
+    return;
   }
+  count_commit(batch.size());
+}
+
+void CommandQueue::count_commit(std::size_t commands) {
+  std::size_t bucket = 0;
+  while (bucket + 1 < CommitStats::buckets && commands > CommitStats::bucket_limit(bucket)) ++bucket;
+  ++commits_by_size_[bucket];
+  commands_ += commands;
+}
+
+CommitStats CommandQueue::stats() const {
+  CommitStats stats;
+  for (std::size_t b = 0; b < CommitStats::buckets; ++b) stats.commits_by_size[b] = commits_by_size_[b];
+  stats.commands = commands_;
+  return stats;
 }
 
 }  // namespace casegate

@@ -5,6 +5,8 @@
 // another), commits once, and wakes the others. Each caller returns only after the commit that
 // holds its command: durable, one fsync for many.
 // A lone command runs in a transaction of its own, exactly as without the queue.
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "casegate/case_store.hpp"  // Transactions
+#include "casegate/engine.hpp"      // CommitStats
 
 namespace casegate {
 
@@ -29,9 +32,13 @@ class CommandQueue {
   // Blocks until `job` has run and its transaction has ended.
   void submit(Job& job);
 
+  // How many commits carried how many commands (CommitStats's buckets).
+  CommitStats stats() const;
+
  private:
   // Runs `batch`, and the callers that join it while it runs (added to it); see the .cpp.
   void run_batch(std::vector<Job*>& batch);
+  void count_commit(std::size_t commands);
 
   // Well under one fsync, so gathering company never costs more than the commit it shares.
   static constexpr std::chrono::microseconds gather_window{200};
@@ -43,6 +50,8 @@ class CommandQueue {
   std::size_t last_batch_size_ = 0;
   std::vector<Job*> waiting_;
   bool running_ = false;
+  std::array<std::atomic<std::uint64_t>, CommitStats::buckets> commits_by_size_{};
+  std::atomic<std::uint64_t> commands_{0};
 };
 
 }  // namespace casegate

@@ -93,6 +93,8 @@ class CommandRunner {
     });
   }
 
+  CommitStats commit_stats() const { return queue_.stats(); }
+
   // A command that needs the store to itself and opens its own reads (verify).
   template <class T, class Body>
   Result<T> exclusive(Body&& body) {

@@ -86,4 +86,8 @@ const Clock& Engine::clock() const {
   return *impl_->clock;
 }
 
+CommitStats Engine::commit_stats() const {
+  return impl_->runner.commit_stats();
+}
+
 }  // namespace casegate

@@ -8,6 +8,7 @@
 #include "casegate/protocol.hpp"
 #include "casegate/utf8.hpp"
 #include "casegate/workflow_views.hpp"
+#include "metrics.hpp"
 
 namespace casegate::server {
 namespace {
@@ -259,7 +260,8 @@ HttpResponse handle(ApiContext& context, const HttpRequest& request) {
       HttpResponse response{200, "application/json", {}, openapi_document(), "/openapi.json", ""};
       return response;
     }
-    auto route = match(request.method, s);
+    const bool metrics = s == std::vector<std::string>{"metrics"} && request.method == "GET" && context.metrics;
+    auto route = metrics ? std::optional<Route>(Route{"/metrics", "", json::object()}) : match(request.method, s);
     if (!route) {
       if (path_exists(s)) return problem(405, "invalid_input", request.method + " is not allowed here");
       return problem(404, "not_found", "no such resource");
@@ -273,6 +275,11 @@ HttpResponse handle(ApiContext& context, const HttpRequest& request) {
                                         context.engine.clock().now());
     if (!user) return unauthorized("the token was not accepted");
     if (Status known = context.engine.check_user(*user); !known) return unauthorized("the token's user may not sign in");
+    if (metrics) {
+      HttpResponse response{200, "text/plain; version=0.0.4", {}, context.metrics->render(context.engine.commit_stats()),
+                            "/metrics", *user};
+      return response;
+    }
 
     json fields = route->fields;
     if (fields.contains("case") && fields["case"].is_null()) return problem(404, "not_found", "no such case");

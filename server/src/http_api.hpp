@@ -28,9 +28,12 @@ struct HttpResponse {
   std::string user;                 // the caller, once known
 };
 
+class Metrics;
+
 struct ApiContext {
   Engine& engine;
   const Identity& identity;
+  const Metrics* metrics = nullptr;  // GET /metrics answers 404 without
 };
 
 // Answers one request. Never throws.

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "http_api.hpp"
+#include "metrics.hpp"
 
 namespace casegate::server {
 namespace {
@@ -37,6 +38,7 @@ struct Shared {
   std::atomic<bool> draining{false};
   std::atomic<std::uint64_t> requests{0};
   std::string instance = {};  // a per-process prefix of request ids
+  Metrics metrics = {};
 };
 
 std::string request_id(Shared& shared, std::string_view given) {
@@ -102,9 +104,10 @@ class Session : public std::enable_shared_from_this<Session> {
     in.content_type = std::string(request[http::field::content_type]);
     in.body = std::move(request.body());
     std::string id = request_id(shared_, request["X-Request-Id"]);
-    ApiContext context{shared_.engine, shared_.identity};
+    ApiContext context{shared_.engine, shared_.identity, &shared_.metrics};
     HttpResponse out = handle(context, in);
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    shared_.metrics.record(out.route, out.status, ms / 1000);
     spdlog::info(nlohmann::json{{"request_id", id},
                                 {"method", in.method},
                                 {"route", out.route},

@@ -135,6 +135,11 @@ json build() {
                           json::array({parameter("name", "path", "string"), parameter("version", "query", "integer"),
                                        parameter("format", "query", "string")}))}}},
       {"/v1/verify", {{"post", operation("recompute the audit chain", 200, ref("Verified"), {401})}}},
+      {"/metrics",
+       {{"get",
+         {{"summary", "Prometheus text: requests by route and status, latency, group-commit batch sizes"},
+          {"security", json::array({json{{"bearer", json::array()}}})},
+          {"responses", {{"200", {{"description", "metrics"}, {"content", {{"text/plain", {{"schema", text}}}}}}}}}}}}},
   };
   for (const char* report : {"overdue", "timeliness", "refusals", "overrides", "voice", "strategy-meetings", "actions",
                              "access"})

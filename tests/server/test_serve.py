@@ -287,6 +287,20 @@ def test_sixteen_keep_alive_clients_and_a_chain_that_verifies(server):
     assert len(body["cases"]) == 80
 
 
+def test_metrics_count_requests_and_commits(server):
+    open_case(server)
+    server.request("GET", "/v1/cases/999", "sw.jones")
+    assert server.request("GET", "/metrics")[0].status == 401
+    response, _, raw = server.request("GET", "/metrics", "aud.lee")
+    assert response.status == 200 and response.getheader("Content-Type").startswith("text/plain")
+    text = raw.decode()
+    assert 'casegate_http_requests_total{route="/v1/cases",status="201"} 1' in text
+    assert 'casegate_http_requests_total{route="/v1/cases/{id}",status="404"} 1' in text
+    assert 'casegate_http_request_duration_seconds_count{route="/v1/cases"} 1' in text
+    commits = [line for line in text.splitlines() if line.startswith("casegate_commit_batch_size_count")]
+    assert commits and int(commits[0].split()[-1]) >= 2  # the open and the 404's audited view
+
+
 def test_sighup_reloads_the_key_set(server):
     old = server.token("sw.jones")
     assert server.request("GET", "/v1/cases", token=old)[0].status == 200

@@ -8,6 +8,7 @@
 // one not_found, an inactive one refused; all before anything is read. A command that fails after the user is known is
 // still audited (outcome refused, invalid or conflict) in a transaction of its own.
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -135,6 +136,15 @@ struct GrantReport {
   std::vector<AuditEntry> uses;  // what the user did on the case while the grant was in force
 };
 
+// Group commit at work: how many commits carried how many commands, since the engine opened.
+struct CommitStats {
+  static constexpr std::size_t buckets = 8;
+  // The most commands a commit in bucket `b` carried: 1, 2, 4, ... 64; the last is unbounded.
+  static constexpr std::uint64_t bucket_limit(std::size_t b) { return std::uint64_t{1} << b; }
+  std::array<std::uint64_t, buckets> commits_by_size{};
+  std::uint64_t commands = 0;
+};
+
 // An oversight report's own fields in its audit entry (after "report"), in order.
 using ReportDetail = std::vector<std::pair<std::string, std::string>>;
 
@@ -234,6 +244,7 @@ class Engine {
 
   const WorkflowRegistry& workflows() const;
   const Clock& clock() const;
+  CommitStats commit_stats() const;
 
   // The engine's private state, defined in engine/src (engine_impl.hpp).
   struct Impl;
