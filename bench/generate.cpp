@@ -65,8 +65,10 @@ GenerateFigures generate(const std::string& path, std::int64_t cases, int audit_
     if (Status s = (*engine)->init("admin", ""); !s) throw std::runtime_error(s.to_string());
     // The workers and their manager are north's; the auditor sees every team (the "overdue"
     // report over every team is theirs).
-    for (auto [id, role, team] : {std::tuple{"sw", Role::social_worker, "north"}, {"tm", Role::team_manager, "north"},
-                                  {"chair", Role::conference_chair, ""}, {"aud", Role::auditor, ""}})
+    for (auto [id, role, team] : {std::tuple{"sw", Role::social_worker, "north"},
+                                  {"tm", Role::team_manager, "north"},
+                                  {"chair", Role::conference_chair, ""},
+                                  {"aud", Role::auditor, ""}})
       if (Status s = (*engine)->add_user("admin", User{id, "", role, team, true}); !s)
         throw std::runtime_error(s.to_string());
   }

@@ -15,9 +15,8 @@ std::size_t characters(std::string_view text) {
   auto first = text.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return 0;
   text = text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
+  return static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 // The grant an audit entry was done under (its detail's "grant"), or 0.
@@ -79,7 +78,8 @@ Result<CaseRecord> Engine::transfer(std::string_view as, CaseId id, std::string_
         auto record = impl_->case_for(actor, id, CaseRight::transfer, audit.detail);
         if (!record) return record;
         if (auto s = check_text("team", team, true); !s) return s;
-        if (team == record->team) return Status::invalid_input(case_name(id) + " is already with team " + shown_name(team));
+        if (team == record->team)
+          return Status::invalid_input(case_name(id) + " is already with team " + shown_name(team));
         audit.detail.text("from_team", record->team);
         if (auto s = impl_->cases().transfer_case(id, team); !s) return s;
         // The clocks move with the case, and with them the team's counts.

@@ -4,9 +4,9 @@
 // migration.cpp, integrity.cpp.
 #include <memory>
 
+#include "access.hpp"
 #include "casegate/audit_log.hpp"
 #include "casegate/engine.hpp"
-#include "access.hpp"
 #include "command_runner.hpp"
 #include "validation.hpp"
 

@@ -139,8 +139,9 @@ void to_json(json& out, const Workflow& w) {
   for (const auto& c : w.clock_definitions())
     clocks.push_back(json{{"clock", c.name}, {"anchor", c.anchor}, {"due", c.due}, {"met_by", describe(c.met_by)}});
   for (const auto& a : w.required_attributes()) attributes.push_back(json{{"name", a.name}, {"date", a.is_date}});
-  out = json{{"name", w.name()},   {"version", w.version()}, {"states", states}, {"transitions", w.transitions()},
-             {"clocks", clocks}, {"required_attributes", attributes}};
+  out =
+      json{{"name", w.name()}, {"version", w.version()},           {"states", states}, {"transitions", w.transitions()},
+           {"clocks", clocks}, {"required_attributes", attributes}};
 }
 
 void to_json(json& out, const ClockView& clock) {

@@ -7,40 +7,44 @@ namespace casegate {
 
 Result<OverdueReport> Engine::overdue(std::string_view as, std::optional<Instant> as_of, std::string_view team,
                                       std::int64_t limit) {
-  return impl_->report<OverdueReport>(
-      as, "overdue", [&](const User& actor, AuditBuilder& audit) -> Result<OverdueReport> {
-    Instant when = as_of.value_or(impl_->clock->now());
-    audit.detail.text("as_of", format_instant(when));
-    if (!team.empty()) audit.detail.text("team", team.substr(0, max_text_bytes));
-    if (limit < 1 || limit > 100000) return Status::invalid_input("limit must be 1..100000");
-    auto scope = impl_->scope_for(actor, team);
-    if (!scope) return scope.status();
-    return impl_->oversight().overdue_clocks(when, *scope, limit);
-  });
+  return impl_->report<OverdueReport>(as, "overdue",
+                                      [&](const User& actor, AuditBuilder& audit) -> Result<OverdueReport> {
+                                        Instant when = as_of.value_or(impl_->clock->now());
+                                        audit.detail.text("as_of", format_instant(when));
+                                        if (!team.empty()) audit.detail.text("team", team.substr(0, max_text_bytes));
+                                        if (limit < 1 || limit > 100000)
+                                          return Status::invalid_input("limit must be 1..100000");
+                                        auto scope = impl_->scope_for(actor, team);
+                                        if (!scope) return scope.status();
+                                        return impl_->oversight().overdue_clocks(when, *scope, limit);
+                                      });
 }
 
 Result<TimelinessReport> Engine::timeliness(std::string_view as, Date from, Date to, std::optional<Instant> as_of,
                                             bool by_team) {
-  return impl_->report<TimelinessReport>(as, "timeliness", [&](const User&, AuditBuilder& audit) -> Result<TimelinessReport> {
-    audit.detail.text("from", format_date(from));
-    audit.detail.text("to", format_date(to));
-    if (std::chrono::sys_days{to} < std::chrono::sys_days{from}) return Status::invalid_input("--to is before --from");
-    return impl_->oversight().timeliness(from, to, as_of.value_or(impl_->clock->now()), by_team);
-  });
+  return impl_->report<TimelinessReport>(
+      as, "timeliness", [&](const User&, AuditBuilder& audit) -> Result<TimelinessReport> {
+        audit.detail.text("from", format_date(from));
+        audit.detail.text("to", format_date(to));
+        if (std::chrono::sys_days{to} < std::chrono::sys_days{from})
+          return Status::invalid_input("--to is before --from");
+        return impl_->oversight().timeliness(from, to, as_of.value_or(impl_->clock->now()), by_team);
+      });
 }
 
 Result<std::vector<AuditEntry>> Engine::exceptions(std::string_view as, std::string_view outcome, Instant from,
                                                    Instant to) {
-  return impl_->report<std::vector<AuditEntry>>(as, outcome == "override" ? "overrides" : "refusals",
-                                                [&](const User& actor, AuditBuilder& audit) -> Result<std::vector<AuditEntry>> {
-                                                  audit.detail.text("from", format_instant(from));
-                                                  audit.detail.text("to", format_instant(to));
-                                                  if (outcome != "refused" && outcome != "override")
-                                                    return Status::invalid_input("outcome must be refused or override");
-                                                  auto scope = impl_->scope_for(actor);
-                                                  if (!scope) return scope.status();
-                                                  return impl_->oversight().audit_with_outcome(outcome, from, to, *scope);
-                                                });
+  return impl_->report<std::vector<AuditEntry>>(
+      as, outcome == "override" ? "overrides" : "refusals",
+      [&](const User& actor, AuditBuilder& audit) -> Result<std::vector<AuditEntry>> {
+        audit.detail.text("from", format_instant(from));
+        audit.detail.text("to", format_instant(to));
+        if (outcome != "refused" && outcome != "override")
+          return Status::invalid_input("outcome must be refused or override");
+        auto scope = impl_->scope_for(actor);
+        if (!scope) return scope.status();
+        return impl_->oversight().audit_with_outcome(outcome, from, to, *scope);
+      });
 }
 
 FireAttempt read_fire_attempt(const AuditEntry& entry) {

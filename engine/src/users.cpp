@@ -25,31 +25,29 @@ Status Engine::init(const std::string& admin_id, const std::string& admin_name) 
 
 Status Engine::add_user(std::string_view as, const User& user) {
   return impl_->runner
-      .audited<void>(as, "user_add", std::nullopt,
-                     [&](const User& actor, AuditBuilder& audit) -> Result<void> {
-                       audit.detail.text("user", user.id.substr(0, max_id_bytes));
-                       audit.detail.text("role", role_name(user.role));
-                       if (actor.role != Role::admin)
-                         return Status::refused("only an admin adds users; " + actor.id + " is " +
-                                                std::string(role_name(actor.role)));
-                       if (auto s = check_identifier("user id", user.id); !s) return s;
-                       if (auto s = check_text("user name", user.name, false); !s) return s;
-                       if (auto s = check_text("team", user.team, false); !s) return s;
-                       // Their cases are their team's (docs/access.md).
-                       if ((user.role == Role::social_worker || user.role == Role::team_manager) &&
-                           user.team.empty())
-                         return Status::invalid_input("a " + std::string(role_name(user.role)) +
-                                                      " needs a team (--team)");
-                       auto existing = impl_->cases().find_user(user.id);
-                       if (!existing) return existing.status();
-                       if (existing->has_value())
-                         return Status::invalid_input("user " + shown_name(user.id) + " already exists");
-                       User stored = user;
-                       if (stored.name.empty()) stored.name = stored.id;
-                       stored.active = true;
-                       audit.detail.text("team", stored.team);
-                       return impl_->cases().insert_user(stored);
-                     })
+      .audited<void>(
+          as, "user_add", std::nullopt,
+          [&](const User& actor, AuditBuilder& audit) -> Result<void> {
+            audit.detail.text("user", user.id.substr(0, max_id_bytes));
+            audit.detail.text("role", role_name(user.role));
+            if (actor.role != Role::admin)
+              return Status::refused("only an admin adds users; " + actor.id + " is " +
+                                     std::string(role_name(actor.role)));
+            if (auto s = check_identifier("user id", user.id); !s) return s;
+            if (auto s = check_text("user name", user.name, false); !s) return s;
+            if (auto s = check_text("team", user.team, false); !s) return s;
+            // Their cases are their team's (docs/access.md).
+            if ((user.role == Role::social_worker || user.role == Role::team_manager) && user.team.empty())
+              return Status::invalid_input("a " + std::string(role_name(user.role)) + " needs a team (--team)");
+            auto existing = impl_->cases().find_user(user.id);
+            if (!existing) return existing.status();
+            if (existing->has_value()) return Status::invalid_input("user " + shown_name(user.id) + " already exists");
+            User stored = user;
+            if (stored.name.empty()) stored.name = stored.id;
+            stored.active = true;
+            audit.detail.text("team", stored.team);
+            return impl_->cases().insert_user(stored);
+          })
       .status();
 }
 

@@ -27,8 +27,8 @@ std::string workflow_dot(const Workflow& w) {
   for (const auto& s : w.states())
     out << "  \"" << s.name << "\"" << (s.final ? " [shape=doublecircle]" : s.initial ? " [penwidth=2]" : "") << ";\n";
   for (const auto& t : w.transitions())
-    out << "  \"" << t.from << "\" -> \"" << t.to << "\" [label=\"" << dot_escape(t.event) + "\\n" + gate_text(t, "\\n", dot_escape)
-        << "\"];\n";
+    out << "  \"" << t.from << "\" -> \"" << t.to << "\" [label=\""
+        << dot_escape(t.event) + "\\n" + gate_text(t, "\\n", dot_escape) << "\"];\n";
   out << "}\n";
   return out.str();
 }

@@ -26,13 +26,15 @@ CommandTable access_commands() {
                   CASEGATE_TRY(page, e.cases(as, query));
                   return Reply{json(page)};
                 }};
-  t["allocate"] = {{"case", "user"}, [](Engine& e, const std::string& as, const Request& r, std::string_view) -> Result<Reply> {
+  t["allocate"] = {{"case", "user"},
+                   [](Engine& e, const std::string& as, const Request& r, std::string_view) -> Result<Reply> {
                      CASEGATE_TRY(id, r.required_number("case"));
                      CASEGATE_TRY(user, r.text("user"));
                      CASEGATE_TRY(record, e.allocate(as, id, user));
                      return Reply{json{{"case", record.id}, {"allocated_to", record.allocated_to}}};
                    }};
-  t["transfer"] = {{"case", "team"}, [](Engine& e, const std::string& as, const Request& r, std::string_view) -> Result<Reply> {
+  t["transfer"] = {{"case", "team"},
+                   [](Engine& e, const std::string& as, const Request& r, std::string_view) -> Result<Reply> {
                      CASEGATE_TRY(id, r.required_number("case"));
                      CASEGATE_TRY(team, r.text("team"));
                      CASEGATE_TRY(record, e.transfer(as, id, team));

@@ -296,14 +296,15 @@ std::map<std::string, CommandSpec, std::less<>> manager_commands() {
         if (w == nullptr) return Status::not_found("no workflow '" + name.substr(0, 60) + "'");
         return Reply{json(*w)};
       }};
-  t["workflow check"] = {
-      {"workflow"}, [](Engine& e, const std::string&, const Request& r, std::string_view) -> Result<Reply> {
-        CASEGATE_TRY(name, r.text_or("workflow", ""));
-        CASEGATE_TRY(lint, lint_workflows(e.workflows(), name));
-        Reply reply{json{{"checked", lint.checked}, {"findings", lint.findings}}};
-        if (!lint.findings.empty()) reply = Reply{reply.body, 3, std::to_string(lint.findings.size()) + " finding(s)"};
-        return reply;
-      }};
+  t["workflow check"] = {{"workflow"},
+                         [](Engine& e, const std::string&, const Request& r, std::string_view) -> Result<Reply> {
+                           CASEGATE_TRY(name, r.text_or("workflow", ""));
+                           CASEGATE_TRY(lint, lint_workflows(e.workflows(), name));
+                           Reply reply{json{{"checked", lint.checked}, {"findings", lint.findings}}};
+                           if (!lint.findings.empty())
+                             reply = Reply{reply.body, 3, std::to_string(lint.findings.size()) + " finding(s)"};
+                           return reply;
+                         }};
   return t;
 }
 

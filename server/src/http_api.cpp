@@ -101,8 +101,7 @@ std::optional<std::int64_t> whole_number(std::string_view text) {
 
 // Query parameters as protocol fields: numbers and flags typed, the rest text.
 Result<json> query_fields(const Target& target) {
-  static const std::vector<std::string> numbers{"limit", "after", "case", "version"},
-      flags{"overdue", "unreviewed"};
+  static const std::vector<std::string> numbers{"limit", "after", "case", "version"}, flags{"overdue", "unreviewed"};
   json fields = json::object();
   for (const auto& [key, value] : target.query) {
     if (fields.contains(key)) return Status::invalid_input("query parameter '" + key.substr(0, 40) + "' is repeated");
@@ -133,9 +132,9 @@ Result<std::optional<std::int64_t>> if_match_version(std::string_view header) {
 }
 
 struct Route {
-  std::string pattern;   // for logs and metrics
-  std::string command;   // the protocol command
-  json fields;           // from the path
+  std::string pattern;  // for logs and metrics
+  std::string command;  // the protocol command
+  json fields;          // from the path
   bool needs_body = false;
   int success = 200;
 };
@@ -159,8 +158,7 @@ std::optional<Route> match(const std::string& method, const std::vector<std::str
     if (post) return Route{"/v1/cases", "open", json::object(), true, 201};
     if (get) return Route{"/v1/cases", "cases", json::object()};
   }
-  if (is(3, {"v1", "cases", nullptr}) && get)
-    return Route{"/v1/cases/{id}", "status", json{{"case", case_id(s[2])}}};
+  if (is(3, {"v1", "cases", nullptr}) && get) return Route{"/v1/cases/{id}", "status", json{{"case", case_id(s[2])}}};
   if (is(4, {"v1", "cases", nullptr, "tasks"}) && post)
     return Route{"/v1/cases/{id}/tasks", "record", json{{"case", case_id(s[2])}}, true, 201};
   if (is(5, {"v1", "cases", nullptr, "events", nullptr}) && post)
@@ -174,13 +172,12 @@ std::optional<Route> match(const std::string& method, const std::vector<std::str
   if (is(4, {"v1", "cases", nullptr, "access"}) && post)
     return Route{"/v1/cases/{id}/access", "access", json{{"case", case_id(s[2])}}, true};
   if (is(3, {"v1", "oversight", nullptr}) && get) {
-    static const std::vector<std::string> reports{"overdue", "timeliness", "refusals",         "overrides",
+    static const std::vector<std::string> reports{"overdue", "timeliness", "refusals",          "overrides",
                                                   "voice",   "actions",    "strategy-meetings", "access"};
     if (std::find(reports.begin(), reports.end(), s[2]) != reports.end())
       return Route{"/v1/oversight/" + s[2], "oversight " + s[2], json::object()};
   }
-  if (is(3, {"v1", "export", nullptr}) && get)
-    return Route{"/v1/export/{table}", "export", json{{"table", s[2]}}};
+  if (is(3, {"v1", "export", nullptr}) && get) return Route{"/v1/export/{table}", "export", json{{"table", s[2]}}};
   if (is(2, {"v1", "workflows"}) && get) return Route{"/v1/workflows", "workflow list", json::object()};
   if (is(3, {"v1", "workflows", nullptr}) && get)
     return Route{"/v1/workflows/{name}", "workflow show", json{{"workflow", s[2]}}};
@@ -202,12 +199,12 @@ HttpResponse unauthorized(std::string_view detail) {
 
 // A failure's outcome name (code_name) and message as HTTP.
 HttpResponse failure(std::string_view code, const std::string& message, bool had_if_match) {
-  int status = code == "invalid_input"                     ? 422
-               : code == "refused" || code == "denied"     ? 403
-               : code == "not_found"                        ? 404
+  int status = code == "invalid_input"                                           ? 422
+               : code == "refused" || code == "denied"                           ? 403
+               : code == "not_found"                                             ? 404
                : code == "conflict" && message.rfind("database is busy", 0) == 0 ? 503
-               : code == "conflict"                         ? (had_if_match ? 412 : 409)
-                                                            : 500;
+               : code == "conflict"                                              ? (had_if_match ? 412 : 409)
+                                                                                 : 500;
   return problem(status, code, message);
 }
 
@@ -238,12 +235,12 @@ HttpResponse problem(int status, std::string_view code, std::string_view detail)
   HttpResponse response;
   response.status = status;
   response.content_type = "application/problem+json";
-  response.body = json{{"type", "about:blank"},
-                       {"title", reason_phrase(status)},
-                       {"status", status},
-                       {"detail", detail},
-                       {"code", code}}
-                      .dump();
+  response.body = json{
+      {"type", "about:blank"},
+      {"title", reason_phrase(status)},
+      {"status", status},
+      {"detail", detail},
+      {"code", code}}.dump();
   return response;
 }
 
@@ -274,9 +271,11 @@ HttpResponse handle(ApiContext& context, const HttpRequest& request) {
     auto user = context.identity.verify(std::string_view(request.authorization).substr(prefix.size()),
                                         context.engine.clock().now());
     if (!user) return unauthorized("the token was not accepted");
-    if (Status known = context.engine.check_user(*user); !known) return unauthorized("the token's user may not sign in");
+    if (Status known = context.engine.check_user(*user); !known)
+      return unauthorized("the token's user may not sign in");
     if (metrics) {
-      HttpResponse response{200, "text/plain; version=0.0.4", {}, context.metrics->render(context.engine.commit_stats()),
+      HttpResponse response{200,        "text/plain; version=0.0.4",
+                            {},         context.metrics->render(context.engine.commit_stats()),
                             "/metrics", *user};
       return response;
     }
@@ -315,12 +314,17 @@ HttpResponse handle(ApiContext& context, const HttpRequest& request) {
                               ? context.engine.workflows().find(name, fields["version"].get<int>())
                               : context.engine.workflows().latest(name);
       if (w == nullptr) return problem(404, "not_found", "no workflow '" + name.substr(0, 60) + "'");
-      HttpResponse response{200, "text/plain; charset=utf-8", {}, format == "dot" ? workflow_dot(*w) : workflow_mermaid(*w),
-                            route->pattern, *user};
+      HttpResponse response{200,
+                            "text/plain; charset=utf-8",
+                            {},
+                            format == "dot" ? workflow_dot(*w) : workflow_mermaid(*w),
+                            route->pattern,
+                            *user};
       return response;
     }
     if (format != "json" && !(route->command == "export" && format == "csv"))
-      return problem(400, "invalid_input", "format must be json" + std::string(route->command == "export" ? " or csv" : ", mermaid or dot"));
+      return problem(400, "invalid_input",
+                     "format must be json" + std::string(route->command == "export" ? " or csv" : ", mermaid or dot"));
 
     if (route->command == "export" && format == "csv") {
       // CSV is export's own form (the protocol's answer is JSON): the same engine call, its

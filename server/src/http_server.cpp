@@ -43,8 +43,9 @@ struct Shared {
 
 std::string request_id(Shared& shared, std::string_view given) {
   // A caller's id is kept when it is short and plain; otherwise one of ours.
-  if (!given.empty() && given.size() <= 64 &&
-      std::all_of(given.begin(), given.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; }))
+  if (!given.empty() && given.size() <= 64 && std::all_of(given.begin(), given.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+      }))
     return std::string(given);
   return shared.instance + "-" + std::to_string(++shared.requests);
 }
@@ -57,7 +58,9 @@ class Session : public std::enable_shared_from_this<Session> {
     --shared_.connections;
   }
 
-  void start() { asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); }); }
+  void start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  }
 
  private:
   void read() {
@@ -89,8 +92,10 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_read(beast::error_code ec) {
-    if (ec == http::error::body_limit) return respond_and_close(problem(413, "invalid_input", "the body is larger than 1 MiB"));
-    if (ec == http::error::header_limit) return respond_and_close(problem(431, "invalid_input", "the headers are too large"));
+    if (ec == http::error::body_limit)
+      return respond_and_close(problem(413, "invalid_input", "the body is larger than 1 MiB"));
+    if (ec == http::error::header_limit)
+      return respond_and_close(problem(431, "invalid_input", "the headers are too large"));
     if (ec == http::error::end_of_stream) return close({});
     if (ec && (ec == beast::error::timeout || ec == asio::error::operation_aborted)) return close(ec);
     if (ec) return respond_and_close(problem(400, "invalid_input", "the request is not valid HTTP/1.1"));
@@ -181,18 +186,19 @@ class Listener : public std::enable_shared_from_this<Listener> {
       : io_(io), acceptor_(std::move(acceptor)), shared_(shared) {}
 
   void accept() {
-    acceptor_.async_accept(asio::make_strand(io_), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-      if (ec == asio::error::operation_aborted) return;  // stopped: draining
-      if (!ec) {
-        if (self->shared_.connections >= self->shared_.options.max_connections) {
-          beast::error_code ignored;
-          socket.close(ignored);  // over the cap: refused at once, the others unharmed
-        } else {
-          std::make_shared<Session>(std::move(socket), self->shared_)->start();
-        }
-      }
-      self->accept();
-    });
+    acceptor_.async_accept(asio::make_strand(io_),
+                           [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+                             if (ec == asio::error::operation_aborted) return;  // stopped: draining
+                             if (!ec) {
+                               if (self->shared_.connections >= self->shared_.options.max_connections) {
+                                 beast::error_code ignored;
+                                 socket.close(ignored);  // over the cap: refused at once, the others unharmed
+                               } else {
+                                 std::make_shared<Session>(std::move(socket), self->shared_)->start();
+                               }
+                             }
+                             self->accept();
+                           });
   }
 
   void stop() {

@@ -92,9 +92,8 @@ Result<JwkPtr> jwk_from_pem(const std::string& pem, const std::string& kid) {
          dq = bn_param(key->get(), OSSL_PKEY_PARAM_RSA_EXPONENT2),
          qi = bn_param(key->get(), OSSL_PKEY_PARAM_RSA_COEFFICIENT1);
     if (EVP_PKEY_get_bits(key->get()) < 2048) return Status::invalid_input("an RSA key needs at least 2048 bits");
-    cjose_jwk_rsa_keyspec spec{e.data(), e.size(), n.data(),  n.size(),  d.data(),  d.size(),
-                               p.data(), p.size(), q.data(),  q.size(),  dp.data(), dp.size(),
-                               dq.data(), dq.size(), qi.data(), qi.size()};
+    cjose_jwk_rsa_keyspec spec{e.data(), e.size(), n.data(),  n.size(),  d.data(),  d.size(),  p.data(),  p.size(),
+                               q.data(), q.size(), dp.data(), dp.size(), dq.data(), dq.size(), qi.data(), qi.size()};
     jwk.reset(cjose_jwk_create_RSA_spec(&spec, &err));
   } else if (EVP_PKEY_get_base_id(key->get()) == EVP_PKEY_EC) {
     char group[64] = {};
@@ -228,22 +227,17 @@ Result<std::string> sign_token(const TokenRequest& request) {
   if (!jwk) return jwk.status();
   cjose_err err;
   std::string alg(alg_for(cjose_jwk_get_kty(jwk->get(), &err)));
-  std::unique_ptr<cjose_header_t, decltype(&cjose_header_release)> header(cjose_header_new(&err),
-                                                                          cjose_header_release);
+  std::unique_ptr<cjose_header_t, decltype(&cjose_header_release)> header(cjose_header_new(&err), cjose_header_release);
   if (!header || !cjose_header_set(header.get(), CJOSE_HDR_ALG, alg.c_str(), &err) ||
       !cjose_header_set(header.get(), CJOSE_HDR_KID, request.kid.c_str(), &err) ||
       !cjose_header_set(header.get(), "typ", "JWT", &err))
     return Status::internal("cjose: cannot build the header");
   auto seconds = std::chrono::duration_cast<std::chrono::seconds>(request.now.time_since_epoch()).count();
-  std::string claims = json{{"iss", request.issuer},
-                            {"aud", request.audience},
-                            {"sub", request.subject},
-                            {"iat", seconds},
-                            {"nbf", seconds},
-                            {"exp", seconds + request.ttl_seconds}}
+  std::string claims = json{{"iss", request.issuer}, {"aud", request.audience}, {"sub", request.subject},
+                            {"iat", seconds},        {"nbf", seconds},          {"exp", seconds + request.ttl_seconds}}
                            .dump();
-  JwsPtr jws(cjose_jws_sign(jwk->get(), header.get(), reinterpret_cast<const uint8_t*>(claims.data()), claims.size(),
-                            &err));
+  JwsPtr jws(
+      cjose_jws_sign(jwk->get(), header.get(), reinterpret_cast<const uint8_t*>(claims.data()), claims.size(), &err));
   if (!jws) return Status::internal(std::string("cjose: ") + err.message);
   const char* compact = nullptr;
   if (!cjose_jws_export(jws.get(), &compact, &err)) return Status::internal(std::string("cjose: ") + err.message);

@@ -18,8 +18,7 @@ class Metrics {
   std::string render(const CommitStats& commits) const;
 
  private:
-  static constexpr std::array<double, 11> bounds{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                                 0.1,   0.25,   0.5,   1.0,  2.5};
+  static constexpr std::array<double, 11> bounds{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
   struct Latency {
     std::array<std::uint64_t, bounds.size() + 1> buckets{};  // the last: over the largest bound
     double sum = 0;

@@ -62,11 +62,13 @@ SqliteCaseStore::SqliteCaseStore(SqliteConnection& connection)
       insert_grant_(connection.db(),
                     "INSERT INTO access_grants (case_id, user_id, role, reason, granted_at, expires_at) "
                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
-      find_grant_(connection.db(), (std::string("SELECT ") + grant_columns + " FROM access_grants g WHERE g.id = ?1").c_str()),
-      grant_in_force_(connection.db(), (std::string("SELECT ") + grant_columns +
-                                        " FROM access_grants g WHERE g.case_id = ?1 AND g.user_id = ?2 "
-                                        "AND g.granted_at <= ?3 AND g.expires_at > ?3 ORDER BY g.expires_at DESC LIMIT 1")
-                                           .c_str()),
+      find_grant_(connection.db(),
+                  (std::string("SELECT ") + grant_columns + " FROM access_grants g WHERE g.id = ?1").c_str()),
+      grant_in_force_(connection.db(),
+                      (std::string("SELECT ") + grant_columns +
+                       " FROM access_grants g WHERE g.case_id = ?1 AND g.user_id = ?2 "
+                       "AND g.granted_at <= ?3 AND g.expires_at > ?3 ORDER BY g.expires_at DESC LIMIT 1")
+                          .c_str()),
       review_grant_(connection.db(),
                     "UPDATE access_grants SET reviewed_by = ?2, reviewed_at = ?3, review_note = ?4 "
                     "WHERE id = ?1 AND reviewed_by IS NULL"),
@@ -193,7 +195,8 @@ Status SqliteCaseStore::allocate_case(CaseId id, std::string_view user) {
     else
       q.bind(2, user);
     q.run();
-    if (sqlite3_changes(connection_.db().handle()) != 1) return Status::not_found("case " + std::to_string(id) + " does not exist");
+    if (sqlite3_changes(connection_.db().handle()) != 1)
+      return Status::not_found("case " + std::to_string(id) + " does not exist");
     return Status::ok();
   });
 }
@@ -201,7 +204,8 @@ Status SqliteCaseStore::allocate_case(CaseId id, std::string_view user) {
 Status SqliteCaseStore::transfer_case(CaseId id, std::string_view team) {
   return guarded([&] {
     transfer_case_.start().bind(1, id).bind(2, team).run();
-    if (sqlite3_changes(connection_.db().handle()) != 1) return Status::not_found("case " + std::to_string(id) + " does not exist");
+    if (sqlite3_changes(connection_.db().handle()) != 1)
+      return Status::not_found("case " + std::to_string(id) + " does not exist");
     return Status::ok();
   });
 }
@@ -274,7 +278,12 @@ Result<CaseId> SqliteCaseStore::insert_case(const CaseRecord& r) {
 Status SqliteCaseStore::move_case(CaseId id, std::int64_t expected_version, std::string_view state,
                                   Instant entered_at) {
   return guarded([&] {
-    move_case_.start().bind(1, state).bind_copy(2, format_instant(entered_at)).bind(3, id).bind(4, expected_version).run();
+    move_case_.start()
+        .bind(1, state)
+        .bind_copy(2, format_instant(entered_at))
+        .bind(3, id)
+        .bind(4, expected_version)
+        .run();
     if (sqlite3_changes(connection_.db().handle()) != 1)
       return Status::conflict("case " + std::to_string(id) + " changed while the command ran");
     record_current_stage_.start().bind(1, id).run();

@@ -41,10 +41,10 @@ SqliteOversightStore::SqliteOversightStore(SqliteConnection& connection)
                      "(SELECT count(*) FROM clocks WHERE met_at IS NULL AND stopped = 0 AND due_at >= ?3 "
                      "AND due_at < ?4 AND (?2 = '' OR team = ?2))"),
       // Every team: in due order from the index of open clocks; one team: that team's clocks.
-      overdue_(connection.db(), with_clock_columns("SELECT ", ", c.subject, c.workflow, c.state" + open_overdue +
-                                                                  " AND ?2 = '' AND " + in_scope(2) +
-                                                                  " ORDER BY k.due_at LIMIT ?4")
-                                    .c_str()),
+      overdue_(connection.db(),
+               with_clock_columns("SELECT ", ", c.subject, c.workflow, c.state" + open_overdue + " AND ?2 = '' AND " +
+                                                 in_scope(2) + " ORDER BY k.due_at LIMIT ?4")
+                   .c_str()),
       overdue_team_(connection.db(), with_clock_columns("SELECT ", ", c.subject, c.workflow, c.state" + open_overdue +
                                                                        " AND k.team = ?2 AND " + in_scope(2) +
                                                                        " ORDER BY k.due_at LIMIT ?4")
@@ -54,11 +54,15 @@ SqliteOversightStore::SqliteOversightStore(SqliteConnection& connection)
       due_today_(connection.db(), ("SELECT clock, '', " + due_today + " GROUP BY clock").c_str()),
       due_today_by_team_(connection.db(), ("SELECT clock, team, " + due_today + " GROUP BY clock, team").c_str()),
       refusals_(connection.db(),
-                (audit_select + "WHERE outcome IN ('refused', 'override') AND outcome = 'refused' AND action = 'fire' "
-                                "AND at BETWEEN ?1 AND ?2 AND " + case_in_scope(3) + " ORDER BY at, seq")
+                (audit_select +
+                 "WHERE outcome IN ('refused', 'override') AND outcome = 'refused' AND action = 'fire' "
+                 "AND at BETWEEN ?1 AND ?2 AND " +
+                 case_in_scope(3) + " ORDER BY at, seq")
                     .c_str()),
-      overrides_(connection.db(), (audit_select + "WHERE outcome IN ('refused', 'override') AND outcome = 'override' "
-                                                  "AND at BETWEEN ?1 AND ?2 AND " + case_in_scope(3) + " ORDER BY at, seq")
+      overrides_(connection.db(), (audit_select +
+                                   "WHERE outcome IN ('refused', 'override') AND outcome = 'override' "
+                                   "AND at BETWEEN ?1 AND ?2 AND " +
+                                   case_in_scope(3) + " ORDER BY at, seq")
                                       .c_str()),
       stages_with_first_task_(
           connection.db(),
@@ -90,15 +94,17 @@ SqliteOversightStore::SqliteOversightStore(SqliteConnection& connection)
                         .c_str()),
       export_tasks_(connection.db(),
                     ("SELECT id, case_id, kind, payload, actor, role, state, stage, occurred_at, recorded_at "
-                     "FROM tasks t WHERE " + case_in_scope(1, "t.case_id") + " ORDER BY id")
+                     "FROM tasks t WHERE " +
+                     case_in_scope(1, "t.case_id") + " ORDER BY id")
                         .c_str()),
-      export_audit_(connection.db(), (audit_select + "WHERE CASE WHEN case_id IS NULL THEN ?1 = '' AND ?2 IS NULL ELSE " +
-                                      case_in_scope(1) + " END ORDER BY seq")
-                                         .c_str()),
+      export_audit_(connection.db(),
+                    (audit_select + "WHERE CASE WHEN case_id IS NULL THEN ?1 = '' AND ?2 IS NULL ELSE " +
+                     case_in_scope(1) + " END ORDER BY seq")
+                        .c_str()),
       export_clocks_(connection.db(),
                      ("SELECT case_id, clock, cycle, started_at, due_at, due_date, calendar_version, met_at, stopped, "
-                      "team, anchor FROM clocks k WHERE " + case_in_scope(1, "k.case_id") +
-                      " ORDER BY case_id, started_at, clock, cycle")
+                      "team, anchor FROM clocks k WHERE " +
+                      case_in_scope(1, "k.case_id") + " ORDER BY case_id, started_at, clock, cycle")
                          .c_str()),
       list_cases_(connection.db(),
                   (std::string("SELECT ") + case_columns + " FROM cases c WHERE c.id > ?1 AND " + in_scope(2) +
@@ -114,8 +120,7 @@ SqliteOversightStore::SqliteOversightStore(SqliteConnection& connection)
                "ORDER BY g.granted_at DESC, g.id DESC")
                   .c_str()) {}
 
-Result<OverdueReport> SqliteOversightStore::overdue_clocks(Instant as_of, const CaseScope& scope,
-                                                          std::int64_t limit) {
+Result<OverdueReport> SqliteOversightStore::overdue_clocks(Instant as_of, const CaseScope& scope, std::int64_t limit) {
   return guarded([&]() -> Result<OverdueReport> {
     const std::string& team = scope.team;
     OverdueReport report;
@@ -198,8 +203,7 @@ Result<std::vector<AuditEntry>> SqliteOversightStore::audit_with_outcome(std::st
 }
 
 Result<std::vector<StageTaskRow>> SqliteOversightStore::stages_with_first_task(std::string_view kind, Instant from,
-                                                                               Instant to,
-                                                                               const CaseScope& scope) {
+                                                                               Instant to, const CaseScope& scope) {
   return guarded([&]() -> Result<std::vector<StageTaskRow>> {
     std::vector<StageTaskRow> rows;
     std::string first = format_instant(from), last = format_instant(to);
@@ -222,8 +226,7 @@ Result<std::vector<StageTaskRow>> SqliteOversightStore::stages_with_first_task(s
 
 Result<std::vector<TaskAgainstClockRow>> SqliteOversightStore::tasks_against_clock(std::string_view kind,
                                                                                    std::string_view clock, Instant from,
-                                                                                   Instant to,
-                                                                               const CaseScope& scope) {
+                                                                                   Instant to, const CaseScope& scope) {
   return guarded([&]() -> Result<std::vector<TaskAgainstClockRow>> {
     std::vector<TaskAgainstClockRow> rows;
     std::string first = format_instant(from), last = format_instant(to);
@@ -296,7 +299,11 @@ Result<std::vector<CaseRecord>> SqliteOversightStore::list_cases(const CaseQuery
   return guarded([&]() -> Result<std::vector<CaseRecord>> {
     std::vector<CaseRecord> cases;
     auto q = list_cases_.start();
-    q.bind(1, query.after).bind(4, query.state).bind(5, query.workflow).bind(6, query.allocated_to).bind(8, query.limit);
+    q.bind(1, query.after)
+        .bind(4, query.state)
+        .bind(5, query.workflow)
+        .bind(6, query.allocated_to)
+        .bind(8, query.limit);
     bind_scope(q, 2, scope);
     if (query.overdue_at)
       q.bind_copy(7, format_instant(*query.overdue_at));
@@ -311,7 +318,9 @@ Result<std::vector<AccessGrant>> SqliteOversightStore::grants(const GrantQuery& 
   return guarded([&]() -> Result<std::vector<AccessGrant>> {
     std::vector<AccessGrant> grants;
     auto q = grants_.start();
-    q.bind_copy(1, format_instant(query.from)).bind_copy(2, format_instant(query.to)).bind(6, std::int64_t{query.unreviewed_only});
+    q.bind_copy(1, format_instant(query.from))
+        .bind_copy(2, format_instant(query.to))
+        .bind(6, std::int64_t{query.unreviewed_only});
     bind_scope(q, 3, scope);
     if (query.case_id)
       q.bind(5, *query.case_id);

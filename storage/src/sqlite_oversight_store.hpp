@@ -29,8 +29,7 @@ class SqliteOversightStore final : public OversightStore {
  private:
   sqlite::Statement overdue_count_, overdue_, overdue_team_, timeliness_, timeliness_by_team_, due_today_,
       due_today_by_team_, refusals_, overrides_, stages_with_first_task_, tasks_against_clock_, clock_outcomes_,
-      clock_outcomes_by_attribute_, export_cases_, export_tasks_, export_audit_, export_clocks_, list_cases_,
-      grants_;
+      clock_outcomes_by_attribute_, export_cases_, export_tasks_, export_audit_, export_clocks_, list_cases_, grants_;
 };
 
 }  // namespace casegate::storage

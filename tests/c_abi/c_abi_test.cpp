@@ -30,7 +30,8 @@ struct Opened {
   Opened() {
     REQUIRE(casegate_open(":memory:", nullptr, &engine, nullptr) == 0);
     REQUIRE(run(engine, "admin", R"({"command": "init"})").code == 0);
-    REQUIRE(run(engine, "admin", R"({"command": "user add", "user": "sw", "role": "social_worker", "team": "north"})").code == 0);
+    REQUIRE(run(engine, "admin", R"({"command": "user add", "user": "sw", "role": "social_worker", "team": "north"})")
+                .code == 0);
   }
   ~Opened() { casegate_close(engine); }
 };

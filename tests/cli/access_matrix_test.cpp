@@ -3,8 +3,8 @@
 // document is the expectation, so it cannot drift from the code.
 #include <catch2/catch.hpp>
 #include <cstdlib>
-#include <iostream>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <sstream>
 
@@ -28,8 +28,9 @@ const std::vector<std::string> commands{"status",   "history",  "record", "fire"
 
 std::string actor_of(const std::string& role) {
   static const std::map<std::string, std::string> actors{
-      {"social_worker", social_worker}, {"team_manager", team_manager}, {"conference_chair", conference_chair},
-      {"auditor", auditor},             {"board_chair", board_chair},   {"admin", admin}};
+      {"social_worker", social_worker},       {"team_manager", team_manager},
+      {"conference_chair", conference_chair}, {"auditor", auditor},
+      {"board_chair", board_chair},           {"admin", admin}};
   return actors.at(role);
 }
 
@@ -159,9 +160,7 @@ Matrix documented_matrix() {
       auto first = cell.find_first_not_of(' '), last = cell.find_last_not_of(' ');
       cells.push_back(first == std::string::npos ? "" : cell.substr(first, last - first + 1));
     }
-    if (cells.size() != 2 + commands.size() ||
-        std::find(roles.begin(), roles.end(), cells[0]) == roles.end())
-      continue;
+    if (cells.size() != 2 + commands.size() || std::find(roles.begin(), roles.end(), cells[0]) == roles.end()) continue;
     for (std::size_t c = 0; c < commands.size(); ++c) matrix[cells[0]][cells[1]][commands[c]] = cells[2 + c];
   }
   return matrix;

@@ -15,10 +15,10 @@
 #include "casegate/protocol.hpp"
 #include "cli_runner.hpp"
 
-using nlohmann::json;
 using casegate::testing::Cli;
 using casegate::testing::Run;
 using casegate::testing::slurp;
+using nlohmann::json;
 
 namespace {
 
@@ -486,8 +486,12 @@ TEST_CASE("cli: --json answers exactly as the command protocol does, command by 
       {{"verify"}, "admin.ali", {{"command", "verify"}}},
       {{"export", "--table", "cases"}, "tm.khan", {{"command", "export"}, {"table", "cases"}}},
       {{"cases", "--limit", "1"}, "tm.khan", {{"command", "cases"}, {"limit", 1}, {"after", 0}}},
-      {{"cases", "--team", "south"}, "tm.khan", {{"command", "cases"}, {"team", "south"}, {"limit", 100}, {"after", 0}}},
-      {{"oversight", "access", "--to", "2100-01-01"}, "tm.khan", {{"command", "oversight access"}, {"to", "2100-01-01"}}},
+      {{"cases", "--team", "south"},
+       "tm.khan",
+       {{"command", "cases"}, {"team", "south"}, {"limit", 100}, {"after", 0}}},
+      {{"oversight", "access", "--to", "2100-01-01"},
+       "tm.khan",
+       {{"command", "oversight access"}, {"to", "2100-01-01"}}},
       {{"export", "--table", "clocks", "--format", "json"}, "tm.khan", {{"command", "export"}, {"table", "clocks"}}},
       {{"workflow", "list"}, "tm.khan", {{"command", "workflow list"}}},
       {{"workflow", "show", "pre_birth"}, "tm.khan", {{"command", "workflow show"}, {"workflow", "pre_birth"}}},

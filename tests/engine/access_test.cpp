@@ -113,8 +113,7 @@ TEST_CASE("a transfer moves the case, its clocks and its access to the new team"
 TEST_CASE("the access report shows each grant to the owning team's managers only", "[engine][access]") {
   EngineFixture f;
   CaseId north = north_case(f);
-  CaseId south =
-      f.engine->open_case(south_worker, OpenCaseRequest{"child_protection", "S", "", std::nullopt, {}})->id;
+  CaseId south = f.engine->open_case(south_worker, OpenCaseRequest{"child_protection", "S", "", std::nullopt, {}})->id;
   auto into_north = f.engine->break_glass(south_worker, north, reason, std::nullopt);
   auto into_south = f.engine->break_glass(social_worker, south, "covering the duty desk today", std::nullopt);
   REQUIRE(into_north.is_ok());
@@ -152,8 +151,7 @@ TEST_CASE("the access report shows each grant to the owning team's managers only
 TEST_CASE("case lists page by id through what the user may see", "[engine][access]") {
   EngineFixture f;
   for (int n = 0; n < 5; ++n) north_case(f, "N" + std::to_string(n));
-  CaseId theirs =
-      f.engine->open_case(south_worker, OpenCaseRequest{"child_protection", "S", "", std::nullopt, {}})->id;
+  CaseId theirs = f.engine->open_case(south_worker, OpenCaseRequest{"child_protection", "S", "", std::nullopt, {}})->id;
   REQUIRE(f.engine->allocate(team_manager, 2, social_worker).is_ok());
 
   auto page = f.engine->cases(social_worker, CaseQuery{"", "", "", "", std::nullopt, 0, 2});

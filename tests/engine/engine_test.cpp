@@ -175,8 +175,7 @@ TEST_CASE("a team manager overrides a gate with a reason, and the override is au
   EngineFixture f;
   CaseId id = f.open_case();
   auto by_worker = f.engine->fire(social_worker, FireRequest{id, "refer_to_strategy", true, "urgent", std::nullopt});
-  CHECK(by_worker.status().to_string() ==
-        "refused: a social_worker may not override a gate on a case");
+  CHECK(by_worker.status().to_string() == "refused: a social_worker may not override a gate on a case");
   CHECK(f.state_of(id) == "referral");
 
   auto no_reason = f.engine->fire(team_manager, FireRequest{id, "refer_to_strategy", true, " ", std::nullopt});

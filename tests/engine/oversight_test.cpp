@@ -38,8 +38,7 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
     // Two teams, each working its own cases.
     const std::string worker = n % 3 ? social_worker : south_worker, manager = n % 3 ? team_manager : south_manager;
     CaseId id =
-        f.engine->open_case(worker, OpenCaseRequest{"child_protection", "G" + std::to_string(n), "", received, {}})
-            ->id;
+        f.engine->open_case(worker, OpenCaseRequest{"child_protection", "G" + std::to_string(n), "", received, {}})->id;
     ++expected.stages;  // referral
     auto fire = [&](const char* event) {
       const std::string& as = worker;
@@ -64,8 +63,7 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
     fire("refer_to_strategy");
     if (chance(15)) {
       REQUIRE(
-          f.engine
-              ->fire(manager, FireRequest{id, "start_section_47", true, "police already involved", std::nullopt})
+          f.engine->fire(manager, FireRequest{id, "start_section_47", true, "police already involved", std::nullopt})
               ->outcome == FireOutcome::override);
       ++expected.overrides;
       ++expected.stages;
@@ -117,8 +115,8 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
                                }
                              })
               .is_ok());
-  auto timeliness = f.engine->timeliness(auditor, parse_date("2000-01-01").value(),
-                                         parse_date("2100-01-01").value(), as_of, false);
+  auto timeliness =
+      f.engine->timeliness(auditor, parse_date("2000-01-01").value(), parse_date("2100-01-01").value(), as_of, false);
   REQUIRE(timeliness.is_ok());
   REQUIRE(timeliness->rows.size() == counted.size());
   for (const auto& row : timeliness->rows) {
@@ -140,8 +138,7 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
 
   // Refusals, overrides, voice and strategy meetings: against what the generator did.
   Instant everything_from = at("2000-01-01T00:00:00Z"), everything_to = at("2100-01-01T00:00:00Z");
-  CHECK(static_cast<std::int64_t>(
-            f.engine->exceptions(auditor, "refused", everything_from, everything_to)->size()) ==
+  CHECK(static_cast<std::int64_t>(f.engine->exceptions(auditor, "refused", everything_from, everything_to)->size()) ==
         expected.refusals);
   auto overrides = f.engine->exceptions(auditor, "override", everything_from, everything_to);
   CHECK(static_cast<std::int64_t>(overrides->size()) == expected.overrides);

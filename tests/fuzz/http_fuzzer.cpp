@@ -41,9 +41,9 @@ World& world() {
     std::ofstream(jwks_path) << casegate::server::public_jwks(test_key, "k").value();
     made.identity = std::move(casegate::server::Identity::load({jwks_path.string(), "iss", "aud", "sub"}).value());
     std::filesystem::remove(jwks_path);
-    made.token = casegate::server::sign_token({test_key, "k", "sw", "iss", "aud", 7 * 24 * 3600,
-                                               made.engine->clock().now()})
-                     .value();
+    made.token =
+        casegate::server::sign_token({test_key, "k", "sw", "iss", "aud", 7 * 24 * 3600, made.engine->clock().now()})
+            .value();
     return made;
   }();
   return w;

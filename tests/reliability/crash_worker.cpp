@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   Engine& engine = **opened;
-  (void)engine.init("admin", "");                                                 // refused after the first run: fine
+  (void)engine.init("admin", "");  // refused after the first run: fine
   (void)engine.add_user("admin", User{"sw", "", Role::social_worker, "north", true});  // likewise
   const char* steps[][2] = {
       {"referral_decision", R"({"decision":"significant_harm"})"},

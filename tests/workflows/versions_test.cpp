@@ -122,10 +122,10 @@ TEST_CASE("a migration that cannot map a state refuses to run, and runs once the
       f.engine =
           std::make_unique<Engine>(std::move(open_sqlite_store(":memory:").value()), std::move(with_v3), f.clock);
       REQUIRE(f.engine->init(admin, "").is_ok());
-      for (const User& u : {User{social_worker, "", Role::social_worker, "north", true},
-                            User{team_manager, "", Role::team_manager, "north", true},
-                            User{conference_chair, "", Role::conference_chair, "", true},
-                            User{auditor, "", Role::auditor, "", true}})
+      for (const User& u :
+           {User{social_worker, "", Role::social_worker, "north", true},
+            User{team_manager, "", Role::team_manager, "north", true},
+            User{conference_chair, "", Role::conference_chair, "", true}, User{auditor, "", Role::auditor, "", true}})
         REQUIRE(f.engine->add_user(admin, u).is_ok());
       CaseId reviewing = f.case_in_state("review_conference", "child_protection", 1);
       CaseId planning = f.case_in_state("child_protection_plan", "child_protection", 1);

@@ -110,7 +110,6 @@ int parse_and_run(CLI::App& app, int argc, char** argv, const int& code);
 // RFC 4180: fields quoted when they hold a comma, a quote or a line break.
 void write_csv_row(std::ostream& out, const std::vector<std::string>& fields);
 
-
 // casegate scenario run: exit 0 when every expectation of every file holds, 3 otherwise.
 int run_scenarios(const std::vector<std::string>& files);
 

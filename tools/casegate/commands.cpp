@@ -2,8 +2,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "casegate/protocol.hpp"
 #include "casegate/csv.hpp"
+#include "casegate/protocol.hpp"
 #include "cli.hpp"
 
 namespace casegate::cli {

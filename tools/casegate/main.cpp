@@ -9,8 +9,8 @@ int main(int argc, char** argv) {
   using namespace casegate::cli;
   spdlog::set_level(spdlog::level::warn);
   std::vector<Command> table;
-  for (auto family : {case_commands, integrity_commands, workflow_commands, manager_commands, access_commands,
-                      serve_commands})
+  for (auto family :
+       {case_commands, integrity_commands, workflow_commands, manager_commands, access_commands, serve_commands})
     for (Command& command : family()) table.push_back(std::move(command));
   Session session;
   int code = 0;

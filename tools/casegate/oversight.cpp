@@ -371,7 +371,8 @@ std::vector<Command> manager_commands() {
                             ->check(CLI::IsMember({"csv", "json"}));
                       },
                       [o](Session& s) {
-                        if (o->format == "json") return run_request(s, json{{"command", "export"}, {"table", o->table}}, true);
+                        if (o->format == "json")
+                          return run_request(s, json{{"command", "export"}, {"table", o->table}}, true);
                         if (int failed = s.ready(true)) return failed;
                         bool first_chunk = true;  // CSV streams; JSON is the protocol's answer
                         auto status = s.engine->export_table(s.globals.as, o->table, [&](const ExportTable& chunk) {

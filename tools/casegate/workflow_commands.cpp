@@ -33,7 +33,9 @@ std::vector<Command> workflow_commands() {
   auto o = std::make_shared<Options>();
   std::vector<Command> table{
       {"workflow", "the registered workflows"},
-      {"workflow list", "names and versions", {},
+      {"workflow list",
+       "names and versions",
+       {},
        [](Session&) {
          for (const auto* w : seed_workflows().all()) std::cout << w->name() << "\tversion " << w->version() << "\n";
          return 0;
@@ -81,8 +83,14 @@ std::vector<Command> workflow_commands() {
        }},
   };
   // With --json (or --format json) these answer through the protocol, from the compiled workflows.
-  set_request(table, "workflow list", [] { return Result<json>(json{{"command", "workflow list"}}); }, false, false);
-  set_request(table, "workflow show", [o] { return Result<json>(show_request(*o)); }, false, false);
+  set_request(
+      table, "workflow list",
+      [] {
+        return Result<json>(json{{"command", "workflow list"}});
+      },
+      false, false);
+  set_request(
+      table, "workflow show", [o] { return Result<json>(show_request(*o)); }, false, false);
   set_request(
       table, "workflow check",
       [o] {

@@ -25,33 +25,34 @@ ReportDetail between(Instant from, Instant to) {
 Result<std::vector<VoiceRow>> voice_report(Engine& engine, std::string_view as, Instant from, Instant to,
                                            std::string_view team) {
   std::vector<VoiceRow> rows;
-  Status status = engine.report(as, "voice", team, [&](OversightStore& store, const CaseScope& scope, ReportDetail& detail) -> Status {
-    detail = between(from, to);
-    auto stages = store.stages_with_first_task("voice_of_child", from, to, scope);
-    if (!stages) return stages.status();
-    for (StageTaskRow& stage : *stages) {
-      VoiceRow row;
-      row.case_id = stage.case_id;
-      row.team = std::move(stage.team);
-      row.stage = stage.stage;
-      row.state = std::move(stage.state);
-      row.stage_entered_at = stage.stage_entered_at;
-      row.captured = stage.first_task.has_value();
-      if (row.captured) {
-        row.first_captured_at = stage.first_task->occurred_at;
-        row.days_after_stage_began = days(*row.first_captured_at - row.stage_entered_at).count();
-        auto payload = nlohmann::json::parse(stage.first_task->payload_json, nullptr, false);
-        if (payload.is_object()) {
-          if (payload.contains("child_seen")) row.child_seen = payload["child_seen"].get<bool>();
-          if (payload.contains("seen_alone")) row.seen_alone = payload["seen_alone"].get<bool>();
-          row.method = payload.value("method", "");
-          row.advocate = payload.value("advocate", "");
+  Status status = engine.report(
+      as, "voice", team, [&](OversightStore& store, const CaseScope& scope, ReportDetail& detail) -> Status {
+        detail = between(from, to);
+        auto stages = store.stages_with_first_task("voice_of_child", from, to, scope);
+        if (!stages) return stages.status();
+        for (StageTaskRow& stage : *stages) {
+          VoiceRow row;
+          row.case_id = stage.case_id;
+          row.team = std::move(stage.team);
+          row.stage = stage.stage;
+          row.state = std::move(stage.state);
+          row.stage_entered_at = stage.stage_entered_at;
+          row.captured = stage.first_task.has_value();
+          if (row.captured) {
+            row.first_captured_at = stage.first_task->occurred_at;
+            row.days_after_stage_began = days(*row.first_captured_at - row.stage_entered_at).count();
+            auto payload = nlohmann::json::parse(stage.first_task->payload_json, nullptr, false);
+            if (payload.is_object()) {
+              if (payload.contains("child_seen")) row.child_seen = payload["child_seen"].get<bool>();
+              if (payload.contains("seen_alone")) row.seen_alone = payload["seen_alone"].get<bool>();
+              row.method = payload.value("method", "");
+              row.advocate = payload.value("advocate", "");
+            }
+          }
+          rows.push_back(std::move(row));
         }
-      }
-      rows.push_back(std::move(row));
-    }
-    return Status::ok();
-  });
+        return Status::ok();
+      });
   if (!status) return status;
   return rows;
 }
@@ -59,32 +60,34 @@ Result<std::vector<VoiceRow>> voice_report(Engine& engine, std::string_view as, 
 Result<std::vector<StrategyMeetingRow>> strategy_meetings_report(Engine& engine, std::string_view as, Instant from,
                                                                  Instant to, std::string_view team) {
   std::vector<StrategyMeetingRow> rows;
-  Status status = engine.report(as, "strategy_meetings", team, [&](OversightStore& store, const CaseScope& scope, ReportDetail& detail) -> Status {
-    detail = between(from, to);
-    auto tasks = store.tasks_against_clock("strategy_meeting", "strategy_discussion", from, to, scope);
-    if (!tasks) return tasks.status();
-    for (TaskAgainstClockRow& task : *tasks) {
-      StrategyMeetingRow row;
-      row.task_id = task.task_id;
-      row.case_id = task.case_id;
-      row.team = std::move(task.team);
-      row.occurred_at = task.occurred_at;
-      auto payload = nlohmann::json::parse(task.payload_json, nullptr, false);
-      if (payload.is_object() && payload.contains("participants"))
-        for (const auto& p : payload["participants"])
-          row.participants.emplace_back(p.value("agency", ""), p.value("mode", ""));
-      if (!task.clock_due_at) {
-        row.timeliness = "no clock";
-      } else {
-        row.due_at = task.clock_due_at;
-        row.allowed_hours =
-            std::chrono::duration_cast<std::chrono::hours>(*task.clock_due_at - *task.clock_started_at).count();
-        row.timeliness = row.occurred_at <= *row.due_at ? "within" : "late";
-      }
-      rows.push_back(std::move(row));
-    }
-    return Status::ok();
-  });
+  Status status = engine.report(
+      as, "strategy_meetings", team,
+      [&](OversightStore& store, const CaseScope& scope, ReportDetail& detail) -> Status {
+        detail = between(from, to);
+        auto tasks = store.tasks_against_clock("strategy_meeting", "strategy_discussion", from, to, scope);
+        if (!tasks) return tasks.status();
+        for (TaskAgainstClockRow& task : *tasks) {
+          StrategyMeetingRow row;
+          row.task_id = task.task_id;
+          row.case_id = task.case_id;
+          row.team = std::move(task.team);
+          row.occurred_at = task.occurred_at;
+          auto payload = nlohmann::json::parse(task.payload_json, nullptr, false);
+          if (payload.is_object() && payload.contains("participants"))
+            for (const auto& p : payload["participants"])
+              row.participants.emplace_back(p.value("agency", ""), p.value("mode", ""));
+          if (!task.clock_due_at) {
+            row.timeliness = "no clock";
+          } else {
+            row.due_at = task.clock_due_at;
+            row.allowed_hours =
+                std::chrono::duration_cast<std::chrono::hours>(*task.clock_due_at - *task.clock_started_at).count();
+            row.timeliness = row.occurred_at <= *row.due_at ? "within" : "late";
+          }
+          rows.push_back(std::move(row));
+        }
+        return Status::ok();
+      });
   if (!status) return status;
   return rows;
 }
@@ -107,16 +110,17 @@ Result<std::vector<ActionsRow>> actions_report(Engine& engine, std::string_view 
                                                bool by_theme) {
   std::vector<ActionsRow> rows;
   // Counts of every action, whatever the user's scope: an aggregate.
-  Status status = engine.report(as, "actions", {}, [&](OversightStore& store, const CaseScope&, ReportDetail& detail) -> Status {
-    Instant when = as_of.value_or(engine.clock().now());
-    detail = {{"as_of", format_instant(when)}};
-    auto outcomes = store.clock_outcomes("improvement_action", "target", when, by_theme ? "theme" : "");
-    if (!outcomes) return outcomes.status();
-    for (const ClockOutcomeRow& o : *outcomes)
-      if (by_theme || o.met_on_time + o.met_late + o.open_overdue + o.open_on_time > 0)
-        rows.push_back({o.group, o.met_on_time, o.met_late, o.open_overdue, o.open_on_time});
-    return Status::ok();
-  });
+  Status status =
+      engine.report(as, "actions", {}, [&](OversightStore& store, const CaseScope&, ReportDetail& detail) -> Status {
+        Instant when = as_of.value_or(engine.clock().now());
+        detail = {{"as_of", format_instant(when)}};
+        auto outcomes = store.clock_outcomes("improvement_action", "target", when, by_theme ? "theme" : "");
+        if (!outcomes) return outcomes.status();
+        for (const ClockOutcomeRow& o : *outcomes)
+          if (by_theme || o.met_on_time + o.met_late + o.open_overdue + o.open_on_time > 0)
+            rows.push_back({o.group, o.met_on_time, o.met_late, o.open_overdue, o.open_on_time});
+        return Status::ok();
+      });
   if (!status) return status;
   return rows;
 }
