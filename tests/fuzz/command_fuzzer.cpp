@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <tuple>
 
 #include "casegate/casegate.hpp"
 
@@ -33,9 +34,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto clock = std::make_shared<ManualClock>(parse_instant("2026-03-02T09:00:00Z").value());
   auto engine = std::move(open_engine(":memory:", {}, clock).value());
   if (!engine->init("admin", "")) __builtin_trap();
-  for (auto [id, role] :
-       {std::pair{"sw", Role::social_worker}, {"tm", Role::team_manager}, {"chair", Role::conference_chair}})
-    if (!engine->add_user("admin", User{id, "", role, "", true})) __builtin_trap();
+  // North's worker and manager, a chair, and south's worker (who has no access to north's cases).
+  for (auto [id, role, team] : {std::tuple{"sw", Role::social_worker, "north"},
+                                {"tm", Role::team_manager, "north"},
+                                {"chair", Role::conference_chair, ""},
+                                {"osei", Role::social_worker, "south"}})
+    if (!engine->add_user("admin", User{id, "", role, team, true})) __builtin_trap();
   CaseId first = engine->open_case("sw", OpenCaseRequest{"child_protection", "F", "", std::nullopt, {}}).value().id;
 
   json commands = json::parse(input, nullptr, false);
@@ -81,7 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     check_one_line(status);
     clock->advance(std::chrono::minutes(1));
-    bool known_user = as == "sw" || as == "tm" || as == "chair" || as == "admin";
+    bool known_user = as == "sw" || as == "tm" || as == "chair" || as == "osei" || as == "admin";
     std::int64_t now = engine->verify()->entries_verified;
     if (now != entries + (known_user ? 1 : 0)) std::abort();
     entries = now;
