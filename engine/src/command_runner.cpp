@@ -1,5 +1,8 @@
 #include "command_runner.hpp"
 
+#include <algorithm>
+
+#include "casegate/digest.hpp"
 #include "validation.hpp"
 
 namespace casegate {
@@ -58,6 +61,46 @@ Status CommandRunner::append_and_commit(Transaction& transaction, AuditBuilder& 
   audit.draft.detail_json = audit.detail.str();
   if (auto appended = storage_.audit->append(audit.draft); !appended) return appended.status();
   return transaction.commit();
+}
+
+thread_local const CommandRunner* CommandRunner::composing_ = nullptr;
+
+Result<OnceReply> CommandRunner::once(std::string_view as, std::string_view key, std::string_view request,
+                                      const std::function<std::string(bool& keep)>& command) {
+  if (key.empty() || key.size() > 255 || std::any_of(key.begin(), key.end(), [](char c) { return c < '!' || c > '~'; }))
+    return Status::invalid_input("an idempotency key must be 1 to 255 visible ASCII characters");
+  const std::string digest = sha256_hex(request);
+  return queued<OnceReply>(false, [&]() -> Result<OnceReply> {
+    auto transaction = Transaction::begin(*storage_.transactions);
+    if (!transaction) return transaction.status();
+    auto actor = find_actor(as);
+    const bool keeps = actor && actor->active;  // otherwise the command fails as it would alone
+    if (keeps) {
+      auto kept = storage_.cases->find_reply(actor->id, key);
+      if (!kept) return kept.status();
+      if (*kept) {
+        if ((*kept)->request_sha256 != digest)
+          return Status::invalid_input("this idempotency key was used for another request");
+        return OnceReply{std::move((*kept)->reply), true};
+      }
+    }
+    std::string reply;
+    bool keep = true;
+    {
+      composing_ = this;
+      struct Done {
+        ~Done() { composing_ = nullptr; }
+      } done;
+      reply = command(keep);
+    }
+    if (keeps && keep) {
+      const Instant now = clock_.now();
+      Status stored = storage_.cases->store_reply(actor->id, key, {digest, reply}, now, now - std::chrono::hours(24));
+      if (!stored) return stored;
+    }
+    if (Status committed = transaction->commit(); !committed) return committed;
+    return OnceReply{std::move(reply), false};
+  });
 }
 
 void CommandRunner::audit_attempt(AuditBuilder& audit, const Status& failure) {

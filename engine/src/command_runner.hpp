@@ -4,6 +4,7 @@
 // or views a child's record is audited: the acting user is found and must be active, the body
 // runs, one audit entry is appended and the transaction commits; when the body fails, its writes
 // are rolled back and the attempt is audited in a transaction of its own.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -95,6 +96,10 @@ class CommandRunner {
 
   CommitStats commit_stats() const { return queue_.stats(); }
 
+  // Engine::once: `command`'s engine commands and its kept reply in one transaction.
+  Result<OnceReply> once(std::string_view as, std::string_view key, std::string_view request,
+                         const std::function<std::string(bool& keep)>& command);
+
   // A command that needs the store to itself and opens its own reads (verify).
   template <class T, class Body>
   Result<T> exclusive(Body&& body) {
@@ -104,6 +109,11 @@ class CommandRunner {
  private:
   template <class T, class Body>
   Result<T> queued(bool exclusive, Body&& body) {
+    if (composing_ == this) {
+      // A part of once()'s command: its transaction nests in once()'s, on this thread.
+      if (exclusive) return Status::invalid_input("verify and checkpoint cannot run as part of another command");
+      return body();
+    }
     std::optional<Result<T>> result;
     CommandQueue::Job job;
     job.run = [&] { result.emplace(body()); };
@@ -122,6 +132,9 @@ class CommandRunner {
   // The failed attempt's entry, in a transaction of its own: the command's writes are gone, the
   // entry is not.
   void audit_attempt(AuditBuilder& audit, const Status& failure);
+
+  // The runner whose once() is running its command on this thread, if any.
+  static thread_local const CommandRunner* composing_;
 
   const Storage& storage_;  // the engine's, which outlives the runner
   const Clock& clock_;

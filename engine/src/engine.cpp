@@ -86,6 +86,11 @@ const Clock& Engine::clock() const {
   return *impl_->clock;
 }
 
+Result<OnceReply> Engine::once(std::string_view as, std::string_view key, std::string_view request,
+                               const std::function<std::string(bool& keep)>& command) {
+  return impl_->runner.once(as, key, request, command);
+}
+
 CommitStats Engine::commit_stats() const {
   return impl_->runner.commit_stats();
 }

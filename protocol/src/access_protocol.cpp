@@ -68,6 +68,14 @@ CommandTable access_commands() {
                              CASEGATE_TRY(rows, e.access_report(as, query));
                              return Reply{json(rows)};
                            }};
+  // The live feed's first page (GET /v1/events reads on from "through").
+  t["events"] = {{"after", "limit"},
+                 [](Engine& e, const std::string& as, const Request& r, std::string_view) -> Result<Reply> {
+                   CASEGATE_TRY(after, r.number("after"));
+                   CASEGATE_TRY(limit, r.number("limit"));
+                   CASEGATE_TRY(page, e.audit_feed(as, after, limit.value_or(500), true));
+                   return Reply{json{{"events", page.entries}, {"through", page.through}}};
+                 }};
   return t;
 }
 

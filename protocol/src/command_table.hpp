@@ -43,7 +43,7 @@ Result<std::pair<Instant, Instant>> period(Engine& engine, const Request& r);
 Result<std::optional<Instant>> as_of(const Request& r);
 
 // The commands of need-to-know access: cases, allocate, transfer, access, access review,
-// oversight access.
+// oversight access, events.
 CommandTable access_commands();
 
 }  // namespace casegate::protocol

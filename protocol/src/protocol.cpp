@@ -1,5 +1,6 @@
 #include "casegate/protocol.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -308,6 +309,35 @@ std::map<std::string, CommandSpec, std::less<>> manager_commands() {
   return t;
 }
 
+// The commands that change something, which take an idempotency key.
+bool changes_something(std::string_view command) {
+  static const std::vector<std::string_view> changing{"user add",
+                                                      "user activate",
+                                                      "user deactivate",
+                                                      "settings set",
+                                                      "open",
+                                                      "record",
+                                                      "fire",
+                                                      "migrate",
+                                                      "allocate",
+                                                      "transfer",
+                                                      "access",
+                                                      "access review",
+                                                      "calendar add-closure",
+                                                      "calendar add-working-day"};
+  return std::find(changing.begin(), changing.end(), command) != changing.end();
+}
+
+std::string kept_form(const ProtocolResponse& response) {
+  return json{{"code", response.code}, {"json", response.json}, {"message", response.message}}.dump();
+}
+
+ProtocolResponse from_kept_form(const std::string& kept) {
+  json form = json::parse(kept);
+  return ProtocolResponse{form.at("code").get<int>(), form.at("json").get<std::string>(),
+                          form.at("message").get<std::string>(), true};
+}
+
 json error_json(const Status& status) {
   return json{{"error", {{"code", code_name(status.code())}, {"message", status.message()}}}};
 }
@@ -351,14 +381,33 @@ ProtocolResponse execute_request(Engine& engine, std::string_view as_user, std::
       std::string shown = command->dump();
       return fail(Status::invalid_input("unknown command " + shown.substr(0, 60)));
     }
+    std::optional<std::string> idempotency_key;
+    if (auto key = body.find("idempotency_key"); key != body.end()) {
+      if (!changes_something(spec->first))
+        return fail(Status::invalid_input(spec->first + " changes nothing, so it takes no idempotency_key"));
+      if (!key->is_string()) return fail(Status::invalid_input("field 'idempotency_key' must be text"));
+      idempotency_key = key->get<std::string>();
+      body.erase(key);
+    }
     for (const auto& [key, value] : body.items())
       if (key != "command" &&
           std::find(spec->second.fields.begin(), spec->second.fields.end(), key) == spec->second.fields.end())
         return fail(Status::invalid_input(spec->first + ": unknown field " + json(key).dump().substr(0, 60)));
-    Request request(body);
-    Result<Reply> reply = spec->second.run(engine, std::string(as_user), request, database);
-    if (!reply) return fail(reply.status());
-    return ProtocolResponse{reply->code, reply->body.dump(), reply->message};
+    auto run = [&] {
+      Request request(body);
+      Result<Reply> reply = spec->second.run(engine, std::string(as_user), request, database);
+      if (!reply) return fail(reply.status());
+      return ProtocolResponse{reply->code, reply->body.dump(), reply->message};
+    };
+    if (!idempotency_key) return run();
+    ProtocolResponse response;
+    auto once = engine.once(as_user, *idempotency_key, body.dump(), [&](bool& keep) {
+      response = run();
+      keep = response.code != outcome_code(Code::internal) && response.code != outcome_code(Code::conflict);
+      return kept_form(response);
+    });
+    if (!once) return fail(once.status());
+    return once->replayed ? from_kept_form(once->reply) : response;
   } catch (const std::exception& error) {
     // nlohmann throws on dumping text that is not UTF-8; nothing else is expected here.
     return fail(Status::internal(std::string("the request could not be answered: ") + error.what()));

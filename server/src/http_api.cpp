@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "casegate/csv.hpp"
+#include "casegate/json.hpp"
 #include "casegate/protocol.hpp"
 #include "casegate/utf8.hpp"
 #include "casegate/workflow_views.hpp"
@@ -182,6 +183,7 @@ std::optional<Route> match(const std::string& method, const std::vector<std::str
   if (is(3, {"v1", "workflows", nullptr}) && get)
     return Route{"/v1/workflows/{name}", "workflow show", json{{"workflow", s[2]}}};
   if (is(2, {"v1", "verify"}) && post) return Route{"/v1/verify", "verify", json::object()};
+  if (is(2, {"v1", "events"}) && get) return Route{"/v1/events", "events", json::object()};
   return std::nullopt;
 }
 
@@ -189,6 +191,15 @@ bool path_exists(const std::vector<std::string>& s) {
   for (const char* method : {"GET", "POST"})
     if (match(method, s)) return true;
   return false;
+}
+
+HttpResponse ok(std::string content_type, std::string body, std::string route, std::string user) {
+  HttpResponse response;
+  response.content_type = std::move(content_type);
+  response.body = std::move(body);
+  response.route = std::move(route);
+  response.user = std::move(user);
+  return response;
 }
 
 HttpResponse unauthorized(std::string_view detail) {
@@ -229,7 +240,26 @@ HttpResponse answer(const Route& route, const ProtocolResponse& reply, bool had_
   return failure(code, reply.message, had_if_match);
 }
 
+// Audit entries as Server-Sent Events: the seq is the event's id, the entry its data (one line).
+std::string as_events(const json& entries) {
+  std::string text;
+  for (const auto& entry : entries)
+    text += "id: " + std::to_string(entry.value("seq", 0)) + "\nevent: audit\ndata: " + entry.dump() + "\n\n";
+  return text;
+}
+
 }  // namespace
+
+std::optional<std::string> next_events(Engine& engine, EventFeed& feed) {
+  try {
+    auto page = engine.audit_feed(feed.user, feed.through, 500, false);
+    if (!page) return std::nullopt;
+    feed.through = page->through;
+    return as_events(json(page->entries));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
 
 HttpResponse problem(int status, std::string_view code, std::string_view detail) {
   HttpResponse response;
@@ -250,12 +280,10 @@ HttpResponse handle(ApiContext& context, const HttpRequest& request) {
     if (!target) return problem(400, "invalid_input", "the request target is not a valid path (percent-encoded UTF-8)");
     const auto& s = target->segments;
     if (s == std::vector<std::string>{"v1", "health"} && request.method == "GET") {
-      HttpResponse response{200, "application/json", {}, R"({"status":"ok"})", "/v1/health", ""};
-      return response;
+      return ok("application/json", R"({"status":"ok"})", "/v1/health", "");
     }
     if (s == std::vector<std::string>{"openapi.json"} && request.method == "GET") {
-      HttpResponse response{200, "application/json", {}, openapi_document(), "/openapi.json", ""};
-      return response;
+      return ok("application/json", openapi_document(), "/openapi.json", "");
     }
     const bool metrics = s == std::vector<std::string>{"metrics"} && request.method == "GET" && context.metrics;
     auto route = metrics ? std::optional<Route>(Route{"/metrics", "", json::object()}) : match(request.method, s);
@@ -274,10 +302,7 @@ HttpResponse handle(ApiContext& context, const HttpRequest& request) {
     if (Status known = context.engine.check_user(*user); !known)
       return unauthorized("the token's user may not sign in");
     if (metrics) {
-      HttpResponse response{200,        "text/plain; version=0.0.4",
-                            {},         context.metrics->render(context.engine.commit_stats()),
-                            "/metrics", *user};
-      return response;
+      return ok("text/plain; version=0.0.4", context.metrics->render(context.engine.commit_stats()), "/metrics", *user);
     }
 
     json fields = route->fields;
@@ -286,7 +311,7 @@ HttpResponse handle(ApiContext& context, const HttpRequest& request) {
       json body = request.body.empty() ? json::object() : json::parse(request.body, nullptr, false);
       if (!body.is_object()) return problem(400, "invalid_input", "the body must be a JSON object");
       for (auto& [key, value] : body.items()) {
-        if (key == "command" || fields.contains(key))
+        if (key == "command" || key == "idempotency_key" || fields.contains(key))
           return problem(422, "invalid_input", "field '" + key.substr(0, 40) + "' is not taken from the body here");
         fields[key] = value;
       }
@@ -294,7 +319,7 @@ HttpResponse handle(ApiContext& context, const HttpRequest& request) {
     auto query = query_fields(*target);
     if (!query) return problem(400, "invalid_input", query.status().message());
     for (auto& [key, value] : query->items()) {
-      if (fields.contains(key) || key == "command")
+      if (fields.contains(key) || key == "command" || key == "idempotency_key")
         return problem(400, "invalid_input", "query parameter '" + key.substr(0, 40) + "' is not taken here");
       fields[key] = value;
     }
@@ -314,13 +339,8 @@ HttpResponse handle(ApiContext& context, const HttpRequest& request) {
                               ? context.engine.workflows().find(name, fields["version"].get<int>())
                               : context.engine.workflows().latest(name);
       if (w == nullptr) return problem(404, "not_found", "no workflow '" + name.substr(0, 60) + "'");
-      HttpResponse response{200,
-                            "text/plain; charset=utf-8",
-                            {},
-                            format == "dot" ? workflow_dot(*w) : workflow_mermaid(*w),
-                            route->pattern,
-                            *user};
-      return response;
+      return ok("text/plain; charset=utf-8", format == "dot" ? workflow_dot(*w) : workflow_mermaid(*w), route->pattern,
+                *user);
     }
     if (format != "json" && !(route->command == "export" && format == "csv"))
       return problem(400, "invalid_input",
@@ -339,15 +359,25 @@ HttpResponse handle(ApiContext& context, const HttpRequest& request) {
         }
       });
       if (!exported) return failure(code_name(exported.code()), exported.message(), false);
-      HttpResponse response{200, "text/csv; charset=utf-8", {}, std::move(csv), route->pattern, *user};
-      return response;
+      return ok("text/csv; charset=utf-8", std::move(csv), route->pattern, *user);
     }
+
+    if (route->command == "events" && !request.last_event_id.empty()) {
+      // A reconnecting EventSource resumes after the last event it had.
+      auto resume = whole_number(request.last_event_id);
+      if (!resume || *resume < 0) return problem(400, "invalid_input", "Last-Event-ID must be an audit seq");
+      fields["after"] = *resume;
+    }
+    // verify changes nothing, so a retry of it runs nothing that matters: its key is not kept.
+    if (!request.idempotency_key.empty() && request.method == "POST" && route->command != "verify")
+      fields["idempotency_key"] = request.idempotency_key;
 
     fields["command"] = route->command;
     ProtocolResponse reply = execute_request(context.engine, *user, fields.dump());
     HttpResponse response = answer(*route, reply, expected->has_value());
     response.route = route->pattern;
     response.user = *user;
+    if (reply.replayed) response.headers.emplace_back("Idempotent-Replayed", "true");
     if (reply.code != 0) return response;
     json body = json::parse(reply.json, nullptr, false);
     if (route->command == "open") {
@@ -356,6 +386,12 @@ HttpResponse handle(ApiContext& context, const HttpRequest& request) {
     }
     if (route->command == "status" || route->command == "fire")
       response.headers.emplace_back("ETag", "\"" + std::to_string(body.value("version", 0)) + "\"");
+    if (route->command == "events") {
+      response.content_type = "text/event-stream";
+      response.headers.emplace_back("Cache-Control", "no-store");
+      response.body = "retry: 3000\n\n" + as_events(body["events"]);
+      response.feed = EventFeed{*user, body.value("through", std::int64_t{0})};
+    }
     return response;
   } catch (const std::exception& error) {
     return problem(500, "internal", std::string("the request could not be answered: ") + error.what());

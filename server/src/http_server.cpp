@@ -11,10 +11,12 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "http_api.hpp"
@@ -50,28 +52,50 @@ std::string request_id(Shared& shared, std::string_view given) {
   return shared.instance + "-" + std::to_string(++shared.requests);
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+// One connection. Stream: beast::tcp_stream, or an ssl_stream over one for --tls-cert.
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(tcp::socket socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) { ++shared_.connections; }
+  static constexpr bool tls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  template <class... TlsContext>
+  Session(tcp::socket socket, Shared& shared, TlsContext&... tls_context)
+      : stream_(std::move(socket), tls_context...), shared_(shared), feed_timer_(stream_.get_executor()) {
+    ++shared_.connections;
+  }
   ~Session() {
     busy(false);
     --shared_.connections;
   }
 
   void start() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (tls) {
+        // The handshake is part of the request's head: the same timeout.
+        self->timed(self->shared_.options.header_timeout);
+        self->stream_.async_handshake(asio::ssl::stream_base::server, [self](beast::error_code ec) {
+          if (ec) return self->drop();
+          self->read();
+        });
+      } else {
+        self->read();
+      }
+    });
   }
 
  private:
+  void timed(std::chrono::milliseconds timeout) { beast::get_lowest_layer(stream_).expires_after(timeout); }
+
   void read() {
     parser_.emplace();
     parser_->body_limit(shared_.options.body_limit);
     parser_->header_limit(16 * 1024);
     // Idle between requests, then the head and body must arrive within the header timeout:
     // a slow client holds no worker, only its own socket, until it times out.
-    stream_.expires_after(first_ ? shared_.options.header_timeout : shared_.options.idle_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+    timed(first_ ? shared_.options.header_timeout : shared_.options.idle_timeout);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
   }
 
   // A request is in flight from its head to its answer: a drain waits for it.
@@ -83,12 +107,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_header(beast::error_code ec) {
     // A declared Content-Length over the limit is known from the head.
     if (ec == http::error::body_limit || ec == http::error::header_limit) return on_read(ec);
-    if (ec) return close(ec);
+    if (ec) return close();
     busy(true);
     first_ = false;
-    stream_.expires_after(shared_.options.header_timeout);
+    timed(shared_.options.header_timeout);
     http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_read(e); });
+                     [self = this->shared_from_this()](beast::error_code e, std::size_t) { self->on_read(e); });
   }
 
   void on_read(beast::error_code ec) {
@@ -96,8 +120,8 @@ class Session : public std::enable_shared_from_this<Session> {
       return respond_and_close(problem(413, "invalid_input", "the body is larger than 1 MiB"));
     if (ec == http::error::header_limit)
       return respond_and_close(problem(431, "invalid_input", "the headers are too large"));
-    if (ec == http::error::end_of_stream) return close({});
-    if (ec && (ec == beast::error::timeout || ec == asio::error::operation_aborted)) return close(ec);
+    if (ec == http::error::end_of_stream) return close();
+    if (ec && (ec == beast::error::timeout || ec == asio::error::operation_aborted)) return close();
     if (ec) return respond_and_close(problem(400, "invalid_input", "the request is not valid HTTP/1.1"));
     auto request = parser_->release();
     auto started = std::chrono::steady_clock::now();
@@ -107,6 +131,8 @@ class Session : public std::enable_shared_from_this<Session> {
     in.authorization = std::string(request[http::field::authorization]);
     in.if_match = std::string(request[http::field::if_match]);
     in.content_type = std::string(request[http::field::content_type]);
+    in.idempotency_key = std::string(request["Idempotency-Key"]);
+    in.last_event_id = std::string(request["Last-Event-ID"]);
     in.body = std::move(request.body());
     std::string id = request_id(shared_, request["X-Request-Id"]);
     ApiContext context{shared_.engine, shared_.identity, &shared_.metrics};
@@ -120,6 +146,7 @@ class Session : public std::enable_shared_from_this<Session> {
                                 {"user", out.user},
                                 {"ms", std::round(ms * 1000) / 1000}}
                      .dump());
+    if (out.feed) return start_feed(std::move(out), id);
     bool keep_alive = request.keep_alive() && !shared_.draining;
     send(std::move(out), id, keep_alive, request.version());
   }
@@ -133,14 +160,70 @@ class Session : public std::enable_shared_from_this<Session> {
     response->body() = std::move(out.body);
     response->keep_alive(keep_alive);
     response->prepare_payload();
-    stream_.expires_after(shared_.options.header_timeout);
+    timed(shared_.options.header_timeout);
     http::async_write(stream_, *response,
-                      [self = shared_from_this(), response, keep_alive](beast::error_code ec, std::size_t) {
+                      [self = this->shared_from_this(), response, keep_alive](beast::error_code ec, std::size_t) {
                         self->busy(false);
                         if (!ec && self->unread_) return self->discard_and_close();
-                        if (ec || !keep_alive || self->shared_.draining) return self->close(ec);
+                        if (ec || !keep_alive || self->shared_.draining) return self->close();
                         self->read();
                       });
+  }
+
+  // GET /v1/events: the head, then events as they are committed, until the client goes, its
+  // user may no longer read, or the server drains. The body has no length: it ends with the
+  // connection. A feed is not a request in flight, so it does not hold up a drain.
+  void start_feed(HttpResponse out, const std::string& id) {
+    busy(false);
+    feed_ = std::move(*out.feed);
+    auto head = std::make_shared<http::response<http::empty_body>>(http::status::ok, 11);
+    head->set(http::field::server, "casegate");
+    head->set(http::field::content_type, out.content_type);
+    head->set("X-Request-Id", id);
+    for (auto& [name, value] : out.headers) head->set(name, value);
+    head->keep_alive(false);
+    auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*head);
+    timed(shared_.options.header_timeout);
+    http::async_write_header(stream_, *serializer,
+                             [self = this->shared_from_this(), head, serializer, first = std::move(out.body)](
+                                 beast::error_code ec, std::size_t) mutable {
+                               if (ec) return self->drop();
+                               self->write_feed(std::move(first));
+                             });
+  }
+
+  void write_feed(std::string text) {
+    if (text.empty()) return wait_feed();
+    auto buffer = std::make_shared<std::string>(std::move(text));
+    timed(shared_.options.header_timeout);  // a reader too slow to take its events is dropped
+    asio::async_write(stream_, asio::buffer(*buffer),
+                      [self = this->shared_from_this(), buffer](beast::error_code ec, std::size_t) {
+                        if (ec) return self->drop();
+                        self->quiet_since_ = std::chrono::steady_clock::now();
+                        self->wait_feed();
+                      });
+  }
+
+  // Looks again every 250 ms: at once when this process has committed since, and every second
+  // regardless, for commits by other processes on the same database.
+  void wait_feed() {
+    beast::get_lowest_layer(stream_).expires_never();
+    feed_timer_.expires_after(std::chrono::milliseconds(250));
+    feed_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+      if (ec || self->shared_.draining) return self->close();
+      const auto now = std::chrono::steady_clock::now();
+      const auto commands = self->shared_.engine.commit_stats().commands;
+      if (commands == self->commands_seen_ && now - self->looked_at_ < std::chrono::seconds(1)) {
+        // A comment now and then: how a gone client is found, and proxies keep the stream.
+        if (now - self->quiet_since_ >= std::chrono::seconds(15)) return self->write_feed(": keep-alive\n\n");
+        return self->wait_feed();
+      }
+      self->commands_seen_ = commands;
+      self->looked_at_ = now;
+      auto events = next_events(self->shared_.engine, self->feed_);
+      if (!events) return self->close();
+      self->write_feed(std::move(*events));
+    });
   }
 
   // An answer before the whole request was read (413, 400): the client may still be sending,
@@ -152,25 +235,36 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void discard_and_close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(shared_.options.header_timeout);
+    beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_send, ignored);
+    timed(shared_.options.header_timeout);
     discard();
   }
 
   void discard() {
-    stream_.async_read_some(asio::buffer(discarded_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (!ec) return self->discard();
+    stream_.async_read_some(asio::buffer(discarded_),
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (!ec) return self->discard();
+                              self->drop();
+                            });
+  }
+
+  // The end of a conversation: TLS says goodbye first (close_notify), within the timeout.
+  void close() {
+    if constexpr (tls) {
+      timed(shared_.options.header_timeout);
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->drop(); });
+    } else {
       beast::error_code ignored;
-      self->stream_.socket().close(ignored);
-    });
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
   }
 
-  void close(beast::error_code) {
+  void drop() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    beast::get_lowest_layer(stream_).socket().close(ignored);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   Shared& shared_;
@@ -178,27 +272,35 @@ class Session : public std::enable_shared_from_this<Session> {
   bool busy_ = false;
   bool unread_ = false;
   std::array<char, 8192> discarded_{};
+  // The live feed, once the connection carries one.
+  EventFeed feed_;
+  asio::steady_timer feed_timer_;
+  std::uint64_t commands_seen_ = 0;
+  std::chrono::steady_clock::time_point looked_at_{}, quiet_since_ = std::chrono::steady_clock::now();
 };
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(asio::io_context& io, tcp::acceptor acceptor, Shared& shared)
-      : io_(io), acceptor_(std::move(acceptor)), shared_(shared) {}
+  Listener(asio::io_context& io, tcp::acceptor acceptor, Shared& shared, asio::ssl::context* tls)
+      : io_(io), acceptor_(std::move(acceptor)), shared_(shared), tls_(tls) {}
 
   void accept() {
-    acceptor_.async_accept(asio::make_strand(io_),
-                           [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-                             if (ec == asio::error::operation_aborted) return;  // stopped: draining
-                             if (!ec) {
-                               if (self->shared_.connections >= self->shared_.options.max_connections) {
-                                 beast::error_code ignored;
-                                 socket.close(ignored);  // over the cap: refused at once, the others unharmed
-                               } else {
-                                 std::make_shared<Session>(std::move(socket), self->shared_)->start();
-                               }
-                             }
-                             self->accept();
-                           });
+    acceptor_.async_accept(asio::make_strand(io_), [self = shared_from_this()](beast::error_code ec,
+                                                                               tcp::socket socket) {
+      if (ec == asio::error::operation_aborted) return;  // stopped: draining
+      if (!ec) {
+        if (self->shared_.connections >= self->shared_.options.max_connections) {
+          beast::error_code ignored;
+          socket.close(ignored);  // over the cap: refused at once, the others unharmed
+        } else if (self->tls_ != nullptr) {
+          std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), self->shared_, *self->tls_)
+              ->start();
+        } else {
+          std::make_shared<Session<beast::tcp_stream>>(std::move(socket), self->shared_)->start();
+        }
+      }
+      self->accept();
+    });
   }
 
   void stop() {
@@ -210,7 +312,19 @@ class Listener : public std::enable_shared_from_this<Listener> {
   asio::io_context& io_;
   tcp::acceptor acceptor_;
   Shared& shared_;
+  asio::ssl::context* tls_;  // null: plain HTTP
 };
+
+// The server's certificate chain and key (PEM), TLS 1.2 at least.
+std::unique_ptr<asio::ssl::context> tls_context(const ServeOptions& options) {
+  auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                       asio::ssl::context::single_dh_use);
+  context->use_certificate_chain_file(options.tls_cert);
+  context->use_private_key_file(options.tls_key, asio::ssl::context::pem);
+  return context;
+}
 
 }  // namespace
 
@@ -227,6 +341,19 @@ int serve(Engine& engine, Identity& identity, const ServeOptions& options,
   if (ec || port < 0 || port > 65535) {
     spdlog::error("--listen must be HOST:PORT with an IP address, not '{}'", options.listen);
     return 2;
+  }
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    spdlog::error("--tls-cert and --tls-key go together");
+    return 2;
+  }
+  std::unique_ptr<asio::ssl::context> tls;
+  if (!options.tls_cert.empty()) {
+    try {
+      tls = tls_context(options);
+    } catch (const std::exception& error) {
+      spdlog::error("cannot use --tls-cert {} and --tls-key {}: {}", options.tls_cert, options.tls_key, error.what());
+      return 2;
+    }
   }
   const int threads = std::max(1, options.threads);
   // Declared before the io_context: the handlers it still holds when it is destroyed (idle
@@ -246,7 +373,7 @@ int serve(Engine& engine, Identity& identity, const ServeOptions& options,
     return 1;
   }
   auto bound = acceptor.local_endpoint();
-  auto listener = std::make_shared<Listener>(io, std::move(acceptor), shared);
+  auto listener = std::make_shared<Listener>(io, std::move(acceptor), shared, tls.get());
   listener->accept();
 
   asio::signal_set signals(io, SIGTERM, SIGINT, SIGHUP);

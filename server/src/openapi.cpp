@@ -157,6 +157,19 @@ json build() {
                           json::array({parameter("name", "path", "string"), parameter("version", "query", "integer"),
                                        parameter("format", "query", "string")}))}}},
       {"/v1/verify", {{"post", operation("recompute the audit chain", 200, ref("Verified"), {401})}}},
+      {"/v1/events",
+       {{"get",
+         {{"summary", "Server-Sent Events of the audit entries the caller may see; id: the entry's seq; resumes "
+                      "after Last-Event-ID (else after the query's `after`, else from now)"},
+          {"security", json::array({json{{"bearer", json::array()}}})},
+          {"parameters",
+           json::array({parameter("Last-Event-ID", "header", "integer"), parameter("after", "query", "integer")})},
+          {"responses", [&] {
+             json responses = problem_responses({400, 401, 403});
+             responses["200"] = {{"description", "an event stream: event audit, data: one audit entry (JSON)"},
+                                 {"content", {{"text/event-stream", {{"schema", text}}}}}};
+             return responses;
+           }()}}}}},
       {"/metrics",
        {{"get",
          {{"summary", "Prometheus text: requests by route and status, latency, group-commit batch sizes"},
@@ -173,6 +186,14 @@ json build() {
       {"get", operation("every row of cases, tasks, audit or clocks the caller may see (format csv or json)", 200,
                         {{"type", "array"}}, {400, 401, 403, 422},
                         json::array({parameter("table", "path", "string"), parameter("format", "query", "string")}))}};
+  // Every POST but verify (which changes nothing) runs at most once for an Idempotency-Key.
+  for (auto& [path, operations] : paths.items()) {
+    if (!operations.contains("post") || path == "/v1/verify") continue;
+    auto& post = operations["post"];
+    json key = parameter("Idempotency-Key", "header", "string");
+    key["description"] = "1-255 visible ASCII characters; a retry gets the first answer (Idempotent-Replayed: true)";
+    post["parameters"].push_back(key);
+  }
   return json{{"openapi", "3.0.3"},
               {"info", {{"title", "casegate"}, {"version", "0.1.0"}}},
               {"paths", paths},

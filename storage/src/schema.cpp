@@ -155,6 +155,18 @@ CREATE TABLE access_grants (
 CREATE INDEX access_grants_by_case ON access_grants(case_id, user_id, expires_at);
 CREATE INDEX access_grants_by_time ON access_grants(granted_at);
 )sql"},
+      {6, "exactly-once requests: a request's idempotency key, kept with its reply by the user who sent it",
+       R"sql(
+CREATE TABLE idempotency_keys (
+  user_id        TEXT NOT NULL,
+  key            TEXT NOT NULL,
+  request_sha256 TEXT NOT NULL,
+  reply          TEXT NOT NULL,
+  stored_at      TEXT NOT NULL,
+  PRIMARY KEY (user_id, key)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX idempotency_keys_by_time ON idempotency_keys(stored_at);
+)sql"},
   };
   return all;
 }

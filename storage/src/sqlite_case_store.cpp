@@ -99,6 +99,12 @@ SqliteCaseStore::SqliteCaseStore(SqliteConnection& connection)
                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
       calendar_changes_(connection.db(), "SELECT id, kind, date, value FROM calendar_changes ORDER BY id"),
       add_calendar_change_(connection.db(), "INSERT INTO calendar_changes (kind, date, value) VALUES (?1, ?2, ?3)"),
+      find_reply_(connection.db(),
+                  "SELECT request_sha256, reply FROM idempotency_keys WHERE user_id = ?1 AND key = ?2"),
+      store_reply_(connection.db(),
+                   "INSERT INTO idempotency_keys (user_id, key, request_sha256, reply, stored_at) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING"),
+      forget_replies_(connection.db(), "DELETE FROM idempotency_keys WHERE stored_at < ?1"),
       users_(connection),
       settings_cache_(connection),
       calendar_cache_(connection) {}
@@ -430,6 +436,32 @@ Status SqliteCaseStore::add_calendar_change(std::string_view kind, std::optional
     else
       q.bind_null(2);
     q.run();
+    return Status::ok();
+  });
+}
+
+Result<std::optional<CaseStore::StoredReply>> SqliteCaseStore::find_reply(std::string_view user, std::string_view key) {
+  return guarded([&]() -> Result<std::optional<StoredReply>> {
+    auto q = find_reply_.start();
+    q.bind(1, user).bind(2, key);
+    if (!q.step()) return std::optional<StoredReply>();
+    return std::optional<StoredReply>(StoredReply{q.text(0), q.text(1)});
+  });
+}
+
+Status SqliteCaseStore::store_reply(std::string_view user, std::string_view key, const StoredReply& reply, Instant at,
+                                    Instant forget_before) {
+  return guarded([&] {
+    forget_replies_.start().bind_copy(1, format_instant(forget_before)).run();
+    store_reply_.start()
+        .bind(1, user)
+        .bind(2, key)
+        .bind(3, reply.request_sha256)
+        .bind(4, reply.reply)
+        .bind_copy(5, format_instant(at))
+        .run();
+    if (sqlite3_changes(connection_.db().handle()) != 1)
+      return Status::conflict("the idempotency key is already in use");
     return Status::ok();
   });
 }

@@ -43,6 +43,10 @@ class SqliteCaseStore final : public CaseStore {
   Result<CalendarData> calendar() override;
   Status add_calendar_change(std::string_view kind, std::optional<Date> date, std::string_view value) override;
 
+  Result<std::optional<StoredReply>> find_reply(std::string_view user, std::string_view key) override;
+  Status store_reply(std::string_view user, std::string_view key, const StoredReply& reply, Instant at,
+                     Instant forget_before) override;
+
  private:
   // Moves a clock's contribution in clock_counts from `before` (null: a new clock) to `after`.
   void count_clock(const ClockRecord* before, const ClockRecord& after);
@@ -55,6 +59,7 @@ class SqliteCaseStore final : public CaseStore {
   sqlite::Statement tasks_of_, insert_task_, stages_of_;
   sqlite::Statement clocks_of_, insert_clock_, update_clock_, count_clock_;
   sqlite::Statement settings_, set_setting_, calendar_changes_, add_calendar_change_;
+  sqlite::Statement find_reply_, store_reply_, forget_replies_;
   // Read by every command, so kept between commands while nobody else writes.
   Cached<std::map<std::string, User, std::less<>>> users_;
   Cached<std::map<std::string, std::string, std::less<>>> settings_cache_;

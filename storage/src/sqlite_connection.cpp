@@ -64,14 +64,19 @@ SqliteConnection::SqliteConnection(const std::string& path, const SqliteOptions&
 
 Status SqliteConnection::begin_command() {
   return guarded([&] {
-    if (in_batch_) {
+    if (in_batch_ || open_commands_ > 0)
       savepoint_.start().run();
-      return Status::ok();
+    else {
+      begin_.start().run();
+      check_other_writers();
     }
-    begin_.start().run();
-    check_other_writers();
+    ++open_commands_;
     return Status::ok();
   });
+}
+
+bool SqliteConnection::innermost_is_savepoint() const {
+  return in_batch_ || open_commands_ > 1;
 }
 
 void SqliteConnection::finish(sqlite::Statement& statement) {
@@ -85,14 +90,23 @@ void SqliteConnection::finish(sqlite::Statement& statement) {
 
 Status SqliteConnection::commit_command() {
   return guarded([&] {
-    finish(in_batch_ ? release_ : commit_);
+    finish(innermost_is_savepoint() ? release_ : commit_);
+    if (open_commands_ > 0) --open_commands_;
     return Status::ok();
   });
 }
 
 void SqliteConnection::rollback_command() noexcept {
   forget_cached();  // the parts' caches may hold what the rolled-back command wrote
-  if (in_batch_) {
+  if (open_commands_ == 0 && !in_batch_) {
+    // None open by us; a failed COMMIT may still have left SQLite's transaction open.
+    if (!sqlite3_get_autocommit(db_.handle())) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    return;
+  }
+  if (open_commands_ == 0) return;  // in a batch, with no command open
+  const bool savepoint = innermost_is_savepoint();
+  --open_commands_;
+  if (savepoint) {
     sqlite3_exec(db_.handle(), "ROLLBACK TO command; RELEASE command", nullptr, nullptr, nullptr);
     return;
   }
@@ -110,6 +124,7 @@ Status SqliteConnection::begin_batch() {
 
 Status SqliteConnection::commit_batch() {
   in_batch_ = false;
+  open_commands_ = 0;
   return guarded([&] {
     finish(commit_);
     return Status::ok();
@@ -118,6 +133,7 @@ Status SqliteConnection::commit_batch() {
 
 void SqliteConnection::rollback_batch() noexcept {
   in_batch_ = false;
+  open_commands_ = 0;
   forget_cached();
   if (!sqlite3_get_autocommit(db_.handle())) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
 }

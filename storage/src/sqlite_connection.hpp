@@ -52,12 +52,15 @@ class SqliteConnection final : public Transactions {
   // connection has committed since our last command (PRAGMA data_version), the caches hold.
   void check_other_writers();
   void forget_cached() noexcept { ++cache_generation_; }
+  // The innermost open command is a savepoint (in a batch, or inside another command).
+  bool innermost_is_savepoint() const;
   // COMMIT or RELEASE; a failure leaves the caches untrusted.
   void finish(sqlite::Statement& statement);
 
   sqlite::Database db_;
   sqlite::Statement begin_, commit_, savepoint_, release_, data_version_;
   bool in_batch_ = false;
+  int open_commands_ = 0;  // begun and not yet committed or rolled back
   std::int64_t last_data_version_ = -1;
   std::uint64_t cache_generation_ = 0;
 };

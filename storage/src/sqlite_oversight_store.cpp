@@ -1,5 +1,6 @@
 #include "sqlite_oversight_store.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "sqlite_rows.hpp"
@@ -118,7 +119,12 @@ SqliteOversightStore::SqliteOversightStore(SqliteConnection& connection)
                "WHERE g.granted_at BETWEEN ?1 AND ?2 AND " + in_scope(3) +
                " AND (?5 IS NULL OR g.case_id = ?5) AND (?6 = 0 OR g.reviewed_by IS NULL) "
                "ORDER BY g.granted_at DESC, g.id DESC")
-                  .c_str()) {}
+                  .c_str()),
+      audit_after_(connection.db(),
+                   (audit_select + "WHERE seq > ?3 AND CASE WHEN case_id IS NULL THEN ?1 = '' AND ?2 IS NULL ELSE " +
+                    case_in_scope(1) + " END ORDER BY seq LIMIT ?4")
+                       .c_str()),
+      audit_end_(connection.db(), "SELECT coalesce(max(seq), 0) FROM audit_log") {}
 
 Result<OverdueReport> SqliteOversightStore::overdue_clocks(Instant as_of, const CaseScope& scope, std::int64_t limit) {
   return guarded([&]() -> Result<OverdueReport> {
@@ -292,6 +298,27 @@ Status SqliteOversightStore::export_table(std::string_view table, const CaseScop
     }
     if (!out.rows.empty() || out.columns.empty()) chunk(out);
     return Status::ok();
+  });
+}
+
+Result<AuditFeedPage> SqliteOversightStore::audit_after(std::int64_t after_seq, std::int64_t limit,
+                                                        const CaseScope& scope) {
+  return guarded([&]() -> Result<AuditFeedPage> {
+    AuditFeedPage page;
+    if (limit > 0) {
+      auto q = audit_after_.start();
+      bind_scope(q, 1, scope);
+      q.bind(3, after_seq).bind(4, limit);
+      while (q.step()) page.entries.push_back(read_audit(q));
+    }
+    if (limit > 0 && static_cast<std::int64_t>(page.entries.size()) == limit) {
+      page.through = page.entries.back().seq;
+    } else {
+      auto end = audit_end_.start();
+      end.step();
+      page.through = std::max(after_seq, end.integer(0));
+    }
+    return page;
   });
 }
 

@@ -120,3 +120,25 @@ TEST_CASE("one engine serves several threads at once", "[c_abi]") {
   CHECK(verified.body["entries_verified"] == 2 + 40);
   CHECK(std::string(casegate_version()) == "0.1.0");
 }
+
+TEST_CASE("a request with an idempotency_key runs once; a retry gets the first answer", "[c_abi]") {
+  Opened o;
+  const char* open = R"({"command": "open", "workflow": "child_protection", "subject": "K", "idempotency_key": "k1"})";
+  Answer first = run(o.engine, "sw", open);
+  Answer again = run(o.engine, "sw", open);
+  REQUIRE(first.code == 0);
+  CHECK(again.code == 0);
+  CHECK(again.body == first.body);
+  CHECK(run(o.engine, "sw", R"({"command": "status", "case": 2})").code == 4);  // no second case
+  Answer other = run(o.engine, "sw",
+                     R"({"command": "open", "workflow": "child_protection", "subject": "L", "idempotency_key": "k1"})");
+  CHECK(other.code == 2);
+  CHECK(other.body["error"]["message"] == "this idempotency key was used for another request");
+  // Only commands that change something take a key.
+  Answer read = run(o.engine, "sw", R"({"command": "status", "case": 1, "idempotency_key": "k2"})");
+  CHECK(read.code == 2);
+  CHECK(read.body["error"]["message"] == "status changes nothing, so it takes no idempotency_key");
+  CHECK(run(o.engine, "sw",
+            R"({"command": "open", "workflow": "child_protection", "subject": "K", "idempotency_key": 7})")
+            .code == 2);
+}

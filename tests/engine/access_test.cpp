@@ -202,3 +202,47 @@ TEST_CASE("per-child oversight lists keep to the user's teams; counts cover ever
   REQUIRE(counts.is_ok());
   CHECK(counts->rows.size() == 2);  // both teams' counts
 }
+
+TEST_CASE("the live feed shows each user the entries of the cases they may see, and pages on", "[engine][access]") {
+  EngineFixture f;
+  auto start = f.engine->audit_feed(team_manager, std::nullopt, 10, true);  // from now on
+  REQUIRE(start.is_ok());
+  CHECK(start->entries.empty());
+  const std::int64_t from = start->through;
+
+  CaseId north = north_case(f);
+  CaseId south = f.engine->open_case(south_worker, OpenCaseRequest{"child_protection", "S", "", std::nullopt, {}})->id;
+  CaseId north2 = north_case(f, "NORTH-2");
+
+  auto page = f.engine->audit_feed(team_manager, from, 10, false);
+  REQUIRE(page.is_ok());
+  std::vector<CaseId> seen;
+  for (const auto& e : page->entries) seen.push_back(e.entry.case_id.value_or(0));
+  CHECK(seen == std::vector<CaseId>{north, north2});  // not south's child, nor entries of no case
+  // Through the whole log, the unseen entries too: the next read starts after them.
+  auto everything = f.engine->audit_feed(auditor, from, 1000, false);
+  REQUIRE(everything.is_ok());
+  CHECK(page->through == everything->entries.back().seq);
+  CHECK(std::any_of(everything->entries.begin(), everything->entries.end(),
+                    [&](const AuditEntry& e) { return e.entry.case_id == south; }));
+
+  // A full page runs through its last entry, and the next page starts after it.
+  auto first = f.engine->audit_feed(team_manager, from, 1, false);
+  REQUIRE(first.is_ok());
+  REQUIRE(first->entries.size() == 1);
+  CHECK(first->through == first->entries[0].seq);
+  auto second = f.engine->audit_feed(team_manager, first->through, 1, false);
+  REQUIRE(second.is_ok());
+  CHECK(second->entries.at(0).entry.case_id == north2);
+
+  // Opening a feed is a view in the audit log; the reads after it are not.
+  auto views = f.engine->audit_feed(auditor, 0, 1000, false);
+  REQUIRE(views.is_ok());
+  CHECK(std::count_if(views->entries.begin(), views->entries.end(), [](const AuditEntry& e) {
+          return e.entry.action == "view" && e.entry.detail_json.find("\"events\"") != std::string::npos;
+        }) == 1);
+
+  CHECK(f.engine->audit_feed(admin, 0, 10, true).status().code() == Code::refused);
+  CHECK(f.engine->audit_feed(team_manager, -1, 10, true).status().code() == Code::invalid_input);
+  CHECK(f.engine->audit_feed(team_manager, 0, 0, true).status().code() == Code::invalid_input);
+}

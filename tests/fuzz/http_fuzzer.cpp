@@ -63,7 +63,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   request.target = rest.substr(0, first);
   if (first != std::string::npos) {
     auto second = rest.find('\n', first + 1);
-    request.if_match = rest.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
+    // The second line is one of the headers the API reads.
+    std::string header = rest.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
+    switch ((data[0] >> 3) % 3) {
+      case 0: request.if_match = header; break;
+      case 1: request.idempotency_key = header; break;
+      default: request.last_event_id = header; break;
+    }
     if (second != std::string::npos) request.body = rest.substr(second + 1);
   }
   casegate::server::ApiContext context{*w.engine, *w.identity};

@@ -64,6 +64,13 @@ class ForwardingCaseStore : public CaseStore {
   Status add_calendar_change(std::string_view kind, std::optional<Date> date, std::string_view value) override {
     return inner_->add_calendar_change(kind, date, value);
   }
+  Result<std::optional<StoredReply>> find_reply(std::string_view user, std::string_view key) override {
+    return inner_->find_reply(user, key);
+  }
+  Status store_reply(std::string_view user, std::string_view key, const StoredReply& reply, Instant at,
+                     Instant forget_before) override {
+    return inner_->store_reply(user, key, reply, at, forget_before);
+  }
 
  private:
   std::shared_ptr<CaseStore> inner_;

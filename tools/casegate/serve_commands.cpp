@@ -15,6 +15,7 @@ std::vector<Command> serve_commands() {
     server::ServeOptions serve;
     server::IdentityOptions identity;
     std::string key_file, kid = "casegate", subject, issuer, audience, ttl = "1h";
+    int header_timeout = 10, idle_timeout = 60;  // seconds
   };
   auto o = std::make_shared<Options>();
   return {
@@ -30,6 +31,14 @@ std::vector<Command> serve_commands() {
              ->check(CLI::Range(1, 256));
          c.add_option("--max-connections", o->serve.max_connections, "open connections at most (default 256)")
              ->check(CLI::Range(1, 100000));
+         c.add_option("--header-timeout", o->header_timeout,
+                      "seconds a client has to send a request's head and body (default 10)")
+             ->check(CLI::Range(1, 3600));
+         c.add_option("--idle-timeout", o->idle_timeout,
+                      "seconds a kept-alive connection may wait for its next request (default 60)")
+             ->check(CLI::Range(1, 3600));
+         c.add_option("--tls-cert", o->serve.tls_cert, "serve HTTPS with this certificate chain (PEM)");
+         c.add_option("--tls-key", o->serve.tls_key, "the certificate's private key (PEM), with --tls-cert");
        },
        [o](Session& s) {
          // The access log (info: one JSON line per request) and diagnostics go to stderr as
@@ -39,10 +48,13 @@ std::vector<Command> serve_commands() {
          logger->set_pattern("%v");
          spdlog::set_default_logger(logger);
          if (int failed = s.ready(false)) return failed;
+         o->serve.header_timeout = std::chrono::seconds(o->header_timeout);
+         o->serve.idle_timeout = std::chrono::seconds(o->idle_timeout);
          auto identity = server::Identity::load(o->identity);
          if (!identity) return report(identity.status());
-         return server::serve(*s.engine, **identity, o->serve, [](const std::string& address) {
-           std::cout << "listening on http://" << address << std::endl;
+         const std::string scheme = o->serve.tls_cert.empty() ? "http://" : "https://";
+         return server::serve(*s.engine, **identity, o->serve, [scheme](const std::string& address) {
+           std::cout << "listening on " << scheme << address << std::endl;
          });
        }},
       {"jwks", "print the public key set (JWKS) of a PEM private key, for serve --jwks",

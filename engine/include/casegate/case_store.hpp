@@ -29,11 +29,12 @@ class Transactions {
   virtual ~Transactions() = default;
 
   // Starts a write transaction that waits for other writers up to the busy timeout
-  // (conflict when it cannot). Inside a batch, starts a savepoint instead.
-  // REQUIRES: no command open.
+  // (conflict when it cannot). Inside a batch or another command, starts a savepoint instead:
+  // commands nest, and the innermost open one is the one committed or rolled back.
   virtual Status begin_command() = 0;
   virtual Status commit_command() = 0;
-  // Undoes the open command (only it, inside a batch). Never fails; safe with none open.
+  // Undoes the innermost open command (only it, inside a batch or another command). Never fails;
+  // safe with none open.
   virtual void rollback_command() noexcept = 0;
 
   // A batch: one transaction holding several commands, committed together (group commit).
@@ -103,6 +104,17 @@ class CaseStore {
   virtual Result<CalendarData> calendar() = 0;
   // kind: "closure", "working" (with a date and a reason) or "jurisdiction" (value: its name).
   virtual Status add_calendar_change(std::string_view kind, std::optional<Date> date, std::string_view value) = 0;
+
+  // Exactly-once requests: a reply kept under the key its user sent it with, beside the digest
+  // of the request it answered.
+  struct StoredReply {
+    std::string request_sha256;
+    std::string reply;
+  };
+  virtual Result<std::optional<StoredReply>> find_reply(std::string_view user, std::string_view key) = 0;
+  // Keeps `reply` (conflict when the key is taken) and forgets those kept before `forget_before`.
+  virtual Status store_reply(std::string_view user, std::string_view key, const StoredReply& reply, Instant at,
+                             Instant forget_before) = 0;
 };
 
 // The four seams of one database. In the SQLite store all four are one object.

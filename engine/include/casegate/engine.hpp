@@ -145,6 +145,12 @@ struct CommitStats {
   std::uint64_t commands = 0;
 };
 
+// A reply kept for an idempotency key (Engine::once), and whether it was kept from before.
+struct OnceReply {
+  std::string reply;
+  bool replayed = false;
+};
+
 // An oversight report's own fields in its audit entry (after "report"), in order.
 using ReportDetail = std::vector<std::pair<std::string, std::string>>;
 
@@ -241,6 +247,24 @@ class Engine {
   // Grants on the cases in scope (team managers: their team; auditors: every case), newest
   // first, each with what was done under it.
   Result<std::vector<GrantReport>> access_report(std::string_view as, const GrantQuery& query);
+
+  // The live feed: the audit entries after `after_seq` that the user may see (those of the
+  // cases in their scope; entries of no case only for a scope of every case), oldest first, at
+  // most `limit` (1..1000); no `after_seq`: none, from the end of the log on. A feed is audited
+  // as a view when it opens (`opening`); the reads that follow it are not, or every reader would
+  // wake every other.
+  Result<AuditFeedPage> audit_feed(std::string_view as, std::optional<std::int64_t> after_seq, std::int64_t limit,
+                                   bool opening);
+
+  // Exactly once. Runs `command` (engine commands on this thread, which become parts of one
+  // transaction) and keeps the reply it returns under `key` of the user `as`, beside a digest of
+  // `request`, in that same transaction: a crash before the commit leaves neither. A later call
+  // with the key returns the kept reply and runs nothing (replayed); with another request it is
+  // invalid_input. A reply for which `command` sets `keep` false (a failure a retry may not
+  // meet) is not kept, nor is one for an unknown or inactive user. Keys are 1 to 255 visible ASCII characters, kept
+  // 24 hours. `command` may not verify or checkpoint: they need the store to themselves.
+  Result<OnceReply> once(std::string_view as, std::string_view key, std::string_view request,
+                         const std::function<std::string(bool& keep)>& command);
 
   const WorkflowRegistry& workflows() const;
   const Clock& clock() const;

@@ -26,6 +26,14 @@ struct CaseScope {
   bool sees_team(std::string_view other) const { return team.empty() || team == other; }
 };
 
+// A page of the live feed: the audit entries, and the sequence number the page runs through (the
+// last entry's when the page is full, else the newest in the log, shown or not), after which
+// the next page starts.
+struct AuditFeedPage {
+  std::vector<AuditEntry> entries;
+  std::int64_t through = 0;
+};
+
 // `casegate cases`: one page of the cases in scope, by id after `after`.
 struct CaseQuery {
   std::string team, state, workflow, allocated_to;  // each empty: any

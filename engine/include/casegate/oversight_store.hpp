@@ -42,6 +42,9 @@ class OversightStore {
                               const std::function<void(const ExportTable&)>& chunk) = 0;
 
   virtual Result<std::vector<CaseRecord>> list_cases(const CaseQuery& query, const CaseScope& scope) = 0;
+  // The audit entries after `after_seq` that `scope` shows (as export_table shows them), oldest
+  // first, at most `limit` (0: none, only where the log ends).
+  virtual Result<AuditFeedPage> audit_after(std::int64_t after_seq, std::int64_t limit, const CaseScope& scope) = 0;
   // Newest first.
   virtual Result<std::vector<AccessGrant>> grants(const GrantQuery& query, const CaseScope& scope) = 0;
 };

@@ -26,11 +26,16 @@ struct ProtocolResponse {
   std::string json;
   // When code is not 0: the one line a person reads (the CLI prints it on stderr).
   std::string message;
+  // The reply kept for the request's idempotency key, answered again without running anything.
+  bool replayed = false;
 };
 
 // Runs one request as `as_user`. Never throws: malformed JSON, an unknown command, a missing or
 // mistyped field and invalid UTF-8 are code 2 with a message naming the problem. `database` is
 // only echoed by "init" (as the CLI does).
+// A command that changes something takes "idempotency_key" (Engine::once): the request runs at
+// most once for the key, and a retry gets the first reply, `replayed`. Replies of code 1
+// (internal) and 5 (conflict: busy, or a stale expected version) are not kept, so a retry runs.
 ProtocolResponse execute_request(Engine& engine, std::string_view as_user, std::string_view request_json,
                                  std::string_view database = {});
 
