@@ -1,6 +1,8 @@
 // casegate-bench: workload W1 (shared/bench/W1.md) through the public engine API.
 //   casegate-bench w1 --cases N --sync FULL|NORMAL|OFF --db PATH|:memory: [--threads K] [--keep]
 //   casegate-bench floor (same options): W1's storage work alone, for the engine's own overhead
+//   casegate-bench http [--cases N] [--connections C] [--sync FULL|NORMAL|both] [--rss-requests M]:
+//     W1 over loopback HTTP against casegate serve (bench/http_load.hpp)
 // Each case: open, 7 records and fires with 2 refusals, 12 commands, each its own durable
 // command that re-reads the case and its tasks. Prints commands/s, seconds, peak RSS, and a
 // final line "RESULT {json}".
@@ -16,64 +18,14 @@
 
 #include "casegate/casegate.hpp"
 #include "generate.hpp"
+#include "http_load.hpp"
 #include "storage_floor.hpp"
+#include "w1_workload.hpp"
 
 using namespace casegate;
+using namespace casegate::bench;
 
 namespace {
-
-const char* const worker = "sw.jones";
-const char* const chair = "chair.patel";
-
-struct Step {
-  const char* as;
-  bool is_fire;
-  const char* name;  // event or task kind
-  const char* payload;
-  FireOutcome expected;
-};
-
-const Step w1_steps[] = {
-    {worker, false, "referral_decision", R"({"decision":"significant_harm","urgency":"within_24h"})",
-     FireOutcome::accepted},
-    {worker, true, "refer_to_strategy", nullptr, FireOutcome::accepted},
-    {worker, true, "start_section_47", nullptr, FireOutcome::refused},
-    {worker, false, "strategy_meeting",
-     R"({"participants":[{"agency":"social_care","mode":"in_person"},{"agency":"police","mode":"phone"},{"agency":"health","mode":"written"}]})",
-     FireOutcome::accepted},
-    {worker, true, "start_section_47", nullptr, FireOutcome::accepted},
-    {worker, false, "assessment", R"({"type":"section_47","outcome":"concerns_substantiated"})", FireOutcome::accepted},
-    {worker, true, "convene_initial_conference", nullptr, FireOutcome::refused},
-    {worker, false, "voice_of_child",
-     R"({"child_seen":true,"seen_alone":true,"method":"direct","summary":"Child seen alone at school; said she feels scared when dad shouts and wants help."})",
-     FireOutcome::accepted},
-    {worker, true, "convene_initial_conference", nullptr, FireOutcome::accepted},
-    {chair, false, "conference_decision", R"({"outcome":"plan","category":"neglect"})", FireOutcome::accepted},
-    {worker, true, "start_plan", nullptr, FireOutcome::accepted},
-};
-
-[[noreturn]] void die(const std::string& what) {
-  std::cerr << "casegate-bench: " << what << "\n";
-  std::exit(2);
-}
-
-// One W1 case, start to finish; dies on any outcome W1 does not expect.
-void run_case(Engine& engine, int n) {
-  auto opened =
-      engine.open_case(worker, OpenCaseRequest{"child_protection", "CHILD-" + std::to_string(n), "", std::nullopt, {}});
-  if (!opened) die(opened.status().to_string());
-  CaseId id = opened->id;
-  for (const Step& step : w1_steps) {
-    if (step.is_fire) {
-      auto result = engine.fire(step.as, FireRequest{id, step.name, false, "", std::nullopt});
-      if (!result) die(result.status().to_string());
-      if (result->outcome != step.expected) die("case " + std::to_string(id) + ": " + result->message);
-    } else {
-      auto receipt = engine.record_task(step.as, RecordTaskRequest{id, step.name, step.payload, std::nullopt});
-      if (!receipt) die(receipt.status().to_string());
-    }
-  }
-}
 
 // A database file and its WAL and shared-memory files; nothing for :memory:.
 void remove_database(const std::string& db) {
@@ -120,7 +72,33 @@ int main(int argc, char** argv) {
   reports->add_option("--db", generate_db, "database file")->required();
   reports->add_option("--runs", report_runs, "runs of each report; the median is printed (default 5)")
       ->check(CLI::Range(1, 100));
+  HttpBenchOptions http_options;
+  std::string http_sync = "both";
+  http_options.casegate = (std::filesystem::canonical("/proc/self/exe").parent_path() / "casegate").string();
+  http_options.dir = (std::filesystem::temp_directory_path() / "casegate-bench-http").string();
+  auto* http = app.add_subcommand(
+      "http", "W1 over loopback HTTP against casegate serve, beside the in-process W1 of the same run");
+  http->add_option("--cases", http_options.cases, "W1 cases, 12 requests each (default 2000)")
+      ->check(CLI::Range(1, 10000000));
+  http->add_option("--connections", http_options.connections, "keep-alive connections (default 64)")
+      ->check(CLI::Range(1, 1024));
+  http->add_option("--server-threads", http_options.server_threads, "casegate serve --threads (default 32)")
+      ->check(CLI::Range(1, 256));
+  http->add_option("--sync", http_sync, "FULL, NORMAL or both (default)")
+      ->check(CLI::IsMember({"FULL", "NORMAL", "both"}));
+  http->add_option("--rounds", http_options.rounds, "rounds, alternating the modes (default 1)")
+      ->check(CLI::Range(1, 20));
+  http->add_option("--rss-requests", http_options.rss_requests,
+                   "also report the server's RSS after 10,000 requests and after this many (at NORMAL)")
+      ->check(CLI::Range(0L, 100000000L));
+  http->add_option("--casegate", http_options.casegate, "the casegate binary (default: beside this one)");
+  http->add_option("--dir", http_options.dir, "scratch folder (default in the temporary folder)");
   CLI11_PARSE(app, argc, argv);
+
+  if (http->parsed()) {
+    if (http_sync != "both") http_options.syncs = {http_sync};
+    return run_http_bench(http_options);
+  }
 
   if (generate->parsed()) {
     if (std::filesystem::exists(generate_db)) die(generate_db + " exists: generate writes a new database");
@@ -167,10 +145,7 @@ int main(int argc, char** argv) {
   auto opened = open_engine(db, options);
   if (!opened) die(opened.status().to_string());
   Engine& engine = **opened;
-  if (auto s = engine.init("admin", "Admin"); !s) die(s.to_string());
-  for (const User& u : {User{worker, "Sam Jones", Role::social_worker, "north", true},
-                        User{chair, "Priya Patel", Role::conference_chair, "", true}})
-    if (auto s = engine.add_user("admin", u); !s) die(s.to_string());
+  add_w1_users(engine);
 
   auto start = std::chrono::steady_clock::now();
   std::atomic<int> next{0};

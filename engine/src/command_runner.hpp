@@ -70,13 +70,19 @@ class CommandRunner {
   // user known and active, then rolled back. `body()` returns Result<T>.
   template <class T, class Body>
   Result<T> read(std::string_view as, Body&& body) {
+    return read_as<T>(as, [&](const User&) { return body(); });
+  }
+
+  // read(), for a body that needs its user: `body(const User& actor)` returns Result<T>.
+  template <class T, class Body>
+  Result<T> read_as(std::string_view as, Body&& body) {
     return queued<T>(false, [&]() -> Result<T> {
       auto transaction = Transaction::begin(*storage_.transactions);
       if (!transaction) return transaction.status();
       auto actor = find_actor(as);
       if (!actor) return actor.status();
       if (!actor->active) return inactive(*actor);
-      return body();
+      return body(*actor);
     });
   }
 

@@ -48,8 +48,7 @@ struct Engine::Impl {
   Result<T> report(std::string_view as, std::string_view report, Body&& body) {
     return runner.audited<T>(as, "view", std::nullopt, [&](const User& actor, AuditBuilder& audit) -> Result<T> {
       audit.detail.text("report", report);
-      if (!may_oversee(actor.role))
-        return Status::refused("oversight reports are for team managers, chairs and auditors");
+      if (Status allowed = check_may_oversee(actor.role); !allowed) return allowed;
       return body(actor, audit);
     });
   }

@@ -19,11 +19,7 @@ Result<AuditFeedPage> Engine::audit_feed(std::string_view as, std::optional<std:
                                                   if (after_seq) audit.detail.number("after", *after_seq);
                                                   return page_for(actor);
                                                 });
-  return impl_->runner.read<AuditFeedPage>(as, [&]() -> Result<AuditFeedPage> {
-    auto actor = impl_->cases().find_user(as);  // read() found it, active
-    if (!actor) return actor.status();
-    return page_for(**actor);
-  });
+  return impl_->runner.read_as<AuditFeedPage>(as, page_for);
 }
 
 }  // namespace casegate

@@ -81,6 +81,25 @@ Status Engine::report(std::string_view as, std::string_view report, std::string_
       .status();
 }
 
+Result<ExportPage> Engine::export_page(std::string_view as, std::string_view table, std::int64_t after,
+                                       std::int64_t limit, bool opening) {
+  if (after < 0) return Status::invalid_input("after must be 0 or more");
+  if (limit < 1 || limit > 10000) return Status::invalid_input("limit must be 1..10000");
+  if (opening)
+    return impl_->report<ExportPage>(as, "export", [&](const User& actor, AuditBuilder& audit) -> Result<ExportPage> {
+      audit.detail.text("table", table.substr(0, max_id_bytes));
+      auto scope = impl_->scope_for(actor);
+      if (!scope) return scope.status();
+      return impl_->oversight().export_page(table, *scope, after, limit);
+    });
+  return impl_->runner.read_as<ExportPage>(as, [&](const User& actor) -> Result<ExportPage> {
+    if (Status allowed = check_may_oversee(actor.role); !allowed) return allowed;
+    auto scope = impl_->scope_for(actor);
+    if (!scope) return scope.status();
+    return impl_->oversight().export_page(table, *scope, after, limit);
+  });
+}
+
 Status Engine::export_table(std::string_view as, std::string_view table,
                             const std::function<void(const ExportTable&)>& chunk) {
   return impl_

@@ -53,6 +53,11 @@ bool may_oversee(Role role) {
   return role != Role::social_worker && role != Role::admin;
 }
 
+Status check_may_oversee(Role role) {
+  if (may_oversee(role)) return Status::ok();
+  return Status::refused("oversight reports are for team managers, chairs and auditors");
+}
+
 bool may_configure(Role role) {
   return role == Role::team_manager || role == Role::admin;
 }

@@ -32,6 +32,8 @@ std::string describe_all(const std::vector<Requirement>& missing);
 
 // Who may do what beyond working cases (roles.hpp has works_cases).
 bool may_oversee(Role role);
+// refused, saying who may, unless may_oversee.
+Status check_may_oversee(Role role);
 bool may_configure(Role role);
 
 }  // namespace casegate

@@ -248,17 +248,116 @@ std::string as_events(const json& entries) {
   return text;
 }
 
+// The rest of GET /v1/events: new entries as this process commits, and every second for other
+// processes' commits; a comment after 15 s of quiet (how a gone client is found, and proxies
+// keep the stream). Ends when the user may no longer read.
+class FeedSource {
+ public:
+  FeedSource(Engine& engine, std::string user, std::int64_t through)
+      : engine_(&engine), user_(std::move(user)), through_(through) {}
+
+  std::optional<std::string> operator()() {
+    try {
+      const auto now = std::chrono::steady_clock::now();
+      const auto commands = engine_->commit_stats().commands;
+      if (commands == commands_seen_ && now - looked_at_ < std::chrono::seconds(1)) {
+        if (now - quiet_since_ < std::chrono::seconds(15)) return std::string();
+        quiet_since_ = now;
+        return std::string(": keep-alive\n\n");
+      }
+      commands_seen_ = commands;
+      looked_at_ = now;
+      auto page = engine_->audit_feed(user_, through_, 500, false);
+      if (!page) return std::nullopt;
+      through_ = page->through;
+      std::string text = as_events(json(page->entries));
+      if (!text.empty()) quiet_since_ = now;
+      return text;
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }
+
+ private:
+  Engine* engine_;
+  std::string user_;
+  std::int64_t through_;
+  std::uint64_t commands_seen_ = 0;
+  std::chrono::steady_clock::time_point looked_at_{}, quiet_since_ = std::chrono::steady_clock::now();
+};
+
+// An export a page at a time, as CSV or as a JSON array of row objects (the protocol's form).
+class ExportSource {
+ public:
+  static constexpr std::int64_t page_rows = 1000;
+  ExportSource(Engine& engine, std::string user, std::string table, bool csv)
+      : engine_(&engine), user_(std::move(user)), table_(std::move(table)), csv_(csv) {}
+
+  // The first page (audited as the export), or why there is none.
+  Result<std::string> start() {
+    auto page = engine_->export_page(user_, table_, 0, page_rows, true);
+    if (!page) return page.status();
+    std::string text = csv_ ? csv_row(page->table.columns) : std::string("[");
+    text += render(*page);
+    return text;
+  }
+
+  std::optional<std::string> operator()() {
+    try {
+      while (next_) {
+        auto page = engine_->export_page(user_, table_, *next_, page_rows, false);
+        if (!page) return std::nullopt;  // the body stops short: the client sees no last chunk
+        std::string text = render(*page);
+        if (!text.empty()) return text;
+      }
+      if (finished_) return std::nullopt;
+      finished_ = true;
+      if (csv_) return std::nullopt;
+      return std::string("]");
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }
+
+ private:
+  std::string render(const ExportPage& page) {
+    next_ = page.next;
+    std::string text;
+    for (const auto& row : page.table.rows) {
+      if (csv_) {
+        std::vector<std::string> values;
+        for (const auto& value : row) values.push_back(value.value_or(""));
+        text += csv_row(values);
+        continue;
+      }
+      json object = json::object();
+      for (std::size_t c = 0; c < row.size(); ++c)
+        object[page.table.columns[c]] = row[c] ? json(*row[c]) : json(nullptr);
+      text += (any_row_ ? "," : "") + object.dump();
+      any_row_ = true;
+    }
+    return text;
+  }
+
+  Engine* engine_;
+  std::string user_, table_;
+  bool csv_;
+  std::optional<std::int64_t> next_;
+  bool any_row_ = false, finished_ = false;
+};
+
 }  // namespace
 
-std::optional<std::string> next_events(Engine& engine, EventFeed& feed) {
-  try {
-    auto page = engine.audit_feed(feed.user, feed.through, 500, false);
-    if (!page) return std::nullopt;
-    feed.through = page->through;
-    return as_events(json(page->entries));
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
+bool ActiveUsers::recently_active(const std::string& user, std::chrono::steady_clock::time_point now) const {
+  std::lock_guard lock(mutex_);
+  auto found = checked_.find(user);
+  return found != checked_.end() && now - found->second < fresh_for;
+}
+
+void ActiveUsers::found_active(const std::string& user, std::chrono::steady_clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  if (checked_.size() >= 100000) checked_.clear();  // bounded, whoever signs in
+  checked_[user] = now;
 }
 
 HttpResponse problem(int status, std::string_view code, std::string_view detail) {
@@ -299,8 +398,12 @@ HttpResponse handle(ApiContext& context, const HttpRequest& request) {
     auto user = context.identity.verify(std::string_view(request.authorization).substr(prefix.size()),
                                         context.engine.clock().now());
     if (!user) return unauthorized("the token was not accepted");
-    if (Status known = context.engine.check_user(*user); !known)
-      return unauthorized("the token's user may not sign in");
+    const auto now = std::chrono::steady_clock::now();
+    if (!context.active_users || !context.active_users->recently_active(*user, now)) {
+      if (Status known = context.engine.check_user(*user); !known)
+        return unauthorized("the token's user may not sign in");
+      if (context.active_users) context.active_users->found_active(*user, now);
+    }
     if (metrics) {
       return ok("text/plain; version=0.0.4", context.metrics->render(context.engine.commit_stats()), "/metrics", *user);
     }
@@ -346,20 +449,17 @@ HttpResponse handle(ApiContext& context, const HttpRequest& request) {
       return problem(400, "invalid_input",
                      "format must be json" + std::string(route->command == "export" ? " or csv" : ", mermaid or dot"));
 
-    if (route->command == "export" && format == "csv") {
-      // CSV is export's own form (the protocol's answer is JSON): the same engine call, its
-      // columns in the store's order.
-      std::string csv;
-      Status exported = context.engine.export_table(*user, fields.value("table", ""), [&](const ExportTable& chunk) {
-        if (csv.empty()) csv += csv_row(chunk.columns);
-        for (const auto& row : chunk.rows) {
-          std::vector<std::string> values;
-          for (const auto& value : row) values.push_back(value.value_or(""));
-          csv += csv_row(values);
-        }
-      });
-      if (!exported) return failure(code_name(exported.code()), exported.message(), false);
-      return ok("text/csv; charset=utf-8", std::move(csv), route->pattern, *user);
+    if (route->command == "export") {
+      // Streamed a page at a time, each page a read of its own, so a long export to a slow
+      // reader never holds the store; the rows and columns are those of the protocol's export.
+      if (fields.size() > 1) return problem(422, "invalid_input", "export takes no field but table and format");
+      ExportSource source(context.engine, *user, fields.value("table", ""), format == "csv");
+      auto first = source.start();
+      if (!first) return failure(code_name(first.status().code()), first.status().message(), false);
+      HttpResponse response = ok(format == "csv" ? "text/csv; charset=utf-8" : "application/json", std::move(*first),
+                                 route->pattern, *user);
+      response.more = std::move(source);
+      return response;
     }
 
     if (route->command == "events" && !request.last_event_id.empty()) {
@@ -390,7 +490,8 @@ HttpResponse handle(ApiContext& context, const HttpRequest& request) {
       response.content_type = "text/event-stream";
       response.headers.emplace_back("Cache-Control", "no-store");
       response.body = "retry: 3000\n\n" + as_events(body["events"]);
-      response.feed = EventFeed{*user, body.value("through", std::int64_t{0})};
+      response.more = FeedSource(context.engine, *user, body.value("through", std::int64_t{0}));
+      response.endless = true;
     }
     return response;
   } catch (const std::exception& error) {

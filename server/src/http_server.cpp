@@ -41,6 +41,7 @@ struct Shared {
   std::atomic<std::uint64_t> requests{0};
   std::string instance = {};  // a per-process prefix of request ids
   Metrics metrics = {};
+  ActiveUsers active_users = {};
 };
 
 std::string request_id(Shared& shared, std::string_view given) {
@@ -60,7 +61,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   template <class... TlsContext>
   Session(tcp::socket socket, Shared& shared, TlsContext&... tls_context)
-      : stream_(std::move(socket), tls_context...), shared_(shared), feed_timer_(stream_.get_executor()) {
+      : stream_(std::move(socket), tls_context...), shared_(shared), stream_timer_(stream_.get_executor()) {
     ++shared_.connections;
   }
   ~Session() {
@@ -135,7 +136,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     in.last_event_id = std::string(request["Last-Event-ID"]);
     in.body = std::move(request.body());
     std::string id = request_id(shared_, request["X-Request-Id"]);
-    ApiContext context{shared_.engine, shared_.identity, &shared_.metrics};
+    ApiContext context{shared_.engine, shared_.identity, &shared_.metrics, &shared_.active_users};
     HttpResponse out = handle(context, in);
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     shared_.metrics.record(out.route, out.status, ms / 1000);
@@ -146,7 +147,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                                 {"user", out.user},
                                 {"ms", std::round(ms * 1000) / 1000}}
                      .dump());
-    if (out.feed) return start_feed(std::move(out), id);
+    if (out.more) return start_stream(std::move(out), id);
     bool keep_alive = request.keep_alive() && !shared_.draining;
     send(std::move(out), id, keep_alive, request.version());
   }
@@ -170,59 +171,58 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                       });
   }
 
-  // GET /v1/events: the head, then events as they are committed, until the client goes, its
-  // user may no longer read, or the server drains. The body has no length: it ends with the
-  // connection. A feed is not a request in flight, so it does not hold up a drain.
-  void start_feed(HttpResponse out, const std::string& id) {
-    busy(false);
-    feed_ = std::move(*out.feed);
-    auto head = std::make_shared<http::response<http::empty_body>>(http::status::ok, 11);
+  // A body made as it is sent (GET /v1/events, /v1/export): the head, then chunks until the
+  // source ends, the client goes or is too slow to take them, or the server drains. The
+  // connection closes after it.
+  void start_stream(HttpResponse out, const std::string& id) {
+    if (out.endless) busy(false);  // a feed is not a request in flight: a drain ends it
+    more_ = std::move(out.more);
+    auto head = std::make_shared<http::response<http::empty_body>>(static_cast<http::status>(out.status), 11);
     head->set(http::field::server, "casegate");
     head->set(http::field::content_type, out.content_type);
     head->set("X-Request-Id", id);
     for (auto& [name, value] : out.headers) head->set(name, value);
     head->keep_alive(false);
+    head->chunked(true);
     auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*head);
     timed(shared_.options.header_timeout);
     http::async_write_header(stream_, *serializer,
                              [self = this->shared_from_this(), head, serializer, first = std::move(out.body)](
                                  beast::error_code ec, std::size_t) mutable {
                                if (ec) return self->drop();
-                               self->write_feed(std::move(first));
+                               self->write_chunk(std::move(first));
                              });
   }
 
-  void write_feed(std::string text) {
-    if (text.empty()) return wait_feed();
+  void write_chunk(std::string text) {
+    if (text.empty()) return next_chunk();
     auto buffer = std::make_shared<std::string>(std::move(text));
-    timed(shared_.options.header_timeout);  // a reader too slow to take its events is dropped
-    asio::async_write(stream_, asio::buffer(*buffer),
+    timed(shared_.options.header_timeout);  // a reader too slow to take its chunks is dropped
+    asio::async_write(stream_, http::make_chunk(asio::buffer(*buffer)),
                       [self = this->shared_from_this(), buffer](beast::error_code ec, std::size_t) {
                         if (ec) return self->drop();
-                        self->quiet_since_ = std::chrono::steady_clock::now();
-                        self->wait_feed();
+                        self->next_chunk();
                       });
   }
 
-  // Looks again every 250 ms: at once when this process has committed since, and every second
-  // regardless, for commits by other processes on the same database.
-  void wait_feed() {
+  void next_chunk() {
+    if (shared_.draining && !busy_) return close();  // a feed ends with the drain
+    auto piece = more_();
+    if (!piece) {
+      // The end: the last chunk (a body cut short has none, so a client can tell).
+      timed(shared_.options.header_timeout);
+      return asio::async_write(stream_, http::make_chunk_last(),
+                               [self = this->shared_from_this()](beast::error_code, std::size_t) {
+                                 self->busy(false);
+                                 self->close();
+                               });
+    }
+    if (!piece->empty()) return write_chunk(std::move(*piece));
     beast::get_lowest_layer(stream_).expires_never();
-    feed_timer_.expires_after(std::chrono::milliseconds(250));
-    feed_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
-      if (ec || self->shared_.draining) return self->close();
-      const auto now = std::chrono::steady_clock::now();
-      const auto commands = self->shared_.engine.commit_stats().commands;
-      if (commands == self->commands_seen_ && now - self->looked_at_ < std::chrono::seconds(1)) {
-        // A comment now and then: how a gone client is found, and proxies keep the stream.
-        if (now - self->quiet_since_ >= std::chrono::seconds(15)) return self->write_feed(": keep-alive\n\n");
-        return self->wait_feed();
-      }
-      self->commands_seen_ = commands;
-      self->looked_at_ = now;
-      auto events = next_events(self->shared_.engine, self->feed_);
-      if (!events) return self->close();
-      self->write_feed(std::move(*events));
+    stream_timer_.expires_after(std::chrono::milliseconds(250));
+    stream_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+      if (ec) return self->close();
+      self->next_chunk();
     });
   }
 
@@ -272,11 +272,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   bool busy_ = false;
   bool unread_ = false;
   std::array<char, 8192> discarded_{};
-  // The live feed, once the connection carries one.
-  EventFeed feed_;
-  asio::steady_timer feed_timer_;
-  std::uint64_t commands_seen_ = 0;
-  std::chrono::steady_clock::time_point looked_at_{}, quiet_since_ = std::chrono::steady_clock::now();
+  // The source of a streamed body, once the connection carries one.
+  std::function<std::optional<std::string>()> more_;
+  asio::steady_timer stream_timer_;
 };
 
 class Listener : public std::enable_shared_from_this<Listener> {

@@ -13,7 +13,7 @@ namespace casegate::server {
 
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
-  int threads = 4;
+  int threads = 32;                       // mostly waiting for a group commit, so more than the cores pay
   std::size_t max_connections = 256;
   std::size_t body_limit = 1024 * 1024;
   std::chrono::milliseconds header_timeout{10000};  // to send a request's head and body

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <unordered_map>
 #include <vector>
 
 namespace casegate::server {
@@ -117,6 +118,15 @@ Result<JwkPtr> jwk_from_pem(const std::string& pem, const std::string& kid) {
 
 struct Identity::Keys {
   std::map<std::string, JwkPtr, std::less<>> by_kid;
+  // Tokens these keys have verified: a client sends the same token with every request, and a
+  // signature check costs more than the command it carries. Gone with the keys on reload.
+  struct Verified {
+    std::string user;
+    Instant not_before, expires;  // skew included
+  };
+  static constexpr std::size_t cache_limit = 10000;
+  mutable std::mutex cache_mutex;
+  mutable std::unordered_map<std::string, Verified> verified;
 };
 
 Identity::Identity(IdentityOptions options) : options_(std::move(options)) {}
@@ -170,6 +180,14 @@ Result<std::string> Identity::verify(std::string_view token, Instant now) const 
     std::shared_lock lock(mutex_);
     keys = keys_;
   }
+  {
+    std::lock_guard lock(keys->cache_mutex);
+    if (auto known = keys->verified.find(std::string(token)); known != keys->verified.end()) {
+      if (now > known->second.expires) return Status::refused("expired");
+      if (now < known->second.not_before) return Status::refused("not yet valid");
+      return known->second.user;
+    }
+  }
   auto key = keys->by_kid.find(kid);
   if (key == keys->by_kid.end()) return Status::refused("unknown kid");
   cjose_err err;
@@ -197,11 +215,16 @@ Result<std::string> Identity::verify(std::string_view token, Instant now) const 
   auto expires = at("exp");
   if (!expires) return Status::refused("no exp");
   if (now > *expires + skew) return Status::refused("expired");
-  if (auto not_before = at("nbf"); not_before && now + skew < *not_before) return Status::refused("not yet valid");
+  auto not_before = at("nbf");
+  if (not_before && now + skew < *not_before) return Status::refused("not yet valid");
   if (!claims.contains(options_.user_claim) || !claims[options_.user_claim].is_string() ||
       claims[options_.user_claim].get<std::string>().empty())
     return Status::refused("no " + options_.user_claim + " claim");
-  return claims[options_.user_claim].get<std::string>();
+  std::string user = claims[options_.user_claim].get<std::string>();
+  std::lock_guard lock(keys->cache_mutex);
+  if (keys->verified.size() >= Keys::cache_limit) keys->verified.clear();
+  keys->verified[std::string(token)] = {user, not_before ? *not_before - skew : Instant::min(), *expires + skew};
+  return user;
 }
 
 Result<std::string> public_jwks(const std::string& private_key_pem, const std::string& kid) {

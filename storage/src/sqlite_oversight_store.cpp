@@ -88,23 +88,29 @@ SqliteOversightStore::SqliteOversightStore(SqliteConnection& connection)
           connection.db(), ("SELECT coalesce(json_extract(c.attributes, '$.\"' || ?4 || '\"'), ''), " + outcome_counts +
                             " GROUP BY 1 ORDER BY 1")
                                .c_str()),
+      // Keyset pages (?3: after, ?4: rows), so a long export is read a page at a time.
       export_cases_(connection.db(),
                     ("SELECT id, workflow, workflow_version, subject, team, state, stage, version, attributes, "
-                     "received_at, opened_at, state_entered_at, allocated_to FROM cases c WHERE " +
-                     in_scope(1) + " ORDER BY id")
+                     "received_at, opened_at, state_entered_at, allocated_to FROM cases c WHERE c.id > ?3 AND " +
+                     in_scope(1) + " ORDER BY id LIMIT ?4")
                         .c_str()),
       export_tasks_(connection.db(),
                     ("SELECT id, case_id, kind, payload, actor, role, state, stage, occurred_at, recorded_at "
-                     "FROM tasks t WHERE " +
-                     case_in_scope(1, "t.case_id") + " ORDER BY id")
+                     "FROM tasks t WHERE t.id > ?3 AND " +
+                     case_in_scope(1, "t.case_id") + " ORDER BY id LIMIT ?4")
                         .c_str()),
       export_audit_(connection.db(),
-                    (audit_select + "WHERE CASE WHEN case_id IS NULL THEN ?1 = '' AND ?2 IS NULL ELSE " +
-                     case_in_scope(1) + " END ORDER BY seq")
+                    (audit_select + "WHERE seq > ?3 AND CASE WHEN case_id IS NULL THEN ?1 = '' AND ?2 IS NULL ELSE " +
+                     case_in_scope(1) + " END ORDER BY seq LIMIT ?4")
                         .c_str()),
+      // Clocks by whole cases: the page is the clocks of the next ?4 cases in scope.
+      export_clock_cases_(connection.db(),
+                          ("SELECT count(*), max(id) FROM (SELECT c.id FROM cases c WHERE c.id > ?3 AND " +
+                           in_scope(1) + " ORDER BY c.id LIMIT ?4)")
+                              .c_str()),
       export_clocks_(connection.db(),
                      ("SELECT case_id, clock, cycle, started_at, due_at, due_date, calendar_version, met_at, stopped, "
-                      "team, anchor FROM clocks k WHERE " +
+                      "team, anchor FROM clocks k WHERE k.case_id > ?3 AND k.case_id <= ?4 AND " +
                       case_in_scope(1, "k.case_id") + " ORDER BY case_id, started_at, clock, cycle")
                          .c_str()),
       list_cases_(connection.db(),
@@ -270,8 +276,8 @@ Result<std::vector<ClockOutcomeRow>> SqliteOversightStore::clock_outcomes(std::s
   });
 }
 
-Status SqliteOversightStore::export_table(std::string_view table, const CaseScope& scope,
-                                          const std::function<void(const ExportTable&)>& chunk) {
+Result<ExportPage> SqliteOversightStore::export_page(std::string_view table, const CaseScope& scope, std::int64_t after,
+                                                     std::int64_t limit) {
   sqlite::Statement* statement = table == "cases"    ? &export_cases_
                                  : table == "tasks"  ? &export_tasks_
                                  : table == "audit"  ? &export_audit_
@@ -280,25 +286,48 @@ Status SqliteOversightStore::export_table(std::string_view table, const CaseScop
   if (statement == nullptr)
     return Status::invalid_input("no table '" + std::string(table.substr(0, 40)) +
                                  "' to export: cases, tasks, audit or clocks");
-  return guarded([&] {
-    ExportTable out;
+  return guarded([&]() -> Result<ExportPage> {
+    ExportPage page;
+    std::int64_t upto = limit;  // the key ?4 binds: rows, or for clocks the last case of the page
+    bool full = false;
+    if (statement == &export_clocks_) {
+      auto cases = export_clock_cases_.start();
+      bind_scope(cases, 1, scope);
+      cases.bind(3, after).bind(4, limit);
+      cases.step();
+      full = cases.integer(0) == limit;
+      upto = cases.is_null(1) ? after : cases.integer(1);
+    }
     auto q = statement->start();
     bind_scope(q, 1, scope);
+    q.bind(3, after).bind(4, upto);
     int columns = sqlite3_column_count(statement->handle());
-    for (int c = 0; c < columns; ++c) out.columns.emplace_back(sqlite3_column_name(statement->handle(), c));
+    for (int c = 0; c < columns; ++c) page.table.columns.emplace_back(sqlite3_column_name(statement->handle(), c));
     while (q.step()) {
       std::vector<std::optional<std::string>> row;
       for (int c = 0; c < columns; ++c)
         row.push_back(q.is_null(c) ? std::nullopt : std::optional<std::string>(q.text(c)));
-      out.rows.push_back(std::move(row));
-      if (out.rows.size() == 10000) {  // bounded memory for large tables
-        chunk(out);
-        out.rows.clear();
-      }
+      page.table.rows.push_back(std::move(row));
     }
-    if (!out.rows.empty() || out.columns.empty()) chunk(out);
-    return Status::ok();
+    if (statement == &export_clocks_) {
+      if (full) page.next = upto;
+    } else if (static_cast<std::int64_t>(page.table.rows.size()) == limit) {
+      page.next = std::stoll(*page.table.rows.back()[0]);  // the key is the first column
+    }
+    return page;
   });
+}
+
+Status SqliteOversightStore::export_table(std::string_view table, const CaseScope& scope,
+                                          const std::function<void(const ExportTable&)>& chunk) {
+  // Page after page in the one transaction of the command: bounded memory, one snapshot.
+  for (std::int64_t after = 0;;) {
+    auto page = export_page(table, scope, after, 10000);
+    if (!page) return page.status();
+    if (!page->table.rows.empty() || after == 0) chunk(page->table);
+    if (!page->next) return Status::ok();
+    after = *page->next;
+  }
 }
 
 Result<AuditFeedPage> SqliteOversightStore::audit_after(std::int64_t after_seq, std::int64_t limit,

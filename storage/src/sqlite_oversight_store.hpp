@@ -23,6 +23,8 @@ class SqliteOversightStore final : public OversightStore {
                                                       std::string_view group_by) override;
   Status export_table(std::string_view table, const CaseScope& scope,
                       const std::function<void(const ExportTable&)>& chunk) override;
+  Result<ExportPage> export_page(std::string_view table, const CaseScope& scope, std::int64_t after,
+                                 std::int64_t limit) override;
   Result<std::vector<CaseRecord>> list_cases(const CaseQuery& query, const CaseScope& scope) override;
   Result<AuditFeedPage> audit_after(std::int64_t after_seq, std::int64_t limit, const CaseScope& scope) override;
   Result<std::vector<AccessGrant>> grants(const GrantQuery& query, const CaseScope& scope) override;
@@ -30,8 +32,8 @@ class SqliteOversightStore final : public OversightStore {
  private:
   sqlite::Statement overdue_count_, overdue_, overdue_team_, timeliness_, timeliness_by_team_, due_today_,
       due_today_by_team_, refusals_, overrides_, stages_with_first_task_, tasks_against_clock_, clock_outcomes_,
-      clock_outcomes_by_attribute_, export_cases_, export_tasks_, export_audit_, export_clocks_, list_cases_, grants_,
-      audit_after_, audit_end_;
+      clock_outcomes_by_attribute_, export_cases_, export_tasks_, export_audit_, export_clock_cases_, export_clocks_,
+      list_cases_, grants_, audit_after_, audit_end_;
 };
 
 }  // namespace casegate::storage

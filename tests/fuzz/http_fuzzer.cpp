@@ -13,16 +13,9 @@
 
 #include "casegate/casegate.hpp"
 #include "http_api.hpp"
+#include "test_signing_key.hpp"
 
 namespace {
-
-// A key for this fuzzer only.
-const char* const test_key = R"(-----BEGIN PRIVATE KEY-----
-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgUpIfX1b/PHM6xRMu
-fZcFGPjv3IAJtdLDxn9t68SKbwahRANCAAR8VPL8TcpPyo+xlSEO/FHeXemSqeaf
-J0jgC3pPjW4suPRGXCzw2quIc7Cuzb72+5ca3Gvedt5+4LRE0DB+aha1
------END PRIVATE KEY-----
-)";
 
 struct World {
   std::unique_ptr<casegate::Engine> engine;

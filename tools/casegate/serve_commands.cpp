@@ -27,7 +27,7 @@ std::vector<Command> serve_commands() {
          c.add_option("--issuer", o->identity.issuer, "the tokens' iss")->required();
          c.add_option("--audience", o->identity.audience, "the tokens' aud")->required();
          c.add_option("--user-claim", o->identity.user_claim, "the claim naming the casegate user (default sub)");
-         c.add_option("--threads", o->serve.threads, "worker threads sharing the engine (default 4)")
+         c.add_option("--threads", o->serve.threads, "worker threads sharing the engine (default 32)")
              ->check(CLI::Range(1, 256));
          c.add_option("--max-connections", o->serve.max_connections, "open connections at most (default 256)")
              ->check(CLI::Range(1, 100000));

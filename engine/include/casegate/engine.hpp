@@ -211,6 +211,11 @@ class Engine {
   // table: cases, tasks, audit or clocks, of the cases in the user's scope; rows arrive in chunks.
   Status export_table(std::string_view as, std::string_view table,
                       const std::function<void(const ExportTable&)>& chunk);
+  // The same rows a page at a time, each page a read of its own (for a server streaming a long
+  // export to a slow reader without holding the store): the rows after `after` (0: the first
+  // page), at most `limit` (1..10000). The first page is audited as the export (`opening`).
+  Result<ExportPage> export_page(std::string_view as, std::string_view table, std::int64_t after, std::int64_t limit,
+                                 bool opening);
 
   // Migration of live cases to another version of their workflow, by a team_manager, of their
   // team's cases. `cases` empty: every open case of the team below `to_version`. plan_migration changes nothing (and is

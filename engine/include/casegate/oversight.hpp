@@ -125,4 +125,10 @@ struct ExportTable {
   std::vector<std::vector<std::optional<std::string>>> rows;  // null as nullopt
 };
 
+// A page of an export read a page at a time (GET /v1/export streams them).
+struct ExportPage {
+  ExportTable table;
+  std::optional<std::int64_t> next;  // none on the last page
+};
+
 }  // namespace casegate

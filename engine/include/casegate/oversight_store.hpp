@@ -40,6 +40,10 @@ class OversightStore {
   // Only rows of cases in `scope`; audit entries of no case only when the scope is everything.
   virtual Status export_table(std::string_view table, const CaseScope& scope,
                               const std::function<void(const ExportTable&)>& chunk) = 0;
+  // One page of the export: the rows after the key `after` (0: from the first), at most `limit`
+  // (for clocks: the clocks of at most `limit` cases); `next` is the following page's `after`.
+  virtual Result<ExportPage> export_page(std::string_view table, const CaseScope& scope, std::int64_t after,
+                                         std::int64_t limit) = 0;
 
   virtual Result<std::vector<CaseRecord>> list_cases(const CaseQuery& query, const CaseScope& scope) = 0;
   // The audit entries after `after_seq` that `scope` shows (as export_table shows them), oldest
