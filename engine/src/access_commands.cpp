@@ -1,5 +1,6 @@
 // Need-to-know access: case lists, allocation, transfer, break-glass and its review.
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "engine_impl.hpp"
@@ -175,14 +176,19 @@ Result<std::vector<GrantReport>> Engine::access_report(std::string_view as, cons
         auto grants = impl_->oversight().grants(query, *scope);
         if (!grants) return grants.status();
         std::vector<GrantReport> rows;
+        std::map<CaseId, std::vector<AuditEntry>> logs;  // each case's log read once, however many grants
         for (AccessGrant& grant : *grants) {
-          auto entries = impl_->audit().entries_of_case(grant.case_id);
-          if (!entries) return entries.status();
+          auto log = logs.find(grant.case_id);
+          if (log == logs.end()) {
+            auto entries = impl_->audit().entries_of_case(grant.case_id);
+            if (!entries) return entries.status();
+            log = logs.emplace(grant.case_id, std::move(*entries)).first;
+          }
           GrantReport row{std::move(grant), {}};
-          for (AuditEntry& entry : *entries)
+          for (const AuditEntry& entry : log->second)
             if (entry.entry.actor == row.grant.user && entry.entry.action != "access" &&
                 grant_of(entry) == row.grant.id)
-              row.uses.push_back(std::move(entry));
+              row.uses.push_back(entry);
           rows.push_back(std::move(row));
         }
         return rows;

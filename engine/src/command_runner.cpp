@@ -6,20 +6,6 @@
 #include "validation.hpp"
 
 namespace casegate {
-namespace {
-
-std::string_view outcome_for(Code code) {
-  switch (code) {
-    case Code::invalid_input: return "invalid";
-    case Code::refused: return "refused";
-    case Code::denied: return "denied";
-    case Code::not_found: return "not_found";
-    case Code::conflict: return "conflict";
-    default: return "error";
-  }
-}
-
-}  // namespace
 
 Result<Transaction> Transaction::begin(Transactions& transactions) {
   if (Status begun = transactions.begin_command(); !begun) return begun;
@@ -104,7 +90,7 @@ Result<OnceReply> CommandRunner::once(std::string_view as, std::string_view key,
 }
 
 void CommandRunner::audit_attempt(AuditBuilder& audit, const Status& failure) {
-  audit.draft.outcome = outcome_for(failure.code());
+  audit.draft.outcome = audit_outcome(failure.code());
   audit.detail.text("error", failure.message());
   audit.draft.detail_json = audit.detail.str();
   auto transaction = Transaction::begin(*storage_.transactions);

@@ -19,6 +19,18 @@ std::string_view code_name(Code code) {
   return "internal";
 }
 
+std::string_view audit_outcome(Code code) {
+  switch (code) {
+    case Code::ok: return "accepted";
+    case Code::invalid_input: return "invalid";
+    case Code::refused: return "refused";
+    case Code::denied: return "denied";
+    case Code::not_found: return "not_found";
+    case Code::conflict: return "conflict";
+    default: return "error";
+  }
+}
+
 std::string Status::to_string() const {
   if (is_ok()) return "ok";
   std::string text(code_name(code_));

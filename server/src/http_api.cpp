@@ -187,12 +187,6 @@ std::optional<Route> match(const std::string& method, const std::vector<std::str
   return std::nullopt;
 }
 
-bool path_exists(const std::vector<std::string>& s) {
-  for (const char* method : {"GET", "POST"})
-    if (match(method, s)) return true;
-  return false;
-}
-
 HttpResponse ok(std::string content_type, std::string body, std::string route, std::string user) {
   HttpResponse response;
   response.content_type = std::move(content_type);
@@ -387,7 +381,9 @@ HttpResponse handle(ApiContext& context, const HttpRequest& request) {
     const bool metrics = s == std::vector<std::string>{"metrics"} && request.method == "GET" && context.metrics;
     auto route = metrics ? std::optional<Route>(Route{"/metrics", "", json::object()}) : match(request.method, s);
     if (!route) {
-      if (path_exists(s)) return problem(405, "invalid_input", request.method + " is not allowed here");
+      // The path is there for the other method (the request's own did not match).
+      if (match("GET", s) || match("POST", s))
+        return problem(405, "invalid_input", request.method + " is not allowed here");
       return problem(404, "not_found", "no such resource");
     }
 

@@ -206,8 +206,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void next_chunk() {
-    if (shared_.draining && !busy_) return close();  // a feed ends with the drain
-    auto piece = more_();
+    // A feed ends with the drain, cleanly (its client reconnects elsewhere); an export finishes.
+    auto piece = shared_.draining && !busy_ ? std::nullopt : more_();
     if (!piece) {
       // The end: the last chunk (a body cut short has none, so a client can tell).
       timed(shared_.options.header_timeout);

@@ -15,6 +15,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "casegate/digest.hpp"
+
 namespace casegate::server {
 namespace {
 
@@ -126,7 +128,7 @@ struct Identity::Keys {
   };
   static constexpr std::size_t cache_limit = 10000;
   mutable std::mutex cache_mutex;
-  mutable std::unordered_map<std::string, Verified> verified;
+  mutable std::unordered_map<std::string, Verified> verified;  // by the token's SHA-256
 };
 
 Identity::Identity(IdentityOptions options) : options_(std::move(options)) {}
@@ -182,7 +184,7 @@ Result<std::string> Identity::verify(std::string_view token, Instant now) const 
   }
   {
     std::lock_guard lock(keys->cache_mutex);
-    if (auto known = keys->verified.find(std::string(token)); known != keys->verified.end()) {
+    if (auto known = keys->verified.find(sha256_hex(token)); known != keys->verified.end()) {
       if (now > known->second.expires) return Status::refused("expired");
       if (now < known->second.not_before) return Status::refused("not yet valid");
       return known->second.user;
@@ -223,7 +225,7 @@ Result<std::string> Identity::verify(std::string_view token, Instant now) const 
   std::string user = claims[options_.user_claim].get<std::string>();
   std::lock_guard lock(keys->cache_mutex);
   if (keys->verified.size() >= Keys::cache_limit) keys->verified.clear();
-  keys->verified[std::string(token)] = {user, not_before ? *not_before - skew : Instant::min(), *expires + skew};
+  keys->verified[sha256_hex(token)] = {user, not_before ? *not_before - skew : Instant::min(), *expires + skew};
   return user;
 }
 

@@ -282,3 +282,25 @@ def test_the_connection_cap_refuses_the_extra_connection_only(tmp_path):
             conn.close()
     finally:
         assert server.stop() == 0
+
+
+def test_sigterm_lets_a_request_in_flight_finish_and_ends_the_feeds(server):
+    conn, token = server.connect(), server.token("sw.jones")
+    for n in range(1200):  # an audit log of more than one export page
+        assert server.request("GET", "/v1/cases", token=token, connection=conn)[0].status == 200
+    conn.close()
+    feed = Feed(server, "tm.khan")
+    # An export read slowly: in flight when SIGTERM comes.
+    export = server.connect(timeout=20)
+    export.request("GET", "/v1/export/audit?format=csv", headers={"Authorization": "Bearer " + server.token("aud.lee")})
+    response = export.getresponse()
+    first = response.read(100)
+    server.process.send_signal(signal.SIGTERM)
+    time.sleep(0.5)
+    rest = response.read()  # the whole body, to its last chunk (http.client raises if it is cut)
+    lines = (first + rest).decode().splitlines()
+    assert len(lines) > 1200 and lines[-1].split(",")[0] == str(len(lines) - 1)
+    export.close()
+    assert server.process.wait(timeout=20) == 0
+    assert feed.response.readline() == b""  # the feed ended with the drain
+    feed.close()

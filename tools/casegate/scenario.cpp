@@ -45,18 +45,6 @@ Result<std::chrono::milliseconds> parse_duration(const std::string& text) {
   }
 }
 
-std::string outcome_of(const Status& status) {
-  switch (status.code()) {
-    case Code::ok: return "accepted";
-    case Code::invalid_input: return "invalid";
-    case Code::refused: return "refused";
-    case Code::denied: return "denied";
-    case Code::not_found: return "not_found";
-    case Code::conflict: return "conflict";
-    default: return "error";
-  }
-}
-
 struct Runner {
   std::string file;
   int failures = 0;
@@ -170,7 +158,7 @@ struct Runner {
         continue;
       }
       const json& expect = step["expect"];
-      std::string outcome = fire_outcome.empty() ? outcome_of(status) : fire_outcome;
+      std::string outcome = fire_outcome.empty() ? std::string(audit_outcome(status.code())) : fire_outcome;
       if (expect.contains("outcome") && text(expect, "outcome") != outcome)
         fail(number, what,
              "expected outcome " + text(expect, "outcome") + ", got " + outcome +
@@ -232,7 +220,7 @@ struct Runner {
 }  // namespace
 
 int run_scenarios(const std::vector<std::string>& files) {
-  int failed_files = 0, total_failures = 0;
+  int failed_files = 0;
   for (const auto& file : files) {
     std::ifstream in(file);
     if (!in) {
@@ -254,7 +242,6 @@ int run_scenarios(const std::vector<std::string>& files) {
       std::cout << file << ": malformed step: " << error.what() << "\n";
       failures = 1;
     }
-    total_failures += failures;
     failed_files += failures > 0;
   }
   std::cout << files.size() - failed_files << " passed, " << failed_files << " failed\n";

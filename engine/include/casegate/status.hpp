@@ -23,6 +23,9 @@ enum class Code {
 };
 
 std::string_view code_name(Code code);
+// The audit log's word for how a command ended: accepted, invalid, refused, denied, not_found,
+// conflict, or error for the rest.
+std::string_view audit_outcome(Code code);
 
 class [[nodiscard]] Status {
  public:
