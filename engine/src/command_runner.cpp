@@ -49,12 +49,17 @@ Status CommandRunner::append_and_commit(Transaction& transaction, AuditBuilder& 
   return transaction.commit();
 }
 
+Status check_idempotency_key(std::string_view key) {
+  if (key.empty() || key.size() > 255 || std::any_of(key.begin(), key.end(), [](char c) { return c < '!' || c > '~'; }))
+    return Status::invalid_input("an idempotency key must be 1 to 255 visible ASCII characters");
+  return Status::ok();
+}
+
 thread_local const CommandRunner* CommandRunner::composing_ = nullptr;
 
 Result<OnceReply> CommandRunner::once(std::string_view as, std::string_view key, std::string_view request,
                                       const std::function<std::string(bool& keep)>& command) {
-  if (key.empty() || key.size() > 255 || std::any_of(key.begin(), key.end(), [](char c) { return c < '!' || c > '~'; }))
-    return Status::invalid_input("an idempotency key must be 1 to 255 visible ASCII characters");
+  if (Status well_formed = check_idempotency_key(key); !well_formed) return well_formed;
   const std::string digest = sha256_hex(request);
   return queued<OnceReply>(false, [&]() -> Result<OnceReply> {
     auto transaction = Transaction::begin(*storage_.transactions);
@@ -72,12 +77,15 @@ Result<OnceReply> CommandRunner::once(std::string_view as, std::string_view key,
     }
     std::string reply;
     bool keep = true;
-    {
+    try {
       composing_ = this;
       struct Done {
         ~Done() { composing_ = nullptr; }
       } done;
       reply = command(keep);
+    } catch (const std::exception& error) {
+      // Nothing may escape a queued job; the command's writes go with the transaction.
+      return Status::internal(std::string("the command failed: ") + error.what());
     }
     if (keeps && keep) {
       const Instant now = clock_.now();

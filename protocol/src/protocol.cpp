@@ -402,7 +402,11 @@ ProtocolResponse execute_request(Engine& engine, std::string_view as_user, std::
     if (!idempotency_key) return run();
     ProtocolResponse response;
     auto once = engine.once(as_user, *idempotency_key, body.dump(), [&](bool& keep) {
-      response = run();
+      try {
+        response = run();
+      } catch (const std::exception& error) {
+        response = fail(Status::internal(std::string("the request could not be answered: ") + error.what()));
+      }
       keep = response.code != outcome_code(Code::internal) && response.code != outcome_code(Code::conflict);
       return kept_form(response);
     });

@@ -465,8 +465,12 @@ HttpResponse handle(ApiContext& context, const HttpRequest& request) {
       fields["after"] = *resume;
     }
     // verify changes nothing, so a retry of it runs nothing that matters: its key is not kept.
-    if (!request.idempotency_key.empty() && request.method == "POST" && route->command != "verify")
+    if (!request.idempotency_key.empty() && request.method == "POST" && route->command != "verify") {
+      // Checked here too: a header's bytes need not be text, and JSON takes only UTF-8.
+      if (Status key = check_idempotency_key(request.idempotency_key); !key)
+        return problem(422, "invalid_input", key.message());
       fields["idempotency_key"] = request.idempotency_key;
+    }
 
     fields["command"] = route->command;
     ProtocolResponse reply = execute_request(context.engine, *user, fields.dump());

@@ -106,6 +106,20 @@ TEST_CASE("once runs a command once for its key and answers a retry with the kep
   }
 }
 
+TEST_CASE("a command that throws inside once leaves nothing behind, and the engine goes on", "[engine][once]") {
+  EngineFixture f;
+  auto thrown = f.engine->once(social_worker, "key-1", "open C-1", [&](bool&) -> std::string {
+    REQUIRE(f.engine->open_case(social_worker, child("C-1")).is_ok());
+    throw std::runtime_error("disk on fire");
+  });
+  CHECK(thrown.status().to_string() == "internal: the command failed: disk on fire");
+  CHECK(opens_in(f) == 0);
+  auto retry = open_once(*f.engine, social_worker, "key-1", "C-1");
+  REQUIRE(retry.is_ok());
+  CHECK_FALSE(retry->replayed);
+  CHECK(opens_in(f) == 1);
+}
+
 TEST_CASE("an unknown or inactive user's command fails as it would alone, and nothing is kept", "[engine][once]") {
   EngineFixture f;
   REQUIRE(f.engine->set_user_active(admin, social_worker, false).is_ok());

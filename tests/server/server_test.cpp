@@ -73,3 +73,25 @@ TEST_CASE("a deactivated user is refused at once, whatever the server remembers 
   std::this_thread::sleep_for(ActiveUsers::fresh_for + std::chrono::milliseconds(100));
   CHECK(handle(remembering, request).status == 401);
 }
+
+TEST_CASE("an Idempotency-Key that is not visible ASCII is a 422, whatever its bytes", "[server]") {
+  KeySet keys;
+  auto identity = std::move(Identity::load({keys.path.string(), "iss", "aud", "sub"}).value());
+  auto engine = std::move(open_engine(":memory:").value());
+  REQUIRE(engine->init("admin", "").is_ok());
+  REQUIRE(engine->add_user("admin", {"sw", "", Role::social_worker, "north", true}).is_ok());
+  ApiContext context{*engine, *identity};
+  HttpRequest request;
+  request.method = "POST";
+  request.target = "/v1/cases";
+  request.body = R"({"workflow": "child_protection", "subject": "C"})";
+  request.authorization =
+      "Bearer " + sign_token({test_key, "k", "sw", "iss", "aud", 600, engine->clock().now()}).value();
+  for (std::string key : {std::string("\x8e\x8a\x9d"), std::string("two words"), std::string(256, 'k')}) {
+    request.idempotency_key = key;
+    HttpResponse response = handle(context, request);
+    CHECK(response.status == 422);
+    CHECK(response.body.find("visible ASCII") != std::string::npos);
+  }
+  CHECK(engine->status("sw", 1).status().code() == Code::not_found);  // nothing was opened
+}

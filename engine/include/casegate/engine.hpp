@@ -145,6 +145,9 @@ struct CommitStats {
   std::uint64_t commands = 0;
 };
 
+// invalid_input unless `key` is an idempotency key: 1 to 255 visible ASCII characters.
+Status check_idempotency_key(std::string_view key);
+
 // A reply kept for an idempotency key (Engine::once), and whether it was kept from before.
 struct OnceReply {
   std::string reply;
@@ -267,7 +270,8 @@ class Engine {
   // with the key returns the kept reply and runs nothing (replayed); with another request it is
   // invalid_input. A reply for which `command` sets `keep` false (a failure a retry may not
   // meet) is not kept, nor is one for an unknown or inactive user. Keys are 1 to 255 visible ASCII characters, kept
-  // 24 hours. `command` may not verify or checkpoint: they need the store to themselves.
+  // 24 hours. `command` may not verify or checkpoint: they need the store to themselves. If it
+  // throws, its writes are undone and the answer is internal.
   Result<OnceReply> once(std::string_view as, std::string_view key, std::string_view request,
                          const std::function<std::string(bool& keep)>& command);
 
