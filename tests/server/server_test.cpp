@@ -25,6 +25,20 @@ struct KeySet {
   ~KeySet() { std::filesystem::remove(path); }
 };
 
+// An engine with a social worker "sw", and the identity that trusts the test key.
+struct World {
+  KeySet keys;
+  std::unique_ptr<Identity> identity = std::move(Identity::load({keys.path.string(), "iss", "aud", "sub"}).value());
+  std::unique_ptr<Engine> engine = std::move(open_engine(":memory:").value());
+  World() {
+    REQUIRE(engine->init("admin", "").is_ok());
+    REQUIRE(engine->add_user("admin", {"sw", "", Role::social_worker, "north", true}).is_ok());
+  }
+  std::string bearer() const {
+    return "Bearer " + sign_token({test_key, "k", "sw", "iss", "aud", 600, engine->clock().now()}).value();
+  }
+};
+
 }  // namespace
 
 TEST_CASE("a remembered token is still refused once it expires or before it is valid", "[server]") {
@@ -50,19 +64,15 @@ TEST_CASE("a remembered token is still refused once it expires or before it is v
 }
 
 TEST_CASE("a deactivated user is refused at once, whatever the server remembers of them", "[server]") {
-  KeySet keys;
-  auto identity = std::move(Identity::load({keys.path.string(), "iss", "aud", "sub"}).value());
-  auto engine = std::move(open_engine(":memory:").value());
-  REQUIRE(engine->init("admin", "").is_ok());
-  REQUIRE(engine->add_user("admin", {"sw", "", Role::social_worker, "north", true}).is_ok());
+  World w;
+  auto& engine = w.engine;
   REQUIRE(engine->open_case("sw", {"child_protection", "C", "", std::nullopt, {}}).is_ok());
   ActiveUsers active;
-  ApiContext remembering{*engine, *identity, nullptr, &active}, fresh{*engine, *identity};
+  ApiContext remembering{*engine, *w.identity, nullptr, &active}, fresh{*engine, *w.identity};
   HttpRequest request;
   request.method = "GET";
   request.target = "/v1/cases/1";
-  request.authorization =
-      "Bearer " + sign_token({test_key, "k", "sw", "iss", "aud", 600, engine->clock().now()}).value();
+  request.authorization = w.bearer();
   CHECK(handle(remembering, request).status == 200);
   REQUIRE(engine->set_user_active("admin", "sw", false).is_ok());
   // Remembered as active a moment ago: the command itself refuses, audited as denied.
@@ -75,18 +85,14 @@ TEST_CASE("a deactivated user is refused at once, whatever the server remembers 
 }
 
 TEST_CASE("an Idempotency-Key that is not visible ASCII is a 422, whatever its bytes", "[server]") {
-  KeySet keys;
-  auto identity = std::move(Identity::load({keys.path.string(), "iss", "aud", "sub"}).value());
-  auto engine = std::move(open_engine(":memory:").value());
-  REQUIRE(engine->init("admin", "").is_ok());
-  REQUIRE(engine->add_user("admin", {"sw", "", Role::social_worker, "north", true}).is_ok());
-  ApiContext context{*engine, *identity};
+  World w;
+  auto& engine = w.engine;
+  ApiContext context{*engine, *w.identity};
   HttpRequest request;
   request.method = "POST";
   request.target = "/v1/cases";
   request.body = R"({"workflow": "child_protection", "subject": "C"})";
-  request.authorization =
-      "Bearer " + sign_token({test_key, "k", "sw", "iss", "aud", 600, engine->clock().now()}).value();
+  request.authorization = w.bearer();
   for (std::string key : {std::string("\x8e\x8a\x9d"), std::string("two words"), std::string(256, 'k')}) {
     request.idempotency_key = key;
     HttpResponse response = handle(context, request);
