@@ -9,6 +9,7 @@
 #include "casegate/json.hpp"
 #include "casegate/lint.hpp"
 #include "casegate/seed_reports.hpp"
+#include "casegate/utf8.hpp"
 #include "command_table.hpp"
 
 namespace casegate {
@@ -65,7 +66,7 @@ std::map<std::string, CommandSpec, std::less<>> case_and_user_commands() {
                      CASEGATE_TRY(team, r.text_or("team", ""));
                      CASEGATE_TRY(name, r.text_or("name", ""));
                      auto role = parse_role(role_text);
-                     if (!role) return Status::invalid_input("unknown role '" + role_text.substr(0, 40) + "'");
+                     if (!role) return Status::invalid_input("unknown role '" + printable(role_text, 40) + "'");
                      User user{id, name, *role, team, true};
                      return status_reply(e.add_user(as, user), json(user));
                    }};
@@ -294,7 +295,7 @@ std::map<std::string, CommandSpec, std::less<>> manager_commands() {
         CASEGATE_TRY(name, r.text("workflow"));
         CASEGATE_TRY(version, r.number("version"));
         const Workflow* w = version ? e.workflows().find(name, static_cast<int>(*version)) : e.workflows().latest(name);
-        if (w == nullptr) return Status::not_found("no workflow '" + name.substr(0, 60) + "'");
+        if (w == nullptr) return Status::not_found("no workflow '" + printable(name) + "'");
         return Reply{json(*w)};
       }};
   t["workflow check"] = {{"workflow"},
@@ -379,7 +380,7 @@ ProtocolResponse execute_request(Engine& engine, std::string_view as_user, std::
     auto spec = commands().find(command->get_ref<const std::string&>());
     if (spec == commands().end()) {
       std::string shown = command->dump();
-      return fail(Status::invalid_input("unknown command " + shown.substr(0, 60)));
+      return fail(Status::invalid_input("unknown command " + printable(shown)));
     }
     std::optional<std::string> idempotency_key;
     if (auto key = body.find("idempotency_key"); key != body.end()) {
@@ -392,7 +393,7 @@ ProtocolResponse execute_request(Engine& engine, std::string_view as_user, std::
     for (const auto& [key, value] : body.items())
       if (key != "command" &&
           std::find(spec->second.fields.begin(), spec->second.fields.end(), key) == spec->second.fields.end())
-        return fail(Status::invalid_input(spec->first + ": unknown field " + json(key).dump().substr(0, 60)));
+        return fail(Status::invalid_input(spec->first + ": unknown field " + printable(json(key).dump())));
     auto run = [&] {
       Request request(body);
       Result<Reply> reply = spec->second.run(engine, std::string(as_user), request, database);

@@ -105,7 +105,7 @@ Result<json> query_fields(const Target& target) {
   static const std::vector<std::string> numbers{"limit", "after", "case", "version"}, flags{"overdue", "unreviewed"};
   json fields = json::object();
   for (const auto& [key, value] : target.query) {
-    if (fields.contains(key)) return Status::invalid_input("query parameter '" + key.substr(0, 40) + "' is repeated");
+    if (fields.contains(key)) return Status::invalid_input("query parameter '" + printable(key, 40) + "' is repeated");
     if (std::find(numbers.begin(), numbers.end(), key) != numbers.end()) {
       auto number = whole_number(value);
       if (!number) return Status::invalid_input("query parameter '" + key + "' must be a whole number");
@@ -411,7 +411,7 @@ HttpResponse handle(ApiContext& context, const HttpRequest& request) {
       if (!body.is_object()) return problem(400, "invalid_input", "the body must be a JSON object");
       for (auto& [key, value] : body.items()) {
         if (key == "command" || key == "idempotency_key" || fields.contains(key))
-          return problem(422, "invalid_input", "field '" + key.substr(0, 40) + "' is not taken from the body here");
+          return problem(422, "invalid_input", "field '" + printable(key, 40) + "' is not taken from the body here");
         fields[key] = value;
       }
     }
@@ -419,7 +419,7 @@ HttpResponse handle(ApiContext& context, const HttpRequest& request) {
     if (!query) return problem(400, "invalid_input", query.status().message());
     for (auto& [key, value] : query->items()) {
       if (fields.contains(key) || key == "command" || key == "idempotency_key")
-        return problem(400, "invalid_input", "query parameter '" + key.substr(0, 40) + "' is not taken here");
+        return problem(400, "invalid_input", "query parameter '" + printable(key, 40) + "' is not taken here");
       fields[key] = value;
     }
     // HTTP's own words for some fields.
@@ -437,7 +437,7 @@ HttpResponse handle(ApiContext& context, const HttpRequest& request) {
       const Workflow* w = fields.contains("version") && fields["version"].is_number_integer()
                               ? context.engine.workflows().find(name, fields["version"].get<int>())
                               : context.engine.workflows().latest(name);
-      if (w == nullptr) return problem(404, "not_found", "no workflow '" + name.substr(0, 60) + "'");
+      if (w == nullptr) return problem(404, "not_found", "no workflow '" + printable(name) + "'");
       return ok("text/plain; charset=utf-8", format == "dot" ? workflow_dot(*w) : workflow_mermaid(*w), route->pattern,
                 *user);
     }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "casegate/digest.hpp"
+#include "casegate/utf8.hpp"
 
 namespace casegate::server {
 namespace {
@@ -176,7 +177,7 @@ Result<std::string> Identity::verify(std::string_view token, Instant now) const 
   auto header = segment(token, 0);
   if (!header) return header.status();
   std::string alg = header->value("alg", ""), kid = header->value("kid", "");
-  if (alg != "RS256" && alg != "ES256") return Status::refused("alg '" + alg.substr(0, 20) + "' is not accepted");
+  if (alg != "RS256" && alg != "ES256") return Status::refused("alg '" + printable(alg, 20) + "' is not accepted");
   std::shared_ptr<const Keys> keys;
   {
     std::shared_lock lock(mutex_);

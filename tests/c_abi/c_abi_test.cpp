@@ -142,3 +142,14 @@ TEST_CASE("a request with an idempotency_key runs once; a retry gets the first a
             R"({"command": "open", "workflow": "child_protection", "subject": "K", "idempotency_key": 7})")
             .code == 2);
 }
+
+TEST_CASE("a message quoting a long name is cut between characters, never inside one", "[c_abi]") {
+  Opened o;
+  // The quoted name runs past 60 bytes with a two-byte character across the 60th.
+  std::string name = std::string(58, 'a') + "\xc3\x91" + "bc";
+  Answer a = run(o.engine, "sw", (R"({"command": "cases", ")" + name + R"(": 1})").c_str());
+  CHECK(a.code == 2);
+  std::string message = a.body["error"]["message"];
+  CHECK(message.rfind("cases: unknown field \"", 0) == 0);
+  CHECK(message.find("...") != std::string::npos);
+}
