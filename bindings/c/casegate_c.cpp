@@ -10,6 +10,7 @@
 #include "casegate.h"
 #include "casegate/casegate.hpp"
 #include "casegate/protocol.hpp"
+#include "casegate/utf8.hpp"
 
 #define CASEGATE_EXPORT __attribute__((visibility("default")))
 
@@ -61,7 +62,7 @@ casegate::Result<casegate::SqliteOptions> parse_options(const char* options_json
                value.get<std::int64_t>() <= 600000) {
       options.busy_timeout_ms = value.get<int>();
     } else {
-      return Status::invalid_input("unknown or invalid option " + nlohmann::json(key).dump().substr(0, 60));
+      return Status::invalid_input("unknown or invalid option " + casegate::printable(nlohmann::json(key).dump()));
     }
   }
   return options;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "casegate/task_kinds.hpp"
+#include "casegate/utf8.hpp"
 
 namespace casegate {
 namespace {
@@ -125,7 +126,7 @@ Result<LintReport> lint_workflows(const WorkflowRegistry& registry, std::string_
     ++report.checked;
     for (auto& finding : lint_workflow(*w, registry.task_kinds())) report.findings.push_back(std::move(finding));
   }
-  if (report.checked == 0) return Status::not_found("no workflow '" + std::string(name.substr(0, 60)) + "'");
+  if (report.checked == 0) return Status::not_found("no workflow '" + printable(name) + "'");
   return report;
 }
 

@@ -2,6 +2,8 @@
 
 #include <optional>
 
+#include "casegate/utf8.hpp"
+
 namespace casegate {
 namespace {
 
@@ -59,8 +61,8 @@ std::optional<Instant> parse_canonical(std::string_view text) {
 Result<Instant> parse_instant(std::string_view text, std::string_view field) {
   if (auto canonical = parse_canonical(text)) return *canonical;
   auto bad = [&](std::string_view why) {
-    return Status::invalid_input(std::string(field) + ": '" + std::string(text.substr(0, 40)) +
-                                 "' is not an ISO 8601 time (" + std::string(why) + "), e.g. 2026-11-26T09:30:00Z");
+    return Status::invalid_input(std::string(field) + ": '" + printable(text, 40) + "' is not an ISO 8601 time (" +
+                                 std::string(why) + "), e.g. 2026-11-26T09:30:00Z");
   };
   std::size_t pos = 0;
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "casegate/utf8.hpp"
 #include "sqlite_rows.hpp"
 
 namespace casegate::storage {
@@ -284,8 +285,7 @@ Result<ExportPage> SqliteOversightStore::export_page(std::string_view table, con
                                  : table == "clocks" ? &export_clocks_
                                                      : nullptr;
   if (statement == nullptr)
-    return Status::invalid_input("no table '" + std::string(table.substr(0, 40)) +
-                                 "' to export: cases, tasks, audit or clocks");
+    return Status::invalid_input("no table '" + printable(table, 40) + "' to export: cases, tasks, audit or clocks");
   return guarded([&]() -> Result<ExportPage> {
     ExportPage page;
     std::int64_t upto = limit;  // the key ?4 binds: rows, or for clocks the last case of the page

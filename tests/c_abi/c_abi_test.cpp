@@ -153,3 +153,14 @@ TEST_CASE("a message quoting a long name is cut between characters, never inside
   CHECK(message.rfind("cases: unknown field \"", 0) == 0);
   CHECK(message.find("...") != std::string::npos);
 }
+
+TEST_CASE("a time or a table name cut in a message is cut between characters", "[c_abi]") {
+  Opened o;
+  const std::string long_text = std::string(39, 'x') + "\xc3\x91" + "yz";  // the 40th byte splits it
+  for (const std::string& request : {R"({"command": "status", "case": 1, "as_of": ")" + long_text + "\"}",
+                                     R"({"command": "export", "table": ")" + long_text + "\"}"}) {
+    Answer a = run(o.engine, "sw", request.c_str());
+    CHECK((a.code == 2 || a.code == 3 || a.code == 4));  // an answer, never an internal error
+    CHECK(a.body["error"]["code"] != "internal");
+  }
+}
