@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
-"""Verify a casegate audit log without casegate: python3 verify_audit.py cases.db"""
-import hashlib, sqlite3, sys
+"""Verify a casegate audit log without casegate: python3 verify_audit.py cases.db
+(or a postgresql:// URI, read with psql)."""
+import csv, hashlib, io, sqlite3, subprocess, sys
 
-db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+query = "SELECT seq, at, case_id, actor, role, action, outcome, detail, prev_hash, hash FROM audit_log ORDER BY seq"
+if sys.argv[1].startswith(("postgresql://", "postgres://")):
+    out = subprocess.run(["psql", "-X", "--csv", "-d", sys.argv[1], "-c", query], capture_output=True, text=True,
+                         check=True).stdout
+    rows = [[int(r[0]), r[1], int(r[2]) if r[2] else None, *r[3:]] for r in list(csv.reader(io.StringIO(out)))[1:]]
+else:
+    rows = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True).execute(query)
 prev, expected = "0" * 64, 1
-rows = db.execute("SELECT seq, at, case_id, actor, role, action, outcome, detail, prev_hash, hash"
-                  " FROM audit_log ORDER BY seq")
 for seq, at, case_id, actor, role, action, outcome, detail, prev_hash, stored in rows:
     if seq != expected:
         sys.exit(f"entry {expected} is missing (next entry is {seq})")

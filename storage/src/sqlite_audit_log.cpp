@@ -6,23 +6,6 @@
 namespace casegate::storage {
 namespace {
 
-const std::string genesis_hash(64, '0');
-
-std::string hex_to_bytes(const std::string& hex) {
-  std::string bytes(hex.size() / 2, '\0');
-  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  for (std::size_t i = 0; i < bytes.size(); ++i)
-    bytes[i] = static_cast<char>((nibble(hex[2 * i]) << 4) | nibble(hex[2 * i + 1]));
-  return bytes;
-}
-
-bool is_hash_text(const std::string& text) {
-  if (text.size() != 64) return false;
-  for (char c : text)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
-
 std::string audit_select(const char* rest) {
   return std::string("SELECT ") + audit_columns + " FROM audit_log " + rest;
 }
@@ -47,7 +30,7 @@ Result<AuditEntry> SqliteAuditLog::append(const AuditDraft& draft) {
     const Tip* tip = tip_.get();
     if (tip == nullptr) {
       auto q = audit_tip_.start();
-      tip = &tip_.set(q.step() ? Tip{q.integer(0), q.text(1)} : Tip{0, genesis_hash});
+      tip = &tip_.set(q.step() ? Tip{q.integer(0), q.text(1)} : Tip{0, std::string(genesis_hash)});
     }
     entry.seq = tip->seq + 1;
     entry.prev_hash = tip->hash;
@@ -83,47 +66,11 @@ Result<ChainReport> SqliteAuditLog::verify_chain() {
   return guarded([&]() -> Result<ChainReport> {
     // One read transaction: the chain is checked as of one moment, writers carry on.
     connection_.db().execute("BEGIN");
-    ChainReport report;
-    report.head = {0, genesis_hash};
+    ChainCheck check;
     try {
       {
-        std::string prev = genesis_hash;
-        std::int64_t expected_seq = 1;
         auto q = audit_all_.start();
-        while (q.step()) {
-          std::int64_t seq = q.integer(0);
-          auto fail = [&](std::int64_t at, std::string problem) {
-            report.ok = false;
-            report.first_bad_seq = at;
-            report.problem = std::move(problem);
-          };
-          if (seq != expected_seq) {
-            fail(expected_seq,
-                 "entry " + std::to_string(expected_seq) + " is missing (next entry is " + std::to_string(seq) + ")");
-            break;
-          }
-          // The stored text is what was hashed: an entry whose time no longer reads back to the
-          // same text was edited.
-          std::string at_text = q.text(1);
-          auto at = parse_instant(at_text, "at");
-          if (!at || format_instant(*at) != at_text) {
-            fail(seq, "entry " + std::to_string(seq) + " was altered (its time is not as written)");
-            break;
-          }
-          AuditEntry entry = read_audit(q);
-          if (entry.prev_hash != prev) {
-            fail(seq, "entry " + std::to_string(seq) + " does not follow entry " + std::to_string(seq - 1) +
-                          " (prev_hash differs)");
-            break;
-          }
-          if (!is_hash_text(entry.hash) || audit_entry_hash(prev, seq, entry.entry) != entry.hash) {
-            fail(seq, "entry " + std::to_string(seq) + " was altered (hash does not match its content)");
-            break;
-          }
-          prev = entry.hash;
-          ++expected_seq;
-          ++report.entries_verified;
-          report.head = {seq, entry.hash};
+        while (q.step() && check.next(q.integer(0), q.text_view(1), [&] { return read_audit(q); })) {
         }
       }  // the read statement is reset before the transaction ends
       connection_.db().execute("COMMIT");
@@ -131,7 +78,7 @@ Result<ChainReport> SqliteAuditLog::verify_chain() {
       connection_.rollback_command();
       throw;
     }
-    return report;
+    return check.report();
   });
 }
 

@@ -13,17 +13,6 @@ std::string case_select(const char* rest) {
   return std::string("SELECT ") + case_columns + " FROM cases c " + rest;
 }
 
-// A clock's counts: met on time, met late, open (neither met nor stopped).
-struct ClockCounts {
-  std::int64_t on_time = 0, late = 0, open = 0;
-  explicit ClockCounts(const ClockRecord& c) {
-    if (c.met_at)
-      (*c.met_at <= c.due_at ? on_time : late) = 1;
-    else if (!c.stopped)
-      open = 1;
-  }
-};
-
 std::string clock_select(const char* rest) {
   return std::string("SELECT ") + clock_columns + rest;
 }
@@ -303,20 +292,7 @@ Result<std::vector<TaskRecord>> SqliteCaseStore::tasks_of(CaseId id) {
     tasks.reserve(16);
     auto q = tasks_of_.start();
     q.bind(1, id);
-    while (q.step()) {
-      TaskRecord t;
-      t.id = q.integer(0);
-      t.case_id = id;
-      t.kind = q.text(1);
-      t.payload_json = q.text(2);
-      t.actor = q.text(3);
-      t.role = parse_stored_role(q.text_view(4));
-      t.state = q.text(5);
-      t.stage = q.integer(6);
-      t.occurred_at = parse_stored_time(q.text_view(7));
-      t.recorded_at = parse_stored_time(q.text_view(8));
-      tasks.push_back(std::move(t));
-    }
+    while (q.step()) tasks.push_back(read_task(q, id));
     return tasks;
   });
 }
@@ -409,17 +385,7 @@ Result<CaseStore::CalendarData> SqliteCaseStore::calendar() {
     {
       CalendarData data;
       auto q = calendar_changes_.start();
-      while (q.step()) {
-        data.version = q.integer(0);
-        std::string kind = q.text(1), value = q.text(3);
-        if (kind == "jurisdiction") {
-          if (auto j = parse_jurisdiction(value)) data.jurisdiction = *j;
-          continue;
-        }
-        auto date = parse_date(q.text_view(2));
-        if (!date) throw std::runtime_error("stored calendar change has a bad date");
-        data.changes.push_back({*date, kind == "working", value});
-      }
+      while (q.step()) add_calendar_row(data, q.integer(0), q.text(1), q.text_view(2), q.text(3));
       return calendar_cache_.set(std::move(data));
     }
   });
@@ -467,24 +433,17 @@ Status SqliteCaseStore::store_reply(std::string_view user, std::string_view key,
 }
 
 void SqliteCaseStore::count_clock(const ClockRecord* before, const ClockRecord& after) {
-  auto add = [&](const ClockRecord& c, std::int64_t on_time, std::int64_t late, std::int64_t open) {
-    if (on_time == 0 && late == 0 && open == 0) return;
-    count_clock_.start()
-        .bind(1, c.due_date)
-        .bind(2, c.clock)
-        .bind(3, c.team)
-        .bind(4, on_time)
-        .bind(5, late)
-        .bind(6, open)
-        .run();
-  };
-  ClockCounts now(after);
-  if (before == nullptr) return add(after, now.on_time, now.late, now.open);
-  ClockCounts was(*before);
-  if (before->due_date == after.due_date && before->clock == after.clock && before->team == after.team)
-    return add(after, now.on_time - was.on_time, now.late - was.late, now.open - was.open);
-  add(*before, -was.on_time, -was.late, -was.open);
-  add(after, now.on_time, now.late, now.open);
+  count_clock_change(before, after,
+                     [&](const ClockRecord& c, std::int64_t on_time, std::int64_t late, std::int64_t open) {
+                       count_clock_.start()
+                           .bind(1, c.due_date)
+                           .bind(2, c.clock)
+                           .bind(3, c.team)
+                           .bind(4, on_time)
+                           .bind(5, late)
+                           .bind(6, open)
+                           .run();
+                     });
 }
 
 }  // namespace casegate::storage

@@ -19,18 +19,6 @@ Status to_status(const SqliteError& error) {
   }
 }
 
-Instant parse_stored_time(std::string_view text) {
-  auto parsed = parse_instant(text, "stored time");
-  if (!parsed) throw std::runtime_error(parsed.status().message());
-  return *parsed;
-}
-
-Role parse_stored_role(std::string_view text) {
-  auto role = parse_role(text);
-  if (!role) throw std::runtime_error("stored role '" + std::string(text) + "' is not a role");
-  return *role;
-}
-
 namespace {
 
 // The connection configured and its schema migrated, before any statement is prepared on it.

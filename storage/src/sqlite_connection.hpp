@@ -8,6 +8,7 @@
 #include "casegate/case_store.hpp"
 #include "casegate/sqlite_store.hpp"
 #include "sqlite.hpp"
+#include "store_common.hpp"
 
 namespace casegate::storage {
 
@@ -26,20 +27,11 @@ auto guarded(F&& body) -> decltype(body()) {
   }
 }
 
-// Stored text read back; a malformed value means the file was edited (throws).
-Instant parse_stored_time(std::string_view text);
-Role parse_stored_role(std::string_view text);
-
-class SqliteConnection final : public Transactions {
+class SqliteConnection final : public Transactions, public CacheGeneration {
  public:
   SqliteConnection(const std::string& path, const SqliteOptions& options);
 
   sqlite::Database& db() { return db_; }
-  // Moves on whenever what a part caches between commands may be stale: after a rollback, or
-  // when another connection has committed since our last command. Parts compare it with the
-  // generation they cached at.
-  std::uint64_t cache_generation() const { return cache_generation_; }
-
   Status begin_command() override;
   Status commit_command() override;
   void rollback_command() noexcept override;
@@ -51,7 +43,6 @@ class SqliteConnection final : public Transactions {
   // Called with the write lock just taken: nobody else can write until we commit, so if no other
   // connection has committed since our last command (PRAGMA data_version), the caches hold.
   void check_other_writers();
-  void forget_cached() noexcept { ++cache_generation_; }
   // The innermost open command is a savepoint (in a batch, or inside another command).
   bool innermost_is_savepoint() const;
   // COMMIT or RELEASE; a failure leaves the caches untrusted.
@@ -62,28 +53,6 @@ class SqliteConnection final : public Transactions {
   bool in_batch_ = false;
   int open_commands_ = 0;  // begun and not yet committed or rolled back
   std::int64_t last_data_version_ = -1;
-  std::uint64_t cache_generation_ = 0;
-};
-
-// A value a part keeps between commands, dropped when the connection's generation moves.
-template <class T>
-class Cached {
- public:
-  explicit Cached(const SqliteConnection& connection) : connection_(connection) {}
-  T* get() {
-    if (generation_ != connection_.cache_generation()) value_.reset();
-    return value_ ? &*value_ : nullptr;
-  }
-  T& set(T value) {
-    generation_ = connection_.cache_generation();
-    return value_.emplace(std::move(value));
-  }
-  void reset() { value_.reset(); }
-
- private:
-  const SqliteConnection& connection_;
-  std::uint64_t generation_ = 0;
-  std::optional<T> value_;
 };
 
 }  // namespace casegate::storage

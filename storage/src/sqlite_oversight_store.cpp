@@ -1,6 +1,7 @@
 #include "sqlite_oversight_store.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 #include "casegate/utf8.hpp"
@@ -193,11 +194,7 @@ Result<TimelinessReport> SqliteOversightStore::timeliness(Date from, Date to, In
         row.running += q.integer(3);
       }
     }
-    for (auto& [key, row] : rows) {
-      std::int64_t judged = row.met_on_time + row.met_late + row.overdue;
-      if (judged > 0) row.percent_on_time = 100.0 * static_cast<double>(row.met_on_time) / static_cast<double>(judged);
-      if (judged + row.running > 0) report.rows.push_back(std::move(row));
-    }
+    finish_timeliness(rows, report);
     return report;
   });
 }
@@ -223,16 +220,7 @@ Result<std::vector<StageTaskRow>> SqliteOversightStore::stages_with_first_task(s
     auto q = stages_with_first_task_.start();
     q.bind(1, first).bind(2, last).bind(4, kind);
     bind_scope(q, 5, scope);
-    while (q.step()) {
-      StageTaskRow row;
-      row.case_id = q.integer(0);
-      row.team = q.text(1);
-      row.stage = q.integer(2);
-      row.state = q.text(3);
-      row.stage_entered_at = parse_stored_time(q.text_view(4));
-      if (!q.is_null(5)) row.first_task = StageTaskRow::Task{parse_stored_time(q.text_view(5)), q.text(6)};
-      rows.push_back(std::move(row));
-    }
+    while (q.step()) rows.push_back(read_stage_task(q));
     return rows;
   });
 }
@@ -246,19 +234,7 @@ Result<std::vector<TaskAgainstClockRow>> SqliteOversightStore::tasks_against_clo
     auto q = tasks_against_clock_.start();
     q.bind(1, first).bind(2, last).bind(4, kind).bind(5, clock);
     bind_scope(q, 6, scope);
-    while (q.step()) {
-      TaskAgainstClockRow row;
-      row.task_id = q.integer(0);
-      row.case_id = q.integer(1);
-      row.team = q.text(2);
-      row.occurred_at = parse_stored_time(q.text_view(3));
-      row.payload_json = q.text(4);
-      if (!q.is_null(5)) {
-        row.clock_started_at = parse_stored_time(q.text_view(5));
-        row.clock_due_at = parse_stored_time(q.text_view(6));
-      }
-      rows.push_back(std::move(row));
-    }
+    while (q.step()) rows.push_back(read_task_against_clock(q));
     return rows;
   });
 }
@@ -279,13 +255,9 @@ Result<std::vector<ClockOutcomeRow>> SqliteOversightStore::clock_outcomes(std::s
 
 Result<ExportPage> SqliteOversightStore::export_page(std::string_view table, const CaseScope& scope, std::int64_t after,
                                                      std::int64_t limit) {
-  sqlite::Statement* statement = table == "cases"    ? &export_cases_
-                                 : table == "tasks"  ? &export_tasks_
-                                 : table == "audit"  ? &export_audit_
-                                 : table == "clocks" ? &export_clocks_
-                                                     : nullptr;
-  if (statement == nullptr)
-    return Status::invalid_input("no table '" + printable(table, 40) + "' to export: cases, tasks, audit or clocks");
+  auto index = export_table_index(table);
+  if (!index) return index.status();
+  sqlite::Statement* statement = std::array{&export_cases_, &export_tasks_, &export_audit_, &export_clocks_}[*index];
   return guarded([&]() -> Result<ExportPage> {
     ExportPage page;
     std::int64_t upto = limit;  // the key ?4 binds: rows, or for clocks the last case of the page
@@ -309,25 +281,14 @@ Result<ExportPage> SqliteOversightStore::export_page(std::string_view table, con
         row.push_back(q.is_null(c) ? std::nullopt : std::optional<std::string>(q.text(c)));
       page.table.rows.push_back(std::move(row));
     }
-    if (statement == &export_clocks_) {
-      if (full) page.next = upto;
-    } else if (static_cast<std::int64_t>(page.table.rows.size()) == limit) {
-      page.next = std::stoll(*page.table.rows.back()[0]);  // the key is the first column
-    }
+    set_next_page(page, *index, full, upto, limit);
     return page;
   });
 }
 
 Status SqliteOversightStore::export_table(std::string_view table, const CaseScope& scope,
                                           const std::function<void(const ExportTable&)>& chunk) {
-  // Page after page in the one transaction of the command: bounded memory, one snapshot.
-  for (std::int64_t after = 0;;) {
-    auto page = export_page(table, scope, after, 10000);
-    if (!page) return page.status();
-    if (!page->table.rows.empty() || after == 0) chunk(page->table);
-    if (!page->next) return Status::ok();
-    after = *page->next;
-  }
+  return export_in_pages(*this, table, scope, chunk);
 }
 
 Result<AuditFeedPage> SqliteOversightStore::audit_after(std::int64_t after_seq, std::int64_t limit,

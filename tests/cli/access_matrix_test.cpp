@@ -217,9 +217,7 @@ TEST_CASE("access: every cell of the matrix, through the CLI", "[cli][access]") 
   {
     // One database for every cell, each with a case of its own, prepared through the engine on
     // the system's time (the CLI's), so that a grant 10 hours old has expired for the CLI too.
-    auto storage = open_sqlite_store(cli.db(), SqliteOptions{Synchronous::off, 5000});
-    REQUIRE(storage.is_ok());
-    EngineFixture f(std::move(*storage));
+    EngineFixture f(open_test_store(cli.db()));
     f.clock->set(std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
     add_witness(f);
     int serial = 0;

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "test_store.hpp"
+
 namespace casegate::testing {
 
 struct Run {
@@ -34,7 +36,7 @@ class Cli {
     dir_ = std::filesystem::temp_directory_path() /
            ("casegate-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     std::filesystem::create_directories(dir_);
-    db_ = (dir_ / "cli.db").string();
+    db_ = test_database((dir_ / "cli.db").string());
   }
   ~Cli() { std::filesystem::remove_all(dir_); }
 

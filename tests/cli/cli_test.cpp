@@ -16,6 +16,7 @@
 #include "cli_runner.hpp"
 
 using casegate::testing::Cli;
+using casegate::testing::edit_as_owner;
 using casegate::testing::Run;
 using casegate::testing::slurp;
 using nlohmann::json;
@@ -168,9 +169,10 @@ TEST_CASE("cli: verify exits 6 naming the first entry that does not verify", "[c
   Cli casegate;
   casegate.set_up_team();
   REQUIRE(casegate({"--as", "sw.jones", "open", "child_protection", "--subject", "C"}).exit_code == 0);
-  std::string db = (casegate.dir() / "cli.db").string();
-  std::string sql = "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor='someone.else' WHERE seq=3;";
-  REQUIRE(std::system(("sqlite3 '" + db + "' \"" + sql + "\"").c_str()) == 0);
+  // The owner of the database can get past the triggers: verify still finds the edit.
+  edit_as_owner(casegate.db(),
+                "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor='someone.else' WHERE seq=3;",
+                "ALTER TABLE audit_log DISABLE TRIGGER USER; UPDATE audit_log SET actor='someone.else' WHERE seq=3");
   Run run = casegate({"--json", "verify"});
   CHECK(run.exit_code == 6);
   CHECK(run.err ==
@@ -180,16 +182,15 @@ TEST_CASE("cli: verify exits 6 naming the first entry that does not verify", "[c
   CHECK(run.parsed()["entries_verified"] == 2);
   // The 20-line verifier of docs/audit.md, in another language, agrees.
   std::string script = std::string(CASEGATE_TEST_DATA) + "/../docs/verify_audit.py";
-  CHECK(std::system(("python3 '" + script + "' '" + db + "' 2>/dev/null").c_str()) != 0);
+  CHECK(std::system(("python3 '" + script + "' '" + casegate.db() + "' 2>/dev/null").c_str()) != 0);
 }
 
 TEST_CASE("cli: the Python verifier of docs/audit.md accepts a chain the engine wrote", "[cli][audit]") {
   Cli casegate;
-  REQUIRE(casegate({"demo"}).exit_code == 0);
+  REQUIRE(casegate({"demo", "--demo-db", casegate.db()}).exit_code == 0);
   std::string script = std::string(CASEGATE_TEST_DATA) + "/../docs/verify_audit.py";
-  std::string db = (casegate.dir() / "casegate-demo.db").string();
   std::string out = (casegate.dir() / "py.out").string();
-  REQUIRE(std::system(("python3 '" + script + "' '" + db + "' > '" + out + "'").c_str()) == 0);
+  REQUIRE(std::system(("python3 '" + script + "' '" + casegate.db() + "' > '" + out + "'").c_str()) == 0);
   CHECK(slurp(out) == "audit chain verified: 20 entries\n");
 }
 
@@ -255,9 +256,8 @@ TEST_CASE("cli: a signed checkpoint finds a truncated log that verify alone cann
   CHECK(matches.exit_code == 0);
   CHECK_THAT(matches.out, Catch::Contains("entry 5 matches the checkpoint"));
 
-  std::string db = (casegate.dir() / "cli.db").string();
-  REQUIRE(std::system(("sqlite3 '" + db + "' 'DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 3;'")
-                          .c_str()) == 0);
+  edit_as_owner(casegate.db(), "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 3;",
+                "ALTER TABLE audit_log DISABLE TRIGGER USER; DELETE FROM audit_log WHERE seq > 3");
   CHECK(casegate({"verify"}).exit_code == 0);
   Run truncated = casegate({"verify", "--checkpoint", "head.json"});
   CHECK(truncated.exit_code == 6);
@@ -269,7 +269,7 @@ TEST_CASE("cli: a signed checkpoint finds a truncated log that verify alone cann
 
 TEST_CASE("cli: the HTML report renders in Chromium with the same figures as the JSON reports", "[cli][report]") {
   Cli casegate;
-  REQUIRE(casegate({"demo", "--demo-db", "cli.db"}).exit_code == 0);
+  REQUIRE(casegate({"demo", "--demo-db", casegate.db()}).exit_code == 0);
   auto run = [&](std::vector<std::string> args) {
     args.insert(args.begin(), {"--as", "tm.khan"});
     return casegate(args);
@@ -333,7 +333,7 @@ TEST_CASE("cli: the HTML report renders in Chromium with the same figures as the
 
 TEST_CASE("cli: oversight tables come as CSV, and export gives every row", "[cli][report]") {
   Cli casegate;
-  REQUIRE(casegate({"demo", "--demo-db", "cli.db"}).exit_code == 0);
+  REQUIRE(casegate({"demo", "--demo-db", casegate.db()}).exit_code == 0);
   Run csv =
       casegate({"--as", "tm.khan", "oversight", "timeliness", "--from", "2026-01-01", "--to", "2030-01-01", "--csv"});
   REQUIRE(csv.exit_code == 0);
@@ -522,7 +522,8 @@ TEST_CASE("cli: --json answers exactly as the command protocol does, command by 
   }
 }
 
-TEST_CASE("cli: --json writes answer as the protocol does on an identical copy of the database", "[cli][protocol]") {
+TEST_CASE("cli: --json writes answer as the protocol does on an identical copy of the database",
+          "[cli][protocol][sqlite]") {
   Cli casegate;
   casegate.set_up_team();
   REQUIRE(casegate({"--as", "sw.jones", "open", "child_protection", "--subject", "C"}).exit_code == 0);

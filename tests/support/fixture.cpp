@@ -7,6 +7,7 @@
 #include "casegate/seed_workflows.hpp"
 #include "casegate/sqlite_store.hpp"
 #include "casegate/task_kinds.hpp"
+#include "test_store.hpp"
 
 namespace casegate::testing {
 
@@ -55,7 +56,7 @@ std::string recorder_of(const std::string& kind) {
 
 EngineFixture::EngineFixture(std::optional<Storage> storage)
     : clock(std::make_shared<ManualClock>(at("2026-03-02T09:00:00Z"))) {
-  if (!storage) storage = std::move(open_sqlite_store(":memory:").value());
+  if (!storage) storage = open_test_store();
   engine = std::make_unique<Engine>(std::move(*storage), seed_workflows(), clock);
   REQUIRE(engine->init(admin, "Ali Admin").to_string() == "ok");
   for (const User& user : {User{social_worker, "Sam Jones", Role::social_worker, "north", true},

@@ -46,7 +46,9 @@ class Demo {
 }  // namespace
 
 int run_demo(const Globals& globals, const std::string& db_path) {
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_path + suffix);
+  // A file is made afresh; a PostgreSQL database must be empty (init refuses one already set up).
+  if (!is_postgres_uri(db_path))
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_path + suffix);
   auto opened = open(globals, db_path);
   if (!opened) return report(opened.status());
   Engine& engine = **opened;

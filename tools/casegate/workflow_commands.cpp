@@ -75,7 +75,8 @@ std::vector<Command> workflow_commands() {
        [o](Session&) { return run_scenarios(o->scenario_files); }},
       {"demo", "walk one child-protection case from referral to a plan",
        [o](CLI::App& c) {
-         c.add_option("--demo-db", o->demo_db, "database file to (re)create (default: casegate-demo.db)");
+         c.add_option("--demo-db", o->demo_db,
+                      "database file to (re)create, or an empty PostgreSQL database's URI (default: casegate-demo.db)");
        },
        [o](Session& s) {
          spdlog::set_level(spdlog::level::from_str(s.log_level));

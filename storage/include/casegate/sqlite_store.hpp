@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "casegate/audit_hash.hpp"
 #include "casegate/audit_log.hpp"
 #include "casegate/case_store.hpp"
 #include "casegate/engine.hpp"
@@ -31,12 +32,5 @@ Result<Storage> open_sqlite_store(const std::string& path, const SqliteOptions& 
 Result<std::unique_ptr<Engine>> open_sqlite_engine(const std::string& path, WorkflowRegistry workflows,
                                                    const SqliteOptions& options = {},
                                                    std::shared_ptr<const Clock> clock = nullptr);
-
-// The canonical form of an audit entry, hashed as SHA-256(prev_hash bytes || canonical):
-// seq, at, case_id (empty when none), actor, role, action, outcome, detail, joined by the byte
-// 0x1F. See docs/audit.md.
-std::string audit_canonical_form(std::int64_t seq, const AuditDraft& entry);
-// The hash of an entry given the previous entry's hash (64 hex digits; 64 zeros for the first).
-std::string audit_entry_hash(const std::string& prev_hash_hex, std::int64_t seq, const AuditDraft& entry);
 
 }  // namespace casegate

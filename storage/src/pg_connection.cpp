@@ -1,0 +1,140 @@
+#include "pg_connection.hpp"
+
+#include "pg_schema.hpp"
+
+namespace casegate::storage {
+
+Status to_status(const pg::PgError& error) {
+  const std::string& state = error.sqlstate();
+  std::string what = error.what();
+  if (error.connection_lost()) return Status::internal("lost the connection to PostgreSQL: " + what);
+  // Serialization failure, deadlock, lock timeout: another writer held on for too long.
+  if (state == "40001" || state == "40P01" || state == "55P03" || state == "57014")
+    return Status::conflict("database is busy: " + what);
+  if (state == "53100") return Status::internal("disk full: " + what);
+  if (state == "XX001" || state == "XX002") return Status::integrity("database is damaged: " + what);
+  return Status::internal("database error: " + what);
+}
+
+namespace {
+
+pg::Connection& migrated(pg::Connection& db) {
+  pg_migrate(db);
+  return db;
+}
+
+}  // namespace
+
+PgConnection::PgConnection(const std::string& uri, const PostgresOptions& options)
+    : options_(options),
+      db_(uri),
+      lock_head_(migrated(db_), "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"),
+      read_head_(db_, "SELECT seq, hash FROM audit_head WHERE id = 1") {
+  set_up_session();
+}
+
+void PgConnection::set_up_session() {
+  // A command waits this long for another server's command before failing with conflict.
+  const std::string timeout = "SET lock_timeout = " + std::to_string(options_.lock_timeout_ms);
+  db_.execute(timeout.c_str());
+}
+
+void PgConnection::begin_transaction() {
+  if (db_.broken()) {
+    forget_cached();
+    db_.reconnect();
+    set_up_session();
+  }
+  db_.execute("BEGIN");
+  try {
+    auto rows = lock_head_.run();
+    head_ = {rows.integer(0, 0), rows.text(0, 1)};
+  } catch (...) {
+    db_.execute_quietly("ROLLBACK");
+    throw;
+  }
+  if (head_.seq != seen_seq_) forget_cached();
+}
+
+void PgConnection::reread_head() {
+  auto rows = read_head_.run();
+  head_ = {rows.integer(0, 0), rows.text(0, 1)};
+}
+
+Status PgConnection::begin_command() {
+  return pg_guarded([&] {
+    if (in_batch_ || open_commands_ > 0)
+      db_.execute("SAVEPOINT command");
+    else
+      begin_transaction();
+    ++open_commands_;
+    return Status::ok();
+  });
+}
+
+void PgConnection::finish(const char* sql) {
+  try {
+    db_.execute(sql);
+  } catch (...) {
+    forget_cached();
+    seen_seq_ = -1;
+    throw;
+  }
+}
+
+Status PgConnection::commit_command() {
+  return pg_guarded([&] {
+    const bool savepoint = innermost_is_savepoint();
+    if (open_commands_ > 0) --open_commands_;
+    finish(savepoint ? "RELEASE SAVEPOINT command" : "COMMIT");
+    if (!savepoint) seen_seq_ = head_.seq;
+    return Status::ok();
+  });
+}
+
+void PgConnection::rollback_command() noexcept {
+  forget_cached();  // the parts' caches may hold what the rolled-back command wrote
+  if (open_commands_ == 0) {
+    if (!in_batch_) db_.execute_quietly("ROLLBACK");
+    return;
+  }
+  const bool savepoint = innermost_is_savepoint();
+  --open_commands_;
+  if (!savepoint) {
+    db_.execute_quietly("ROLLBACK");
+    return;
+  }
+  db_.execute_quietly("ROLLBACK TO SAVEPOINT command; RELEASE SAVEPOINT command");
+  try {
+    reread_head();
+  } catch (...) {
+    seen_seq_ = -1;  // the transaction is lost with the connection; its commit will fail
+  }
+}
+
+Status PgConnection::begin_batch() {
+  return pg_guarded([&] {
+    begin_transaction();
+    in_batch_ = true;
+    return Status::ok();
+  });
+}
+
+Status PgConnection::commit_batch() {
+  in_batch_ = false;
+  open_commands_ = 0;
+  return pg_guarded([&] {
+    finish("COMMIT");
+    seen_seq_ = head_.seq;
+    return Status::ok();
+  });
+}
+
+void PgConnection::rollback_batch() noexcept {
+  in_batch_ = false;
+  open_commands_ = 0;
+  forget_cached();
+  db_.execute_quietly("ROLLBACK");
+}
+
+}  // namespace casegate::storage

@@ -1,0 +1,74 @@
+#include "test_store.hpp"
+
+#include <libpq-fe.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <string_view>
+
+#include "casegate/postgres_store.hpp"
+#include "casegate/sqlite_store.hpp"
+
+namespace casegate::testing {
+
+bool testing_postgres() {
+  const char* store = std::getenv("CASEGATE_TEST_STORE");
+  return store != nullptr && std::string_view(store) == "postgresql";
+}
+
+namespace {
+
+std::string cluster_uri() {
+  const char* uri = std::getenv("CASEGATE_TEST_POSTGRES");
+  if (uri == nullptr || *uri == '\0')
+    FAIL(
+        "CASEGATE_TEST_STORE=postgresql needs CASEGATE_TEST_POSTGRES, the URI of a PostgreSQL cluster to make "
+        "schemas in (tools/test starts one; or run ctest -LE postgresql)");
+  return uri;
+}
+
+void run_on_cluster(const std::string& uri, const std::string& sql) {
+  PGconn* conn = PQconnectdb(uri.c_str());
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string message = PQerrorMessage(conn);
+    PQfinish(conn);
+    FAIL("cannot connect to the test cluster: " << message);
+  }
+  PGresult* result = PQexec(conn, sql.c_str());
+  bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
+  std::string message = PQresultErrorMessage(result);
+  PQclear(result);
+  PQfinish(conn);
+  if (!ok) FAIL("test cluster: " << message);
+}
+
+}  // namespace
+
+std::string test_database(const std::string& sqlite) {
+  if (!testing_postgres()) return sqlite;
+  static int counter = 0;
+  const std::string uri = cluster_uri();
+  // Only digits and letters: the name is safe to write into the statement.
+  const std::string schema = "test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+  run_on_cluster(uri, "DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
+  return uri + (uri.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
+}
+
+Storage open_test_store() {
+  return open_test_store(test_database(":memory:"));
+}
+
+Storage open_test_store(const std::string& db) {
+  auto store = is_postgres_uri(db) ? open_postgres_store(db) : open_sqlite_store(db, SqliteOptions{Synchronous::off});
+  if (!store) FAIL("cannot open the test database: " << store.status().to_string());
+  return std::move(store).value();
+}
+
+void edit_as_owner(const std::string& db, const std::string& sqlite_sql, const std::string& postgres_sql) {
+  if (is_postgres_uri(db)) return run_on_cluster(db, postgres_sql);
+  std::string command = "sqlite3 '" + db + "' \"" + sqlite_sql + "\"";
+  REQUIRE(std::system(command.c_str()) == 0);
+}
+
+}  // namespace casegate::testing
