@@ -31,12 +31,15 @@ inline std::string slurp(const std::filesystem::path& path) {
 
 class Cli {
  public:
-  Cli() {
+  // On the test's store: a SQLite file in the test's folder, or a fresh PostgreSQL schema.
+  Cli() : Cli(nullptr) { db_ = test_database((dir_ / "cli.db").string()); }
+  // On a SQLite file of this name in the test's folder, whatever the test's store.
+  explicit Cli(const char* sqlite_file) {
     static int counter = 0;
     dir_ = std::filesystem::temp_directory_path() /
            ("casegate-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     std::filesystem::create_directories(dir_);
-    db_ = test_database((dir_ / "cli.db").string());
+    if (sqlite_file) db_ = (dir_ / sqlite_file).string();
   }
   ~Cli() { std::filesystem::remove_all(dir_); }
 

@@ -29,6 +29,13 @@ std::string cluster_uri() {
 }
 
 void run_on_cluster(const std::string& uri, const std::string& sql) {
+  std::string error = postgres_error_of(uri, sql);
+  if (!error.empty()) FAIL("test cluster: " << error);
+}
+
+}  // namespace
+
+std::string postgres_error_of(const std::string& uri, const std::string& sql) {
   PGconn* conn = PQconnectdb(uri.c_str());
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string message = PQerrorMessage(conn);
@@ -36,14 +43,12 @@ void run_on_cluster(const std::string& uri, const std::string& sql) {
     FAIL("cannot connect to the test cluster: " << message);
   }
   PGresult* result = PQexec(conn, sql.c_str());
-  bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
-  std::string message = PQresultErrorMessage(result);
+  auto status = PQresultStatus(result);
+  std::string message = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ? "" : PQresultErrorMessage(result);
   PQclear(result);
   PQfinish(conn);
-  if (!ok) FAIL("test cluster: " << message);
+  return message;
 }
-
-}  // namespace
 
 std::string test_database(const std::string& sqlite) {
   if (!testing_postgres()) return sqlite;

@@ -18,6 +18,9 @@ Storage open_test_store();
 Storage open_test_store(const std::string& db);
 // Edits the database behind the engine's back, as its owner could: the sqlite3 shell on a file,
 // the cluster's superuser on PostgreSQL (whose SQL runs in the test's schema).
+// Runs SQL on a PostgreSQL database as the cluster's superuser: "" when it succeeds, else the
+// server's error message.
+std::string postgres_error_of(const std::string& uri, const std::string& sql);
 void edit_as_owner(const std::string& db, const std::string& sqlite_sql, const std::string& postgres_sql);
 
 }  // namespace casegate::testing

@@ -1,4 +1,5 @@
-// Integrity: verify the audit chain (against a signed checkpoint too), checkpoint it, make a key.
+// Integrity: verify the audit chain (against a signed checkpoint too), checkpoint it, make a key,
+// and copy a SQLite database into PostgreSQL with every hash unchanged.
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -8,7 +9,7 @@ namespace casegate::cli {
 
 std::vector<Command> integrity_commands() {
   struct Options {
-    std::string checkpoint_file, public_key, key_file, out_file;
+    std::string checkpoint_file, public_key, key_file, out_file, to;
   };
   auto o = std::make_shared<Options>();
   std::vector<Command> table{
@@ -63,6 +64,30 @@ std::vector<Command> integrity_commands() {
          }
          if (auto written = write_file(o->out_file, text, false); !written) return Session::finish(written);
          std::cerr << "checkpoint of entry " << signed_checkpoint->head.seq << " written to " << o->out_file << "\n";
+         return 0;
+       }},
+      {"copy", "copy the --db SQLite database into an empty PostgreSQL database, then verify both chains",
+       [o](CLI::App& c) {
+         c.add_option("--to", o->to, "the PostgreSQL database: a libpq URI, postgresql://...")->required();
+       },
+       [o](Session& s) {
+         if (!is_postgres_uri(o->to))
+           return report(Status::invalid_input("--to must be a postgresql:// or postgres:// URI"));
+         if (int failed = s.ready(false)) return failed;  // migrates the source first
+         if (is_postgres_uri(s.globals.db))
+           return report(Status::invalid_input("copy reads a SQLite --db file; this --db is PostgreSQL"));
+         auto source = s.engine->verify(nullptr, "");
+         if (!source) return Session::finish(source.status());
+         s.engine.reset();
+         if (auto copied = copy_sqlite_to_postgres(s.globals.db, o->to); !copied) return report(copied);
+         auto target = open(s.globals, o->to);
+         if (!target) return report(target.status());
+         auto verified = (*target)->verify(nullptr, "");
+         if (!verified) return Session::finish(verified.status());
+         if (!verified->ok || verified->head.hash != source->head.hash)
+           return report(Status::integrity("the copy's audit chain does not match the source's"));
+         std::cout << "copied; audit chain verified on both: " << verified->entries_verified << " entries, head "
+                   << verified->head.hash << "\n";
          return 0;
        }},
       {"keygen", "create an Ed25519 key for checkpoints; prints its public key",
