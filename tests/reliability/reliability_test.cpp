@@ -1,22 +1,28 @@
-// Crash safety and multi-process concurrency, run against real files and real processes.
+// Crash safety and multi-process concurrency, run against real files and real processes, and
+// (the postgresql variant, see support/test_store.hpp) a real PostgreSQL server.
 // CASEGATE_LONG builds the long variant (more kills, more processes' work).
+#include <libpq-fe.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <thread>
 
 #include "casegate/casegate.hpp"
+#include "test_store.hpp"
 
 using namespace casegate;
+using casegate::testing::test_database;
 
 namespace {
 
@@ -38,18 +44,45 @@ struct TempDir {
   ~TempDir() { std::filesystem::remove_all(path); }
 };
 
+// Reads the database directly, behind the engine, with SQL both stores take; where they differ
+// (integrity checks, JSON) the caller gives each its own.
 struct RawDb {
   sqlite3* db = nullptr;
-  explicit RawDb(const std::string& path) { REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK); }
-  ~RawDb() { sqlite3_close(db); }
+  PGconn* pg = nullptr;
+  explicit RawDb(const std::string& path) {
+    if (is_postgres_uri(path)) {
+      pg = PQconnectdb(path.c_str());
+      REQUIRE(PQstatus(pg) == CONNECTION_OK);
+    } else {
+      REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    }
+  }
+  ~RawDb() {
+    if (pg) PQfinish(pg);
+    sqlite3_close(db);
+  }
   std::string text(const std::string& sql) {
+    std::string value;
+    if (pg) {
+      PGresult* result = PQexec(pg, sql.c_str());
+      INFO(sql << ": " << PQresultErrorMessage(result));
+      CHECK(PQresultStatus(result) == PGRES_TUPLES_OK);
+      if (PQntuples(result) > 0 && !PQgetisnull(result, 0, 0)) value = PQgetvalue(result, 0, 0);
+      PQclear(result);
+      return value;
+    }
     sqlite3_stmt* st = nullptr;
     REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
-    std::string value;
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
       value = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     return value;
+  }
+  // SQLite's own check of the file; PostgreSQL keeps its pages consistent itself.
+  bool storage_intact() { return pg || text("PRAGMA integrity_check") == "ok"; }
+  // The task id an accepted record's audit detail names.
+  std::string task_id_in_detail() const {
+    return pg ? "(detail::jsonb ->> 'task_id')::bigint" : "json_extract(detail,'$.task_id')";
   }
   std::int64_t number(const std::string& sql) { return std::stoll(text(sql)); }
 };
@@ -86,7 +119,7 @@ std::string read_all(int fd) {
 
 TEST_CASE("commands acknowledged before a SIGKILL are all there, and none is half-applied", "[reliability][crash]") {
   TempDir dir("casegate-crash");
-  std::string db = (dir.path / "crash.db").string();
+  std::string db = test_database((dir.path / "crash.db").string());
   std::mt19937 random(20261126);
   std::uniform_int_distribution<int> delay_ms(5, 120);
   long acknowledged = 0;
@@ -111,7 +144,7 @@ TEST_CASE("commands acknowledged before a SIGKILL are all there, and none is hal
     std::istringstream acks(first_ack + read_all(out));
 
     RawDb raw(db);
-    REQUIRE(raw.text("PRAGMA integrity_check") == "ok");
+    REQUIRE(raw.storage_intact());
     std::string kind;
     while (acks >> kind) {
       std::int64_t case_id = 0, value = 0;
@@ -124,8 +157,8 @@ TEST_CASE("commands acknowledged before a SIGKILL are all there, and none is hal
       if (kind == "fire") CHECK(raw.number("SELECT version FROM cases WHERE id=" + where) >= value);
     }
     // Nothing half-applied: every row has its audit entry and every accepted fire its version.
-    CHECK(raw.number("SELECT count(*) FROM tasks WHERE id NOT IN (SELECT json_extract(detail,'$.task_id') FROM "
-                     "audit_log WHERE action='record' AND outcome='accepted')") == 0);
+    CHECK(raw.number("SELECT count(*) FROM tasks WHERE id NOT IN (SELECT " + raw.task_id_in_detail() +
+                     " FROM audit_log WHERE action='record' AND outcome='accepted')") == 0);
     CHECK(raw.number(
               "SELECT count(*) FROM cases WHERE id NOT IN (SELECT case_id FROM audit_log WHERE action='open')") == 0);
     CHECK(raw.number("SELECT count(*) FROM cases c WHERE version - 1 != (SELECT count(*) FROM audit_log a WHERE "
@@ -144,7 +177,7 @@ TEST_CASE("commands acknowledged before a SIGKILL are all there, and none is hal
 TEST_CASE("processes racing on the same cases lose no update, and every stale version is refused",
           "[reliability][concurrency]") {
   TempDir dir("casegate-race");
-  std::string db = (dir.path / "race.db").string();
+  std::string db = test_database((dir.path / "race.db").string());
   auto cli = [&](std::vector<std::string> args) {
     args.insert(args.begin(), {CASEGATE_BIN, "--db", db, "--busy-timeout-ms", "20000"});
     auto [pid, out] = spawn(args);
@@ -201,7 +234,7 @@ TEST_CASE("processes racing on the same cases lose no update, and every stale ve
 }
 
 TEST_CASE("a full disk fails the command cleanly, and the engine works again once space returns",
-          "[reliability][disk_full]") {
+          "[reliability][disk_full][sqlite]") {
   TempDir dir("casegate-full");
   std::string db = (dir.path / "full.db").string();
   // In a child process: RLIMIT_FSIZE stands in for a full disk without touching the machine.
@@ -262,10 +295,69 @@ TEST_CASE("a full disk fails the command cleanly, and the engine works again onc
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
   RawDb raw(db);
-  CHECK(raw.text("PRAGMA integrity_check") == "ok");
+  CHECK(raw.storage_intact());
   // Every case that exists was opened and audited; none is missing its record half.
   CHECK(raw.number("SELECT count(*) FROM cases WHERE id NOT IN (SELECT case_id FROM audit_log WHERE action='open')") ==
         0);
-  CHECK(raw.number("SELECT count(*) FROM tasks WHERE id NOT IN (SELECT json_extract(detail,'$.task_id') FROM "
-                   "audit_log WHERE action='record' AND outcome='accepted')") == 0);
+  CHECK(raw.number("SELECT count(*) FROM tasks WHERE id NOT IN (SELECT " + raw.task_id_in_detail() +
+                   " FROM audit_log WHERE action='record' AND outcome='accepted')") == 0);
+}
+
+TEST_CASE("a restart of the PostgreSQL server fails commands cleanly, half-writes nothing, and the engine reconnects",
+          "[reliability][postgres_restart]") {
+  std::string db = test_database("");
+  REQUIRE(is_postgres_uri(db));  // registered for the postgresql variant only
+  std::string cluster = std::getenv("CASEGATE_TEST_POSTGRES");
+  auto host = cluster.find("host=");
+  REQUIRE(host != std::string::npos);
+  std::string dir = cluster.substr(host + 5, cluster.find('&', host) - host - 5);
+
+  auto engine = std::move(open_engine(db).value());
+  REQUIRE(engine->init("admin", "Ali Admin").is_ok());
+  REQUIRE(engine->add_user("admin", User{"sw", "Sam", Role::social_worker, "north", true}).is_ok());
+  std::atomic<bool> restarted{false}, stop{false};
+  std::map<Code, int> before, after;
+  std::vector<std::string> unexpected;
+  std::thread worker([&] {
+    while (!stop) {
+      auto& seen = restarted ? after : before;
+      auto note = [&](const Status& status) {
+        ++seen[status.code()];
+        if (!status.is_ok() && status.code() != Code::internal && status.code() != Code::conflict &&
+            status.code() != Code::refused)
+          unexpected.push_back(status.to_string());
+      };
+      auto opened = engine->open_case("sw", OpenCaseRequest{"child_protection", "R", "", std::nullopt, {}});
+      note(opened.status());
+      if (!opened) continue;
+      auto recorded = engine->record_task(
+          "sw", RecordTaskRequest{opened->id, "referral_decision", R"({"decision":"significant_harm"})", std::nullopt});
+      note(recorded.status());
+      auto fired = engine->fire("sw", FireRequest{opened->id, "refer_to_strategy", false, "", std::nullopt});
+      note(fired.status());
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  REQUIRE(std::system(("'" CASEGATE_PG_SCRATCH "' restart '" + dir + "'").c_str()) == 0);
+  restarted = true;
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  stop = true;
+  worker.join();
+
+  for (const auto& failure : unexpected) FAIL_CHECK("not a clean failure: " << failure);
+  CHECK(before[Code::ok] > 0);
+  CHECK(after[Code::internal] + before[Code::internal] >= 1);  // the command the restart cut off
+  CHECK(after[Code::ok] > 0);                                  // then the engine reconnected
+  RawDb raw(db);
+  CHECK(raw.number("SELECT count(*) FROM tasks WHERE id NOT IN (SELECT " + raw.task_id_in_detail() +
+                   " FROM audit_log WHERE action='record' AND outcome='accepted')") == 0);
+  CHECK(raw.number("SELECT count(*) FROM cases WHERE id NOT IN (SELECT case_id FROM audit_log WHERE action='open')") ==
+        0);
+  CHECK(raw.number("SELECT count(*) FROM cases c WHERE version - 1 != (SELECT count(*) FROM audit_log a WHERE "
+                   "a.case_id=c.id AND a.action='fire' AND a.outcome='accepted')") == 0);
+  auto report = engine->verify();
+  REQUIRE(report.is_ok());
+  CHECK(report->ok);
+  std::cout << "postgres restart: " << before[Code::ok] << " commands before, " << after[Code::ok] << " after, "
+            << before[Code::internal] + after[Code::internal] << " failed cleanly\n";
 }

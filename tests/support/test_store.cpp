@@ -56,7 +56,8 @@ std::string test_database(const std::string& sqlite) {
   const std::string uri = cluster_uri();
   // Only digits and letters: the name is safe to write into the statement.
   const std::string schema = "test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-  run_on_cluster(uri, "DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
+  run_on_cluster(
+      uri, "SET client_min_messages = warning; DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
   return uri + (uri.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
 }
 
