@@ -1,7 +1,9 @@
 """casegate serve for the tests: a throwaway database with users of two teams, keys, and a server
-on a free port. Tokens are signed by `casegate token`.
+on a free port. Tokens are signed by `casegate token`. With CASEGATE_TEST_STORE=postgresql the
+database is a fresh schema of the cluster at CASEGATE_TEST_POSTGRES (see support/test_store.hpp).
 """
 import http.client
+import itertools
 import json
 import os
 import signal
@@ -23,6 +25,21 @@ def run(*args, db=None, check=True):
     return done
 
 
+_schemas = itertools.count()
+
+
+def test_database(tmp_path):
+    """A SQLite file in tmp_path, or on PostgreSQL the URI of a schema made for this call."""
+    if os.environ.get("CASEGATE_TEST_STORE") != "postgresql":
+        return str(tmp_path / "serve.db")
+    cluster = os.environ["CASEGATE_TEST_POSTGRES"]
+    schema = "serve_%d_%d" % (os.getpid(), next(_schemas))
+    subprocess.run(["psql", "-X", "-q", "-d", cluster, "-c", "SET client_min_messages = warning",
+                    "-c", "DROP SCHEMA IF EXISTS %s CASCADE" % schema, "-c", "CREATE SCHEMA %s" % schema],
+                   check=True, capture_output=True)
+    return cluster + ("&" if "?" in cluster else "?") + "options=-csearch_path%3D" + schema
+
+
 def write_key(path, key):
     path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                        serialization.NoEncryption()))
@@ -31,11 +48,17 @@ def write_key(path, key):
 
 class Server:
     """`serve_args` are added to the command line; `tls_ca` (a CA certificate file) makes the
-    client speak HTTPS, trusting only that CA."""
+    client speak HTTPS, trusting only that CA. `same_as` (another Server) serves its database with
+    its keys, as a second server of one deployment."""
 
-    def __init__(self, tmp_path, serve_args=(), tls_ca=None):
+    def __init__(self, tmp_path, serve_args=(), tls_ca=None, same_as=None):
         self.dir = tmp_path
-        self.db = str(tmp_path / "serve.db")
+        self.serve_args, self.tls_ca = list(serve_args), tls_ca
+        if same_as:
+            self.db, self.rsa, self.ec, self.jwks = same_as.db, same_as.rsa, same_as.ec, same_as.jwks
+            self.start()
+            return
+        self.db = test_database(tmp_path)
         self.rsa = write_key(tmp_path / "rsa.pem", rsa.generate_private_key(public_exponent=65537, key_size=2048))
         self.ec = write_key(tmp_path / "ec.pem", ec.generate_private_key(ec.SECP256R1()))
         keys = json.loads(run("jwks", "--key", self.rsa, "--kid", "rsa-1").stdout)["keys"]
@@ -49,12 +72,11 @@ class Server:
             run("--as", "admin.ali", "user", "add", user, "--role", role, *(["--team", team] if team else []),
                 db=self.db)
         run("--as", "admin.ali", "user", "deactivate", "sw.gone", db=self.db)
-        self.serve_args, self.tls_ca = list(serve_args), tls_ca
         self.start()
 
     def start(self):
         """Starts the server (again, after stop() or a kill) on the same database and keys."""
-        self.log = self.dir / "serve.log"
+        self.log = self.dir / ("serve-%d.log" % id(self))
         with open(self.log, "a") as log:
             self.process = subprocess.Popen(
                 [BIN, "--db", self.db, "serve", "--listen", "127.0.0.1:0", "--jwks", str(self.jwks), "--issuer",
