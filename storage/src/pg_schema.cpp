@@ -174,9 +174,12 @@ void pg_migrate(pg::Connection& connection) {
   // One migrator at a time per database: servers starting together migrate once.
   connection.execute("SELECT pg_advisory_lock(7468203)");
   try {
-    connection.execute(
-        "CREATE TABLE IF NOT EXISTS casegate_schema (version INTEGER PRIMARY KEY, applied_at "
-        "TIMESTAMPTZ NOT NULL DEFAULT now(), why TEXT NOT NULL)");
+    // Only when missing: the application role, which may not create tables, opens it every time.
+    pg::Statement exists(connection, "SELECT to_regclass('casegate_schema') IS NOT NULL");
+    if (exists.run().text(0, 0) != "t")
+      connection.execute(
+          "CREATE TABLE casegate_schema (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL "
+          "DEFAULT now(), why TEXT NOT NULL)");
     int current = pg_schema_version(connection);
     if (current > latest)
       throw SchemaTooNew("database schema version " + std::to_string(current) +

@@ -1,6 +1,4 @@
 // Composes the PostgreSQL store: one connection, its three parts, handed out as the four seams.
-#include <spdlog/spdlog.h>
-
 #include "casegate/postgres_store.hpp"
 #include "pg_audit_log.hpp"
 #include "pg_case_store.hpp"
@@ -37,8 +35,6 @@ Result<Storage> open_postgres_store(const std::string& uri, const PostgresOption
   } catch (const SchemaTooNew& error) {
     return Status::integrity(error.what());
   } catch (const pg::PgError& error) {
-    // The URI may carry a password: log only that it failed.
-    spdlog::warn("cannot open the PostgreSQL database: {}", error.what());
     return to_status(error);
   } catch (const std::exception& error) {
     return Status::internal(error.what());

@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "test_database.hpp"
+
 using nlohmann::json;
 
 namespace {
@@ -28,7 +30,8 @@ Answer run(casegate_engine* engine, const char* as, const char* request) {
 struct Opened {
   casegate_engine* engine = nullptr;
   Opened() {
-    REQUIRE(casegate_open(":memory:", nullptr, &engine, nullptr) == 0);
+    const std::string db = casegate::testing::test_database(":memory:");
+    REQUIRE(casegate_open(db.c_str(), nullptr, &engine, nullptr) == 0);
     REQUIRE(run(engine, "admin", R"({"command": "init"})").code == 0);
     REQUIRE(run(engine, "admin", R"({"command": "user add", "user": "sw", "role": "social_worker", "team": "north"})")
                 .code == 0);

@@ -9,9 +9,9 @@
 #include <sstream>
 
 #include "casegate/casegate.hpp"
-#include "casegate/sqlite_store.hpp"
 #include "cli_runner.hpp"
 #include "fixture.hpp"
+#include "test_store.hpp"
 
 using namespace casegate;
 using namespace casegate::testing;

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "test_store.hpp"
+#include "test_database.hpp"
 
 namespace casegate::testing {
 

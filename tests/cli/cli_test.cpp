@@ -14,6 +14,7 @@
 #include "casegate/casegate.hpp"
 #include "casegate/protocol.hpp"
 #include "cli_runner.hpp"
+#include "test_store.hpp"
 
 using casegate::testing::Cli;
 using casegate::testing::edit_as_owner;

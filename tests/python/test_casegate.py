@@ -1,15 +1,20 @@
 """The Python package over libcasegate: the same walk as the C example, and each outcome's
-exception."""
+exception. Run once on SQLite and once on PostgreSQL (test_database)."""
+import os
+import sys
 import threading
 
 import pytest
 
 import casegate
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from test_database import fresh_database  # noqa: E402
+
 
 @pytest.fixture
 def engine():
-    with casegate.open(":memory:", synchronous="NORMAL") as opened:
+    with casegate.open(fresh_database(":memory:"), synchronous="NORMAL") as opened:
         opened.init("admin")
         opened.user_add("admin", "sw", role="social_worker", team="north")
         opened.user_add("admin", "tm", role="team_manager", team="north")
@@ -62,7 +67,7 @@ def test_a_closed_engine_refuses_and_a_bad_option_does_not_open():
 
 
 def test_threads_share_one_engine(tmp_path):
-    with casegate.open(str(tmp_path / "threads.db")) as engine:
+    with casegate.open(fresh_database(str(tmp_path / "threads.db"))) as engine:
         engine.init("admin")
         engine.user_add("admin", "sw", role="social_worker", team="north")
         errors = []
@@ -88,7 +93,7 @@ def test_threads_share_one_engine(tmp_path):
 
 
 def test_need_to_know_access_denies_and_breaks_glass():
-    with casegate.open(":memory:") as engine:
+    with casegate.open(fresh_database(":memory:")) as engine:
         engine.init("admin")
         engine.user_add("admin", "sw", role="social_worker", team="north")
         engine.user_add("admin", "other", role="social_worker", team="south")

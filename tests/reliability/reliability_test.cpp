@@ -19,7 +19,7 @@
 #include <thread>
 
 #include "casegate/casegate.hpp"
-#include "test_store.hpp"
+#include "test_database.hpp"
 
 using namespace casegate;
 using casegate::testing::test_database;

@@ -1,14 +1,17 @@
 """casegate serve for the tests: a throwaway database with users of two teams, keys, and a server
 on a free port. Tokens are signed by `casegate token`. With CASEGATE_TEST_STORE=postgresql the
-database is a fresh schema of the cluster at CASEGATE_TEST_POSTGRES (see support/test_store.hpp).
+database is a fresh schema of the cluster at CASEGATE_TEST_POSTGRES (support/test_database.py).
 """
 import http.client
-import itertools
 import json
 import os
 import signal
 import ssl
 import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from test_database import fresh_database  # noqa: E402
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -23,21 +26,6 @@ def run(*args, db=None, check=True):
     if check and done.returncode != 0:
         raise AssertionError("%s: %s" % (" ".join(cmd), done.stderr))
     return done
-
-
-_schemas = itertools.count()
-
-
-def test_database(tmp_path):
-    """A SQLite file in tmp_path, or on PostgreSQL the URI of a schema made for this call."""
-    if os.environ.get("CASEGATE_TEST_STORE") != "postgresql":
-        return str(tmp_path / "serve.db")
-    cluster = os.environ["CASEGATE_TEST_POSTGRES"]
-    schema = "serve_%d_%d" % (os.getpid(), next(_schemas))
-    subprocess.run(["psql", "-X", "-q", "-d", cluster, "-c", "SET client_min_messages = warning",
-                    "-c", "DROP SCHEMA IF EXISTS %s CASCADE" % schema, "-c", "CREATE SCHEMA %s" % schema],
-                   check=True, capture_output=True)
-    return cluster + ("&" if "?" in cluster else "?") + "options=-csearch_path%3D" + schema
 
 
 def write_key(path, key):
@@ -58,7 +46,7 @@ class Server:
             self.db, self.rsa, self.ec, self.jwks = same_as.db, same_as.rsa, same_as.ec, same_as.jwks
             self.start()
             return
-        self.db = test_database(tmp_path)
+        self.db = fresh_database(str(tmp_path / "serve.db"))
         self.rsa = write_key(tmp_path / "rsa.pem", rsa.generate_private_key(public_exponent=65537, key_size=2048))
         self.ec = write_key(tmp_path / "ec.pem", ec.generate_private_key(ec.SECP256R1()))
         keys = json.loads(run("jwks", "--key", self.rsa, "--kid", "rsa-1").stdout)["keys"]

@@ -168,3 +168,43 @@ TEST_CASE("engines on one database, each on its own connection, append one chain
   CHECK(ids.size() == engines * cases_each);
   CHECK(*ids.rbegin() == engines * cases_each);
 }
+
+TEST_CASE("the application role of docs/postgres-roles.sql works cases but cannot touch the audit log or the schema",
+          "[postgresql]") {
+  const std::string cluster = std::getenv("CASEGATE_TEST_POSTGRES");
+  std::string script = slurp(std::string(CASEGATE_SOURCE_DIR) + "/docs/postgres-roles.sql");
+  const std::string marker = "-- After the owner's first connection";
+  auto split = script.find(marker);
+  REQUIRE(split != std::string::npos);
+  REQUIRE(postgres_error_of(cluster,
+                            "SET client_min_messages = warning; DROP SCHEMA IF EXISTS casegate CASCADE; "
+                            "DROP ROLE IF EXISTS casegate_app; DROP ROLE IF EXISTS casegate_owner")
+              .empty());
+  REQUIRE(postgres_error_of(cluster, script.substr(0, split)) == "");
+  auto as = [&](const std::string& role) {
+    std::string uri = cluster;
+    uri.replace(uri.find("user=postgres"), 13, "user=" + role);
+    return uri;
+  };
+  { EngineFixture owner(open_test_store(as("casegate_owner"))); }  // migrates, adds the users
+  REQUIRE(postgres_error_of(cluster, script.substr(split)) == "");
+
+  auto app = open_engine(as("casegate_app"));
+  REQUIRE(app.is_ok());
+  auto opened = (*app)->open_case(social_worker, OpenCaseRequest{"child_protection", "C", "", std::nullopt, {}});
+  REQUIRE(opened.is_ok());
+  REQUIRE((*app)->record_task(team_manager, RecordTaskRequest{opened->id, "referral_decision",
+                                                              R"({"decision":"significant_harm"})", std::nullopt}));
+  auto fired = (*app)->fire(team_manager, FireRequest{opened->id, "refer_to_strategy", false, "", std::nullopt});
+  REQUIRE(fired.is_ok());
+  CHECK(fired->outcome == FireOutcome::accepted);
+  CHECK((*app)->verify().value().ok);
+
+  for (const char* sql :
+       {"UPDATE audit_log SET actor = 'x' WHERE seq = 2", "DELETE FROM audit_log WHERE seq = 2", "TRUNCATE audit_log",
+        "ALTER TABLE audit_log DISABLE TRIGGER USER", "DELETE FROM cases", "CREATE TABLE notes (id int)"}) {
+    INFO(sql);
+    std::string error = postgres_error_of(as("casegate_app"), sql);
+    CHECK((error.find("permission denied") != std::string::npos || error.find("must be owner") != std::string::npos));
+  }
+}

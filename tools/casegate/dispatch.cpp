@@ -127,7 +127,8 @@ int run_protocol(const Command& command, Session& session) {
 void add_commands(CLI::App& app, const std::vector<Command>& table, Session& session, int& code) {
   app.fallthrough();
   app.require_subcommand(1);
-  app.add_option("--db", session.db_option, "database file (default: $CASEGATE_DB, else ./casegate.db)");
+  app.add_option("--db", session.db_option,
+                 "database file, or a postgresql:// URI (default: $CASEGATE_DB, else ./casegate.db)");
   app.add_option("--as", session.globals.as, "acting user (default: $CASEGATE_USER)");
   app.add_flag("--json", session.globals.json, "machine-readable output on stdout");
   app.add_option("--sync", session.globals.sync, "SQLite synchronous mode: FULL (default), NORMAL or OFF")
