@@ -7,6 +7,7 @@
 // command that re-reads the case and its tasks. Prints commands/s, seconds, peak RSS, and a
 // final line "RESULT {json}".
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
@@ -19,6 +20,7 @@
 #include "casegate/casegate.hpp"
 #include "generate.hpp"
 #include "http_load.hpp"
+#include "postgres_floor.hpp"
 #include "storage_floor.hpp"
 #include "w1_workload.hpp"
 
@@ -59,6 +61,11 @@ int main(int argc, char** argv) {
   floor->add_option("--sync", sync, "FULL (default), NORMAL or OFF")->check(CLI::IsMember({"FULL", "NORMAL", "OFF"}));
   floor->add_option("--db", db, "database file, or :memory: (default casegate-w1.db, recreated)");
   floor->add_flag("--keep", keep, "keep the database file afterwards");
+  std::string floor_uri;
+  auto* pg_floor = app.add_subcommand(
+      "postgres-floor", "W1's commands from plain libpq on PostgreSQL, the floor for `w1 --db postgresql://...`");
+  pg_floor->add_option("--cases", cases, "number of cases (default 2000)")->check(CLI::Range(1, 10000000));
+  pg_floor->add_option("--db", floor_uri, "an empty PostgreSQL database (its floor_* tables are created)")->required();
   std::int64_t generate_cases = 100000;
   int audit_per_case = 20;
   std::string generate_db = "casegate-large.db";
@@ -66,10 +73,14 @@ int main(int argc, char** argv) {
   generate->add_option("--cases", generate_cases, "cases (default 100000)")->check(CLI::Range(1, 100000000));
   generate->add_option("--audit-per-case", audit_per_case, "audit entries per case (default 20)")
       ->check(CLI::Range(1, 1000));
-  generate->add_option("--db", generate_db, "database file to create (must not exist)")->required();
+  generate
+      ->add_option("--db", generate_db,
+                   "database file to create (must not exist), or an empty PostgreSQL database's URI "
+                   "(generated in a scratch SQLite file, then loaded with copy_sqlite_to_postgres)")
+      ->required();
   int report_runs = 5;
   auto* reports = app.add_subcommand("reports", "time the overdue and timeliness reports on a database");
-  reports->add_option("--db", generate_db, "database file")->required();
+  reports->add_option("--db", generate_db, "database file or PostgreSQL URI")->required();
   reports->add_option("--runs", report_runs, "runs of each report; the median is printed (default 5)")
       ->check(CLI::Range(1, 100));
   HttpBenchOptions http_options;
@@ -101,22 +112,54 @@ int main(int argc, char** argv) {
   }
 
   if (generate->parsed()) {
-    if (std::filesystem::exists(generate_db)) die(generate_db + " exists: generate writes a new database");
-    auto figures = bench::generate(generate_db, generate_cases, audit_per_case, SystemClock().now());
+    // PostgreSQL is loaded from a SQLite file written the same way, so both hold the same rows.
+    const bool postgres = is_postgres_uri(generate_db);
+    const std::string file =
+        postgres
+            ? (std::filesystem::temp_directory_path() / ("casegate-generate-" + std::to_string(::getpid()) + ".db"))
+                  .string()
+            : generate_db;
+    if (std::filesystem::exists(file)) die(file + " exists: generate writes a new database");
+    auto figures = bench::generate(file, generate_cases, audit_per_case, SystemClock().now());
+    auto bytes = std::filesystem::file_size(file);
+    if (postgres) {
+      auto load_start = std::chrono::steady_clock::now();
+      Status copied = copy_sqlite_to_postgres(file, generate_db);
+      remove_database(file);
+      if (!copied) die("loading PostgreSQL: " + copied.to_string());
+      double load = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
+      std::cout << "loaded into PostgreSQL in " << load << " s\n";
+      figures.seconds += load;
+    }
     std::cout << "generated " << figures.cases << " cases, " << figures.tasks << " tasks, " << figures.clocks
               << " clocks, " << figures.audit_entries << " audit entries in " << figures.seconds << " s ("
-              << std::filesystem::file_size(generate_db) / (1024 * 1024) << " MB)\n";
+              << bytes / (1024 * 1024) << " MB as SQLite)\n";
     std::cout << "RESULT "
               << nlohmann::json{{"cases", figures.cases},
                                 {"audit_entries", figures.audit_entries},
                                 {"clocks", figures.clocks},
                                 {"seconds", figures.seconds},
-                                {"bytes", std::filesystem::file_size(generate_db)}}
+                                {"bytes", bytes}}
                      .dump()
               << "\n";
     return 0;
   }
   if (reports->parsed()) return bench::time_reports(generate_db, report_runs);
+  if (pg_floor->parsed()) {
+    auto figures = bench::postgres_floor(floor_uri, cases);
+    double rate = static_cast<double>(figures.commands) / figures.seconds;
+    std::cout << "raw libpq floor, W1: " << cases << " cases, " << figures.commands << " commands\n  "
+              << static_cast<long>(rate) << " commands/s, " << figures.seconds << " s\n";
+    std::cout << "RESULT "
+              << nlohmann::json{{"impl", "postgres_floor"},
+                                {"n", cases},
+                                {"commands", figures.commands},
+                                {"seconds", figures.seconds},
+                                {"cmds_per_sec", static_cast<long>(rate)}}
+                     .dump()
+              << "\n";
+    return 0;
+  }
   if (floor->parsed()) {
     remove_database(db);
     auto figures = bench::storage_floor(db, cases, sync);

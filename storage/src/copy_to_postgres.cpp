@@ -13,100 +13,38 @@ namespace {
 
 using namespace storage;
 
-struct Column {
-  const char* name;
-  const char* type;  // the PostgreSQL type its text is cast to
-};
-
 struct Table {
   const char* name;
-  std::vector<Column> columns;
+  std::vector<const char*> columns;
   const char* order;  // SQLite ORDER BY: parents before children, the audit log in seq order
 };
 
 // Every table, parents first. The names are constants: no SQL is built from input.
 const std::vector<Table>& tables() {
   static const std::vector<Table> all{
-      {"users", {{"id", "text"}, {"name", "text"}, {"role", "text"}, {"team", "text"}, {"active", "integer"}}, "id"},
+      {"users", {"id", "name", "role", "team", "active"}, "id"},
       {"cases",
-       {{"id", "bigint"},
-        {"workflow", "text"},
-        {"workflow_version", "integer"},
-        {"subject", "text"},
-        {"team", "text"},
-        {"state", "text"},
-        {"stage", "bigint"},
-        {"version", "bigint"},
-        {"attributes", "text"},
-        {"received_at", "text"},
-        {"opened_at", "text"},
-        {"state_entered_at", "text"},
-        {"allocated_to", "text"}},
+       {"id", "workflow", "workflow_version", "subject", "team", "state", "stage", "version", "attributes",
+        "received_at", "opened_at", "state_entered_at", "allocated_to"},
        "id"},
-      {"case_stages",
-       {{"case_id", "bigint"}, {"stage", "bigint"}, {"state", "text"}, {"entered_at", "text"}},
-       "case_id"},
+      {"case_stages", {"case_id", "stage", "state", "entered_at"}, "case_id"},
       {"tasks",
-       {{"id", "bigint"},
-        {"case_id", "bigint"},
-        {"kind", "text"},
-        {"payload", "text"},
-        {"actor", "text"},
-        {"role", "text"},
-        {"state", "text"},
-        {"stage", "bigint"},
-        {"occurred_at", "text"},
-        {"recorded_at", "text"}},
+       {"id", "case_id", "kind", "payload", "actor", "role", "state", "stage", "occurred_at", "recorded_at"},
        "id"},
       {"clocks",
-       {{"case_id", "bigint"},
-        {"clock", "text"},
-        {"cycle", "bigint"},
-        {"started_at", "text"},
-        {"due_at", "text"},
-        {"due_date", "text"},
-        {"calendar_version", "bigint"},
-        {"met_at", "text"},
-        {"stopped", "integer"},
-        {"team", "text"},
-        {"anchor", "text"}},
+       {"case_id", "clock", "cycle", "started_at", "due_at", "due_date", "calendar_version", "met_at", "stopped",
+        "team", "anchor"},
        "case_id"},
-      {"clock_counts",
-       {{"due_date", "text"},
-        {"clock", "text"},
-        {"team", "text"},
-        {"met_on_time", "integer"},
-        {"met_late", "integer"},
-        {"open", "integer"}},
-       "due_date"},
-      {"settings", {{"key", "text"}, {"value", "text"}}, "key"},
-      {"calendar_changes", {{"id", "bigint"}, {"kind", "text"}, {"date", "text"}, {"value", "text"}}, "id"},
+      {"clock_counts", {"due_date", "clock", "team", "met_on_time", "met_late", "open"}, "due_date"},
+      {"settings", {"key", "value"}, "key"},
+      {"calendar_changes", {"id", "kind", "date", "value"}, "id"},
       {"access_grants",
-       {{"id", "bigint"},
-        {"case_id", "bigint"},
-        {"user_id", "text"},
-        {"role", "text"},
-        {"reason", "text"},
-        {"granted_at", "text"},
-        {"expires_at", "text"},
-        {"reviewed_by", "text"},
-        {"reviewed_at", "text"},
-        {"review_note", "text"}},
+       {"id", "case_id", "user_id", "role", "reason", "granted_at", "expires_at", "reviewed_by", "reviewed_at",
+        "review_note"},
        "id"},
-      {"idempotency_keys",
-       {{"user_id", "text"}, {"key", "text"}, {"request_sha256", "text"}, {"reply", "text"}, {"stored_at", "text"}},
-       "user_id, key"},
+      {"idempotency_keys", {"user_id", "key", "request_sha256", "reply", "stored_at"}, "user_id, key"},
       {"audit_log",
-       {{"seq", "bigint"},
-        {"at", "text"},
-        {"case_id", "bigint"},
-        {"actor", "text"},
-        {"role", "text"},
-        {"action", "text"},
-        {"outcome", "text"},
-        {"detail", "text"},
-        {"prev_hash", "text"},
-        {"hash", "text"}},
+       {"seq", "at", "case_id", "actor", "role", "action", "outcome", "detail", "prev_hash", "hash"},
        "seq"},
   };
   return all;
@@ -123,17 +61,10 @@ struct ChainBroken : std::runtime_error {
 };
 
 void copy_table(sqlite::Database& from, pg::Connection& to, const Table& table, ChainCheck* chain) {
-  std::string columns, params;
-  for (std::size_t i = 0; i < table.columns.size(); ++i) {
-    if (i) {
-      columns += ", ";
-      params += ", ";
-    }
-    columns += table.columns[i].name;
-    params += "$" + std::to_string(i + 1) + "::" + table.columns[i].type;
-  }
+  std::string columns;
+  for (std::size_t i = 0; i < table.columns.size(); ++i) columns += (i ? ", " : "") + std::string(table.columns[i]);
   sqlite::Statement read(from, ("SELECT " + columns + " FROM " + table.name + " ORDER BY " + table.order).c_str());
-  pg::Statement write(to, std::string("INSERT INTO ") + table.name + " (" + columns + ") VALUES (" + params + ")");
+  pg::CopyIn write(to, std::string("COPY ") + table.name + " (" + columns + ") FROM STDIN");
   const int count = static_cast<int>(table.columns.size());
   auto q = read.start();
   std::vector<pg::Value> values(table.columns.size());
@@ -148,8 +79,9 @@ void copy_table(sqlite::Database& from, pg::Connection& to, const Table& table, 
       if (!chain->next(q.integer(0), q.text_view(1), [&] { return read_audit(q); }))
         throw ChainBroken(chain->report().problem);
     }
-    write.run(values);
+    write.row(values);
   }
+  write.finish();
 }
 
 void copy_all(sqlite::Database& from, pg::Connection& to) {
@@ -188,6 +120,8 @@ Status copy_sqlite_to_postgres(const std::string& sqlite_path, const std::string
       throw;
     }
     source.db().execute("COMMIT");
+    // Fresh statistics, so that the first reports on the copy are planned as well as later ones.
+    target.db().execute("ANALYZE");
     return Status::ok();
   } catch (const NotEmpty& error) {
     return Status::invalid_input(std::string(error.what()) + ": copy only into an empty database");

@@ -3,6 +3,8 @@
 #include <atomic>
 #include <charconv>
 
+#include "casegate/utf8.hpp"
+
 namespace casegate::pg {
 namespace {
 
@@ -27,7 +29,7 @@ std::int64_t Rows::integer(int row, int column) const {
   std::int64_t number = 0;
   auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
   if (error != std::errc() || end != value.data() + value.size())
-    throw PgError("", false, "stored value '" + std::string(value.substr(0, 30)) + "' is not an integer");
+    throw PgError("", false, "stored value '" + printable(value, 30) + "' is not an integer");
   return number;
 }
 
@@ -61,6 +63,10 @@ void Connection::fail(PGresult* result, std::string_view context) const {
 }
 
 void Connection::execute(const char* sql) {
+  if (!deferred_.empty()) {
+    flush_with({nullptr, {}, sql});
+    return;
+  }
   PGresult* result = PQexec(conn_, sql);
   auto status = PQresultStatus(result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(result, "PostgreSQL");
@@ -68,15 +74,76 @@ void Connection::execute(const char* sql) {
 }
 
 void Connection::execute_quietly(const char* sql) noexcept {
+  deferred_.clear();
   if (broken()) return;
   PQclear(PQexec(conn_, sql));
 }
 
 void Connection::reconnect() {
+  deferred_.clear();
   PQreset(conn_);
   ++session_;
   if (broken()) throw PgError("08001", true, "cannot reconnect to PostgreSQL: " + first_line(PQerrorMessage(conn_)));
   PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
+}
+
+Rows Connection::begin_and_run(const char* begin_sql, Statement& statement) {
+  deferred_.push_back({nullptr, {}, begin_sql});
+  return flush_with({&statement, {}, nullptr});
+}
+
+Rows Connection::flush_with(Step last) {
+  std::vector<Step> steps;
+  steps.swap(deferred_);
+  steps.push_back(std::move(last));
+  for (Step& step : steps)
+    if (step.statement) step.statement->prepare();
+  if (PQenterPipelineMode(conn_) != 1) fail(nullptr, "entering pipeline mode");
+  std::vector<std::vector<const char*>> values(steps.size());
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const Step& step = steps[i];
+    int sent = 0;
+    if (step.statement) {
+      for (const auto& param : step.params) values[i].push_back(param ? param->c_str() : nullptr);
+      sent = PQsendQueryPrepared(conn_, step.statement->name_.c_str(), static_cast<int>(values[i].size()),
+                                 values[i].data(), nullptr, nullptr, 0);
+    } else {
+      sent = PQsendQueryParams(conn_, step.sql, 0, nullptr, nullptr, nullptr, nullptr, 0);
+    }
+    if (sent != 1) {
+      PQexitPipelineMode(conn_);
+      fail(nullptr, "sending to PostgreSQL");
+    }
+  }
+  if (PQpipelineSync(conn_) != 1) fail(nullptr, "sending to PostgreSQL");
+  // Each step's result, then a null; then the sync. The first failure is the one reported; the
+  // steps after it come back aborted.
+  PGresult* failed = nullptr;
+  PGresult* rows = nullptr;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    PGresult* result = PQgetResult(conn_);
+    if (result == nullptr) fail(nullptr, "reading from PostgreSQL");
+    auto status = PQresultStatus(result);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_PIPELINE_ABORTED &&
+        failed == nullptr)
+      failed = result;
+    else if (i + 1 == steps.size() && failed == nullptr)
+      rows = result;
+    else
+      PQclear(result);
+    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);  // the null that ends each step
+  }
+  for (PGresult* sync; (sync = PQgetResult(conn_)) != nullptr;) {
+    bool done = PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+    PQclear(sync);
+    if (done) break;
+  }
+  PQexitPipelineMode(conn_);
+  if (failed) {
+    PQclear(rows);
+    fail(failed, "PostgreSQL");
+  }
+  return Rows(rows);
 }
 
 Statement::Statement(Connection& connection, std::string sql) : connection_(connection), sql_(std::move(sql)) {
@@ -84,13 +151,21 @@ Statement::Statement(Connection& connection, std::string sql) : connection_(conn
   name_ = "casegate_" + std::to_string(++next);
 }
 
+void Statement::prepare() {
+  if (prepared_in_ == connection_.session()) return;
+  PGresult* prepared = PQprepare(connection_.handle(), name_.c_str(), sql_.c_str(), 0, nullptr);
+  if (PQresultStatus(prepared) != PGRES_COMMAND_OK) connection_.fail(prepared, "preparing a statement");
+  PQclear(prepared);
+  prepared_in_ = connection_.session();
+}
+
+void Statement::defer(std::vector<Value> params) {
+  connection_.deferred_.push_back({this, std::move(params), nullptr});
+}
+
 Rows Statement::run(const std::vector<Value>& params) {
-  if (prepared_in_ != connection_.session()) {
-    PGresult* prepared = PQprepare(connection_.handle(), name_.c_str(), sql_.c_str(), 0, nullptr);
-    if (PQresultStatus(prepared) != PGRES_COMMAND_OK) connection_.fail(prepared, "preparing a statement");
-    PQclear(prepared);
-    prepared_in_ = connection_.session();
-  }
+  if (!connection_.deferred_.empty()) return connection_.flush_with({this, params, nullptr});
+  prepare();
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& param : params) values.push_back(param ? param->c_str() : nullptr);
@@ -99,6 +174,54 @@ Rows Statement::run(const std::vector<Value>& params) {
   auto status = PQresultStatus(result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) connection_.fail(result, "PostgreSQL");
   return Rows(result);
+}
+
+CopyIn::CopyIn(Connection& connection, const std::string& copy_sql) : connection_(connection) {
+  PGresult* result = PQexec(connection_.handle(), copy_sql.c_str());
+  if (PQresultStatus(result) != PGRES_COPY_IN) connection_.fail(result, "starting COPY");
+  PQclear(result);
+}
+
+CopyIn::~CopyIn() {
+  if (open_) PQputCopyEnd(connection_.handle(), "abandoned");
+  while (PGresult* result = PQgetResult(connection_.handle())) PQclear(result);
+}
+
+void CopyIn::row(const std::vector<Value>& values) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) buffer_ += '\t';
+    if (!values[i]) {
+      buffer_ += "\\N";
+      continue;
+    }
+    for (char c : *values[i]) {
+      switch (c) {
+        case '\\': buffer_ += "\\\\"; break;
+        case '\n': buffer_ += "\\n"; break;
+        case '\r': buffer_ += "\\r"; break;
+        case '\t': buffer_ += "\\t"; break;
+        default: buffer_ += c;
+      }
+    }
+  }
+  buffer_ += '\n';
+  if (buffer_.size() >= (1 << 20)) flush();
+}
+
+void CopyIn::flush() {
+  if (!buffer_.empty() && PQputCopyData(connection_.handle(), buffer_.data(), static_cast<int>(buffer_.size())) != 1)
+    connection_.fail(nullptr, "sending COPY data");
+  buffer_.clear();
+}
+
+void CopyIn::finish() {
+  flush();
+  open_ = false;
+  if (PQputCopyEnd(connection_.handle(), nullptr) != 1) connection_.fail(nullptr, "ending COPY");
+  PGresult* result = PQgetResult(connection_.handle());
+  if (PQresultStatus(result) != PGRES_COMMAND_OK) connection_.fail(result, "COPY");
+  PQclear(result);
+  while (PGresult* rest = PQgetResult(connection_.handle())) PQclear(rest);
 }
 
 std::string text_array(const std::vector<std::string>& values) {

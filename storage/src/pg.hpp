@@ -75,6 +75,12 @@ class Row {
   int row_;
 };
 
+class Statement;
+
+// Writes whose answer nobody waits for (no rows, no count to check) are deferred: they go to the
+// server with the next statement that needs an answer, in one round trip (libpq's pipeline
+// mode). Their errors surface there, inside the same command, before its COMMIT or RELEASE; a
+// rollback drops them unsent, as it would have undone them.
 class Connection {
  public:
   // Connects to a libpq URI or keyword string; throws PgError when it cannot.
@@ -83,10 +89,13 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Runs SQL with no parameters (several statements allowed): DDL, BEGIN, COMMIT, SET.
+  // Runs SQL with no parameters: DDL, BEGIN, COMMIT, SET. Several statements are allowed when
+  // no write is deferred; otherwise one, sent with the deferred writes.
   void execute(const char* sql);
-  // Like execute, but never throws: for rollbacks on the way out of a failure.
+  // Like execute, but never throws, and drops deferred writes: for rollbacks on the way out.
   void execute_quietly(const char* sql) noexcept;
+  // BEGIN, then `statement`, in one round trip with any deferred writes; its rows.
+  Rows begin_and_run(const char* begin_sql, Statement& statement);
   bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
   // Reconnects after the server went away; prepared statements are prepared again on first use.
   void reconnect();
@@ -96,8 +105,37 @@ class Connection {
   [[noreturn]] void fail(PGresult* result, std::string_view context) const;
 
  private:
+  friend class Statement;
+  struct Step {
+    Statement* statement;  // null: `sql`
+    std::vector<Value> params;
+    const char* sql;
+  };
+  // Sends the deferred writes and `last` in one pipeline; the rows of `last`.
+  Rows flush_with(Step last);
+
   PGconn* conn_ = nullptr;
   std::uint64_t session_ = 1;
+  std::vector<Step> deferred_;
+};
+
+// COPY ... FROM STDIN in text format: rows streamed to the server in large writes, the fast way
+// to load many rows. finish() reports the server's verdict; a COPY not finished is abandoned.
+class CopyIn {
+ public:
+  CopyIn(Connection& connection, const std::string& copy_sql);
+  ~CopyIn();
+  CopyIn(const CopyIn&) = delete;
+  CopyIn& operator=(const CopyIn&) = delete;
+  // One row; nullopt is NULL.
+  void row(const std::vector<Value>& values);
+  void finish();
+
+ private:
+  void flush();
+  Connection& connection_;
+  std::string buffer_;
+  bool open_ = true;
 };
 
 // A statement prepared on first use in each session of its connection.
@@ -105,9 +143,14 @@ class Statement {
  public:
   Statement(Connection& connection, std::string sql);
   Rows run(const std::vector<Value>& params = {});
+  // A write whose answer nobody needs: deferred (see Connection).
+  void defer(std::vector<Value> params);
   const std::string& sql() const { return sql_; }
 
  private:
+  friend class Connection;
+  void prepare();
+
   Connection& connection_;
   std::string name_, sql_;
   std::uint64_t prepared_in_ = 0;  // the session it was prepared in

@@ -35,9 +35,9 @@ Result<AuditEntry> PgAuditLog::append(const AuditDraft& draft) {
     entry.seq = head.seq + 1;
     entry.prev_hash = head.hash;
     entry.hash = audit_entry_hash(entry.prev_hash, entry.seq, draft);
-    append_.run({number(entry.seq), format_instant(draft.at), draft.case_id ? number(*draft.case_id) : std::nullopt,
-                 text(draft.actor), text(draft.role), text(draft.action), text(draft.outcome), text(draft.detail_json),
-                 text(entry.prev_hash), text(entry.hash)});
+    append_.defer({number(entry.seq), format_instant(draft.at), draft.case_id ? number(*draft.case_id) : std::nullopt,
+                   text(draft.actor), text(draft.role), text(draft.action), text(draft.outcome),
+                   text(draft.detail_json), text(entry.prev_hash), text(entry.hash)});
     head = {entry.seq, entry.hash};
     return entry;
   });

@@ -142,7 +142,7 @@ Result<bool> PgCaseStore::has_users() {
 
 Status PgCaseStore::insert_user(const User& user) {
   return pg_guarded([&] {
-    insert_user_.run(
+    insert_user_.defer(
         {text(user.id), text(user.name), text(role_name(user.role)), text(user.team), number(user.active ? 1 : 0)});
     return Status::ok();
   });
@@ -151,7 +151,7 @@ Status PgCaseStore::insert_user(const User& user) {
 Status PgCaseStore::set_user_active(std::string_view id, bool active) {
   users_.reset();
   return pg_guarded([&] {
-    set_user_active_.run({number(active ? 1 : 0), text(id)});
+    set_user_active_.defer({number(active ? 1 : 0), text(id)});
     return Status::ok();
   });
 }
@@ -178,7 +178,7 @@ Status PgCaseStore::migrate_case(CaseId id, std::int64_t expected_version, int w
   return pg_guarded([&] {
     if (!one_row(migrate_case_.run({number(workflow_version), text(state), number(id), number(expected_version)})))
       return Status::conflict("case " + std::to_string(id) + " changed while it was being migrated");
-    rename_current_stage_.run({text(state), number(id)});
+    rename_current_stage_.defer({text(state), number(id)});
     return Status::ok();
   });
 }
@@ -237,7 +237,7 @@ Result<CaseId> PgCaseStore::insert_case(const CaseRecord& r) {
                                   text(r.state), text(r.attributes_json), time_value(r.received_at),
                                   time_value(r.opened_at), time_value(r.state_entered_at)});
     CaseId id = rows.integer(0, 0);
-    insert_stage_.run({number(id), number(1), text(r.state), time_value(r.state_entered_at)});
+    insert_stage_.defer({number(id), number(1), text(r.state), time_value(r.state_entered_at)});
     return id;
   });
 }
@@ -246,7 +246,7 @@ Status PgCaseStore::move_case(CaseId id, std::int64_t expected_version, std::str
   return pg_guarded([&] {
     if (!one_row(move_case_.run({text(state), time_value(entered_at), number(id), number(expected_version)})))
       return Status::conflict("case " + std::to_string(id) + " changed while the command ran");
-    record_current_stage_.run({number(id)});
+    record_current_stage_.defer({number(id)});
     return Status::ok();
   });
 }
@@ -292,9 +292,9 @@ Result<std::vector<ClockRecord>> PgCaseStore::clocks_of(CaseId id) {
 Status PgCaseStore::save_clock(const ClockRecord& c, const ClockRecord* before) {
   return pg_guarded([&] {
     (before ? update_clock_ : insert_clock_)
-        .run({number(c.case_id), text(c.clock), number(c.cycle), time_value(c.started_at), time_value(c.due_at),
-              text(c.due_date), number(c.calendar_version), c.met_at ? time_value(*c.met_at) : std::nullopt,
-              number(c.stopped ? 1 : 0), text(c.team), text(c.anchor)});
+        .defer({number(c.case_id), text(c.clock), number(c.cycle), time_value(c.started_at), time_value(c.due_at),
+                text(c.due_date), number(c.calendar_version), c.met_at ? time_value(*c.met_at) : std::nullopt,
+                number(c.stopped ? 1 : 0), text(c.team), text(c.anchor)});
     count_clock(before, c);
     return Status::ok();
   });
@@ -313,7 +313,7 @@ Result<std::map<std::string, std::string, std::less<>>> PgCaseStore::settings() 
 Status PgCaseStore::set_setting(std::string_view key, std::string_view value) {
   settings_cache_.reset();
   return pg_guarded([&] {
-    set_setting_.run({text(key), text(value)});
+    set_setting_.defer({text(key), text(value)});
     return Status::ok();
   });
 }
@@ -332,7 +332,7 @@ Result<CaseStore::CalendarData> PgCaseStore::calendar() {
 Status PgCaseStore::add_calendar_change(std::string_view kind, std::optional<Date> date, std::string_view value) {
   calendar_cache_.reset();
   return pg_guarded([&] {
-    add_calendar_change_.run({text(kind), date ? text(format_date(*date)) : std::nullopt, text(value)});
+    add_calendar_change_.defer({text(kind), date ? text(format_date(*date)) : std::nullopt, text(value)});
     return Status::ok();
   });
 }
@@ -348,7 +348,7 @@ Result<std::optional<CaseStore::StoredReply>> PgCaseStore::find_reply(std::strin
 Status PgCaseStore::store_reply(std::string_view user, std::string_view key, const StoredReply& reply, Instant at,
                                 Instant forget_before) {
   return pg_guarded([&] {
-    forget_replies_.run({time_value(forget_before)});
+    forget_replies_.defer({time_value(forget_before)});
     if (!one_row(
             store_reply_.run({text(user), text(key), text(reply.request_sha256), text(reply.reply), time_value(at)})))
       return Status::conflict("the idempotency key is already in use");
@@ -359,7 +359,8 @@ Status PgCaseStore::store_reply(std::string_view user, std::string_view key, con
 void PgCaseStore::count_clock(const ClockRecord* before, const ClockRecord& after) {
   count_clock_change(
       before, after, [&](const ClockRecord& c, std::int64_t on_time, std::int64_t late, std::int64_t open) {
-        count_clock_.run({text(c.due_date), text(c.clock), text(c.team), number(on_time), number(late), number(open)});
+        count_clock_.defer(
+            {text(c.due_date), text(c.clock), text(c.team), number(on_time), number(late), number(open)});
       });
 }
 
