@@ -147,16 +147,7 @@ Result<OverdueReport> PgOversightStore::overdue_clocks(Instant as_of, const Case
             .integer(0, 0);
     auto rows = (scope.team.empty() ? overdue_ : overdue_team_)
                     .run({cutoff, scope_team(scope), scope_workflows(scope), number(limit)});
-    for (int r = 0; r < rows.size(); ++r) {
-      pg::Row q(rows, r);
-      OverdueClock row;
-      row.clock = read_clock(q, 0);
-      row.subject = q.text(11);
-      row.workflow = q.text(12);
-      row.state = q.text(13);
-      row.days_overdue = std::chrono::duration<double, std::ratio<86400>>(as_of - row.clock.due_at).count();
-      report.clocks.push_back(std::move(row));
-    }
+    for (int r = 0; r < rows.size(); ++r) report.clocks.push_back(read_overdue(pg::Row(rows, r), as_of));
     return report;
   });
 }

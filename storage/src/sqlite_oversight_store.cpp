@@ -153,15 +153,7 @@ Result<OverdueReport> SqliteOversightStore::overdue_clocks(Instant as_of, const 
     auto q = (team.empty() ? overdue_ : overdue_team_).start();
     q.bind(1, cutoff).bind(4, limit);
     bind_scope(q, 2, scope);
-    while (q.step()) {
-      OverdueClock row;
-      row.clock = read_clock(q, 0);
-      row.subject = q.text(11);
-      row.workflow = q.text(12);
-      row.state = q.text(13);
-      row.days_overdue = std::chrono::duration<double, std::ratio<86400>>(as_of - row.clock.due_at).count();
-      report.clocks.push_back(std::move(row));
-    }
+    while (q.step()) report.clocks.push_back(read_overdue(q, as_of));
     return report;
   });
 }

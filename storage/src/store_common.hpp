@@ -151,6 +151,18 @@ TaskAgainstClockRow read_task_against_clock(const Row& q) {
   return row;
 }
 
+// clock_columns, then the case's subject, workflow and state: an open clock overdue at `as_of`.
+template <class Row>
+OverdueClock read_overdue(const Row& q, Instant as_of) {
+  OverdueClock row;
+  row.clock = read_clock(q, 0);
+  row.subject = q.text(11);
+  row.workflow = q.text(12);
+  row.state = q.text(13);
+  row.days_overdue = std::chrono::duration<double, std::ratio<86400>>(as_of - row.clock.due_at).count();
+  return row;
+}
+
 // The hash before the first audit entry.
 inline constexpr std::string_view genesis_hash = "0000000000000000000000000000000000000000000000000000000000000000";
 
