@@ -1,5 +1,7 @@
 #include "pg_connection.hpp"
 
+#include <algorithm>
+
 #include "pg_schema.hpp"
 
 namespace casegate::storage {
@@ -34,26 +36,38 @@ PgConnection::PgConnection(const std::string& uri, const PostgresOptions& option
 }
 
 void PgConnection::set_up_session() {
-  // A command waits this long for another server's command before failing with conflict.
-  const std::string timeout = "SET lock_timeout = " + std::to_string(options_.lock_timeout_ms);
+  // A command waits this long for another server's command before failing with conflict. 0 would
+  // mean forever to PostgreSQL; to casegate, as to SQLite, it means not at all.
+  const std::string timeout = "SET lock_timeout = " + std::to_string(std::max(1, options_.lock_timeout_ms));
   db_.execute(timeout.c_str());
   // Every query is a short index walk; starting parallel workers for one only adds latency
   // (one team's overdue list at a million cases: 193 ms with them, 20 ms without).
   db_.execute("SET max_parallel_workers_per_gather = 0");
 }
 
+void PgConnection::reconnect() {
+  forget_cached();
+  db_.reconnect();
+  set_up_session();
+}
+
 void PgConnection::begin_transaction() {
-  if (db_.broken()) {
-    forget_cached();
-    db_.reconnect();
-    set_up_session();
-  }
-  try {
-    auto rows = db_.begin_and_run("BEGIN", lock_head_);
-    head_ = {rows.integer(0, 0), rows.text(0, 1)};
-  } catch (...) {
-    db_.execute_quietly("ROLLBACK");
-    throw;
+  if (db_.broken()) reconnect();
+  for (int attempt = 1;; ++attempt) {
+    try {
+      auto rows = db_.begin_and_run("BEGIN", lock_head_);
+      head_ = {rows.integer(0, 0), rows.text(0, 1)};
+      break;
+    } catch (const pg::PgError& error) {
+      db_.execute_quietly("ROLLBACK");
+      // A connection the server closed while idle (a restart, a failover, idle_session_timeout)
+      // is only found now; nothing of the command has run, so it can start again on a new one.
+      if (!error.connection_lost() || attempt == 2) throw;
+      reconnect();
+    } catch (...) {
+      db_.execute_quietly("ROLLBACK");
+      throw;
+    }
   }
   if (head_.seq != seen_seq_) forget_cached();
 }

@@ -55,6 +55,7 @@ class PgConnection final : public Transactions, public CacheGeneration {
   // When another server appended since our last commit, the parts' caches are dropped.
   void begin_transaction();
   void set_up_session();
+  void reconnect();
   bool innermost_is_savepoint() const { return in_batch_ || open_commands_ > 1; }
   void finish(const char* sql);
   void reread_head();

@@ -208,3 +208,20 @@ TEST_CASE("the application role of docs/postgres-roles.sql works cases but canno
     CHECK((error.find("permission denied") != std::string::npos || error.find("must be owner") != std::string::npos));
   }
 }
+
+TEST_CASE("a connection the server closed while the engine was idle is replaced before the next command",
+          "[postgresql]") {
+  const std::string db = test_database(":memory:") + "&application_name=casegate_idle_test";
+  auto engine = std::move(open_engine(db).value());
+  REQUIRE(engine->init("admin", "Ali Admin").is_ok());
+  // What a restart, a failover or idle_session_timeout does to an idle connection.
+  REQUIRE(postgres_error_of(db,
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = "
+                            "'casegate_idle_test' AND pid <> pg_backend_pid()")
+              .empty());
+  Status added = engine->add_user("admin", User{"sw", "Sam", Role::social_worker, "north", true});
+  CHECK(added.to_string() == "ok");
+  auto report = engine->verify().value();
+  CHECK(report.ok);
+  CHECK(report.entries_verified == 2);
+}
