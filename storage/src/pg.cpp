@@ -38,7 +38,7 @@ std::int64_t Rows::affected() const {
   return count && *count ? std::stoll(count) : 0;
 }
 
-Connection::Connection(const std::string& uri) : conn_(PQconnectdb(uri.c_str())) {
+Connection::Connection(const std::string& uri) : conn_(PQconnectdb(uri.c_str())), uri_(uri) {
   if (conn_ == nullptr) throw PgError("", true, "cannot allocate a PostgreSQL connection");
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string message = first_line(PQerrorMessage(conn_));
@@ -81,8 +81,12 @@ void Connection::execute_quietly(const char* sql) noexcept {
 
 void Connection::reconnect() {
   deferred_.clear();
-  PQreset(conn_);
+  // A new connection rather than PQreset: nothing of the old one (a pipeline cut off half-way
+  // by the failure) comes along.
+  PQfinish(conn_);
+  conn_ = PQconnectdb(uri_.c_str());
   ++session_;
+  if (conn_ == nullptr) throw PgError("", true, "cannot allocate a PostgreSQL connection");
   if (broken()) throw PgError("08001", true, "cannot reconnect to PostgreSQL: " + first_line(PQerrorMessage(conn_)));
   PQsetNoticeProcessor(conn_, ignore_notice, nullptr);
 }

@@ -115,6 +115,7 @@ class Connection {
   Rows flush_with(Step last);
 
   PGconn* conn_ = nullptr;
+  std::string uri_;
   std::uint64_t session_ = 1;
   std::vector<Step> deferred_;
 };
