@@ -124,9 +124,9 @@ int main(int argc, char** argv) {
     auto bytes = std::filesystem::file_size(file);
     if (postgres) {
       auto load_start = std::chrono::steady_clock::now();
-      Status copied = copy_sqlite_to_postgres(file, generate_db);
+      auto copied = copy_sqlite_to_postgres(file, generate_db);
       remove_database(file);
-      if (!copied) die("loading PostgreSQL: " + copied.to_string());
+      if (!copied) die("loading PostgreSQL: " + copied.status().to_string());
       double load = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
       std::cout << "loaded into PostgreSQL in " << load << " s\n";
       figures.seconds += load;

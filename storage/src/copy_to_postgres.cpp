@@ -84,7 +84,8 @@ void copy_table(sqlite::Database& from, pg::Connection& to, const Table& table, 
   write.finish();
 }
 
-void copy_all(sqlite::Database& from, pg::Connection& to) {
+// The head of the chain copied.
+ChainHead copy_all(sqlite::Database& from, pg::Connection& to) {
   pg::Statement lock_head(to, "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE");
   if (lock_head.run().integer(0, 0) != 0) throw NotEmpty("the target database already has an audit log");
   for (const Table& table : tables()) {
@@ -101,18 +102,20 @@ void copy_all(sqlite::Database& from, pg::Connection& to) {
                                        "', 'id'), coalesce((SELECT max(id) FROM " + table + "), 0) + 1, false)");
     continue_ids.run();
   }
+  return chain.report().head;
 }
 
 }  // namespace
 
-Status copy_sqlite_to_postgres(const std::string& sqlite_path, const std::string& uri) {
+Result<ChainHead> copy_sqlite_to_postgres(const std::string& sqlite_path, const std::string& uri) {
   try {
     SqliteConnection source(sqlite_path, SqliteOptions{});
     PgConnection target(uri, PostgresOptions{});
     source.db().execute("BEGIN");  // one snapshot of the source
     target.db().execute("BEGIN");
+    ChainHead head;
     try {
-      copy_all(source.db(), target.db());
+      head = copy_all(source.db(), target.db());
       target.db().execute("COMMIT");
     } catch (...) {
       target.db().execute_quietly("ROLLBACK");
@@ -122,7 +125,7 @@ Status copy_sqlite_to_postgres(const std::string& sqlite_path, const std::string
     source.db().execute("COMMIT");
     // Fresh statistics, so that the first reports on the copy are planned as well as later ones.
     target.db().execute("ANALYZE");
-    return Status::ok();
+    return head;
   } catch (const NotEmpty& error) {
     return Status::invalid_input(std::string(error.what()) + ": copy only into an empty database");
   } catch (const ChainBroken& error) {

@@ -146,7 +146,6 @@ class Statement {
   Rows run(const std::vector<Value>& params = {});
   // A write whose answer nobody needs: deferred (see Connection).
   void defer(std::vector<Value> params);
-  const std::string& sql() const { return sql_; }
 
  private:
   friend class Connection;

@@ -32,8 +32,9 @@ Result<std::unique_ptr<Engine>> open_postgres_engine(const std::string& uri, Wor
                                                      std::shared_ptr<const Clock> clock = nullptr);
 
 // Copies everything in the SQLite database at `sqlite_path` into the empty PostgreSQL database at
-// `uri` (migrating it first), in one transaction, keeping every id, seq and hash.
+// `uri` (migrating it first), in one transaction, keeping every id, seq and hash. The source's
+// chain is verified entry by entry as it is copied; returns its head.
 // invalid_input: the target already holds data; integrity: the source chain does not verify.
-Status copy_sqlite_to_postgres(const std::string& sqlite_path, const std::string& uri);
+Result<ChainHead> copy_sqlite_to_postgres(const std::string& sqlite_path, const std::string& uri);
 
 }  // namespace casegate
