@@ -15,6 +15,7 @@ GRANT USAGE ON SCHEMA casegate TO casegate_app;
 -- deletes only expired idempotency keys, and can never update, delete or truncate the audit log.
 GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA casegate TO casegate_app;
 GRANT UPDATE ON casegate.users, casegate.cases, casegate.case_stages, casegate.clocks, casegate.clock_counts,
+  casegate.case_counts,
   casegate.settings, casegate.access_grants, casegate.audit_head TO casegate_app;
 GRANT DELETE ON casegate.idempotency_keys TO casegate_app;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA casegate TO casegate_app;

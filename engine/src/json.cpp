@@ -157,23 +157,49 @@ void to_json(json& out, const ClockView& clock) {
              {"calendar_version", c.calendar_version}};
 }
 
+namespace {
+// An open clock with its case; `days` after (overdue) or before (due) its due time.
+json clock_row(const OverdueClock& o, std::string_view days_key, double days) {
+  return json{{"case", o.clock.case_id},
+              {"subject", o.subject},
+              {"workflow", o.workflow},
+              {"state", o.state},
+              {"clock", o.clock.clock},
+              {"cycle", o.clock.cycle},
+              {"due_at", format_instant(o.clock.due_at)},
+              {"due_date", o.clock.due_date},
+              {days_key, std::round(days * 10) / 10},
+              {"team", o.clock.team}};
+}
+}  // namespace
+
 void to_json(json& out, const OverdueReport& report) {
   json clocks = json::array();
-  for (const auto& o : report.clocks)
-    clocks.push_back(json{{"case", o.clock.case_id},
-                          {"subject", o.subject},
-                          {"workflow", o.workflow},
-                          {"state", o.state},
-                          {"clock", o.clock.clock},
-                          {"cycle", o.clock.cycle},
-                          {"due_at", format_instant(o.clock.due_at)},
-                          {"due_date", o.clock.due_date},
-                          {"days_overdue", std::round(o.days_overdue * 10) / 10},
-                          {"team", o.clock.team}});
+  for (const auto& o : report.clocks) clocks.push_back(clock_row(o, "days_overdue", o.days_overdue));
   out = json{{"as_of", format_instant(report.as_of)},
              {"team", report.team.empty() ? json(nullptr) : json(report.team)},
              {"total", report.total},
              {"clocks", clocks}};
+}
+
+void to_json(json& out, const DueReport& report) {
+  json clocks = json::array();
+  for (const auto& o : report.clocks) clocks.push_back(clock_row(o, "days_until_due", -o.days_overdue));
+  out = json{{"as_of", format_instant(report.as_of)},
+             {"due_by", format_instant(report.due_by)},
+             {"working_days", report.working_days},
+             {"team", report.team.empty() ? json(nullptr) : json(report.team)},
+             {"total", report.total},
+             {"clocks", clocks}};
+}
+
+void to_json(json& out, const CaseloadReport& report) {
+  json states = json::array();
+  for (const auto& row : report.states)
+    states.push_back(
+        json{{"workflow", row.workflow}, {"state", row.state}, {"final", row.final}, {"cases", row.cases}});
+  out = json{
+      {"team", report.team.empty() ? json(nullptr) : json(report.team)}, {"open", report.open}, {"states", states}};
 }
 
 void to_json(json& out, const TimelinessReport& report) {

@@ -20,6 +20,48 @@ Result<OverdueReport> Engine::overdue(std::string_view as, std::optional<Instant
                                       });
 }
 
+Result<DueReport> Engine::due_soon(std::string_view as, std::optional<Instant> as_of, std::string_view team,
+                                   int working_days, std::int64_t limit) {
+  return impl_->report<DueReport>(as, "due", [&](const User& actor, AuditBuilder& audit) -> Result<DueReport> {
+    Instant when = as_of.value_or(impl_->clock->now());
+    audit.detail.text("as_of", format_instant(when));
+    audit.detail.number("working_days", working_days);
+    if (!team.empty()) audit.detail.text("team", team.substr(0, max_text_bytes));
+    if (working_days < 1 || working_days > 30) return Status::invalid_input("working_days must be 1..30");
+    if (limit < 1 || limit > 100000) return Status::invalid_input("limit must be 1..100000");
+    auto scope = impl_->scope_for(actor, team);
+    if (!scope) return scope.status();
+    auto calendar = impl_->current_calendar();
+    if (!calendar) return calendar.status();
+    Instant last = london_end_of_day((*calendar)->add_working_days(london_date(when), working_days));
+    auto report = impl_->oversight().clocks_due(when, last, *scope, limit);
+    if (report) report->working_days = working_days;
+    return report;
+  });
+}
+
+Result<CaseloadReport> Engine::caseload(std::string_view as, std::string_view team) {
+  return impl_->report<CaseloadReport>(as, "caseload",
+                                       [&](const User& actor, AuditBuilder& audit) -> Result<CaseloadReport> {
+                                         if (!team.empty()) audit.detail.text("team", team.substr(0, max_text_bytes));
+                                         auto scope = impl_->scope_for(actor, team);
+                                         if (!scope) return scope.status();
+                                         auto counts = impl_->oversight().state_counts(*scope);
+                                         if (!counts) return counts.status();
+                                         CaseloadReport report{scope->team, 0, std::move(*counts)};
+                                         for (auto& row : report.states) {
+                                           // Closed means final in the workflow's newest version: a state only an older
+                                           // version has (a case not yet migrated) still counts as open.
+                                           const Workflow* workflow = impl_->workflows.latest(row.workflow);
+                                           if (workflow != nullptr)
+                                             for (const auto& state : workflow->states())
+                                               if (state.name == row.state) row.final = state.final;
+                                           if (!row.final) report.open += row.cases;
+                                         }
+                                         return report;
+                                       });
+}
+
 Result<TimelinessReport> Engine::timeliness(std::string_view as, Date from, Date to, std::optional<Instant> as_of,
                                             bool by_team) {
   return impl_->report<TimelinessReport>(

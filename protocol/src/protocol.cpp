@@ -218,6 +218,23 @@ std::map<std::string, CommandSpec, std::less<>> manager_commands() {
                               CASEGATE_TRY(report, e.overdue(as, when, team, limit.value_or(500)));
                               return Reply{json(report)};
                             }};
+  t["oversight due"] = {
+      {"as_of", "team", "working_days", "limit"},
+      [](Engine& e, const std::string& as, const Request& r, std::string_view) -> Result<Reply> {
+        CASEGATE_TRY(when, as_of(r));
+        CASEGATE_TRY(team, r.text_or("team", ""));
+        CASEGATE_TRY(days, r.number("working_days"));
+        CASEGATE_TRY(limit, r.number("limit"));
+        if (days && (*days < 1 || *days > 30)) return Status::invalid_input("working_days must be 1..30");
+        CASEGATE_TRY(report, e.due_soon(as, when, team, static_cast<int>(days.value_or(5)), limit.value_or(500)));
+        return Reply{json(report)};
+      }};
+  t["oversight caseload"] = {{"team"},
+                             [](Engine& e, const std::string& as, const Request& r, std::string_view) -> Result<Reply> {
+                               CASEGATE_TRY(team, r.text_or("team", ""));
+                               CASEGATE_TRY(report, e.caseload(as, team));
+                               return Reply{json(report)};
+                             }};
   t["oversight timeliness"] = {
       {"from", "to", "as_of", "by"},
       [](Engine& e, const std::string& as, const Request& r, std::string_view) -> Result<Reply> {

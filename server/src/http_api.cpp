@@ -102,7 +102,8 @@ std::optional<std::int64_t> whole_number(std::string_view text) {
 
 // Query parameters as protocol fields: numbers and flags typed, the rest text.
 Result<json> query_fields(const Target& target) {
-  static const std::vector<std::string> numbers{"limit", "after", "case", "version"}, flags{"overdue", "unreviewed"};
+  static const std::vector<std::string> numbers{"limit", "after", "case", "version", "working_days"},
+      flags{"overdue", "unreviewed"};
   json fields = json::object();
   for (const auto& [key, value] : target.query) {
     if (fields.contains(key)) return Status::invalid_input("query parameter '" + printable(key, 40) + "' is repeated");
@@ -173,8 +174,8 @@ std::optional<Route> match(const std::string& method, const std::vector<std::str
   if (is(4, {"v1", "cases", nullptr, "access"}) && post)
     return Route{"/v1/cases/{id}/access", "access", json{{"case", case_id(s[2])}}, true};
   if (is(3, {"v1", "oversight", nullptr}) && get) {
-    static const std::vector<std::string> reports{"overdue", "timeliness", "refusals",          "overrides",
-                                                  "voice",   "actions",    "strategy-meetings", "access"};
+    static const std::vector<std::string> reports{"overdue",   "due",   "caseload",          "timeliness", "refusals",
+                                                  "overrides", "voice", "strategy-meetings", "actions",    "access"};
     if (std::find(reports.begin(), reports.end(), s[2]) != reports.end())
       return Route{"/v1/oversight/" + s[2], "oversight " + s[2], json::object()};
   }

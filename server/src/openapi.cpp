@@ -176,8 +176,8 @@ json build() {
           {"security", json::array({json{{"bearer", json::array()}}})},
           {"responses", {{"200", {{"description", "metrics"}, {"content", {{"text/plain", {{"schema", text}}}}}}}}}}}}},
   };
-  for (const char* report :
-       {"overdue", "timeliness", "refusals", "overrides", "voice", "strategy-meetings", "actions", "access"})
+  for (const char* report : {"overdue", "due", "caseload", "timeliness", "refusals", "overrides", "voice",
+                             "strategy-meetings", "actions", "access"})
     paths["/v1/oversight/" + std::string(report)] = {
         {"get", operation(std::string("oversight: ") + report, 200, ref("Any"), {400, 401, 403, 422},
                           json::array({parameter("from", "query", "string"), parameter("to", "query", "string"),

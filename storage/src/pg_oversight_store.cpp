@@ -33,6 +33,11 @@ std::string case_in_scope(int first, const char* column = "case_id") {
 
 const std::string open_overdue =
     " FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.met_at IS NULL AND k.stopped = 0 AND k.due_at < $1::text";
+// $1 from, $5 the last instant; the scope at $2, $3 (its team also picks the clocks' team).
+const std::string open_due =
+    " FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.met_at IS NULL AND k.stopped = 0 AND k.due_at >= "
+    "$1::text AND k.due_at <= $5::text AND ($2::text = '' OR k.team = $2::text) AND " +
+    in_scope(2);
 const std::string counts =
     "sum(met_on_time), sum(met_late), sum(CASE WHEN due_date < $3::text THEN open ELSE 0 END), "
     "sum(CASE WHEN due_date > $3::text THEN open ELSE 0 END) FROM clock_counts "
@@ -70,6 +75,13 @@ PgOversightStore::PgOversightStore(PgConnection& connection)
       overdue_team_(connection.db(), std::string("SELECT ") + clock_columns + ", c.subject, c.workflow, c.state" +
                                          open_overdue + " AND k.team = $2::text AND " + in_scope(2) +
                                          " ORDER BY k.due_at LIMIT $4::bigint"),
+      due_count_(connection.db(), "SELECT count(*)" + open_due + " AND $4::bigint >= 0"),
+      due_(connection.db(), std::string("SELECT ") + clock_columns + ", c.subject, c.workflow, c.state" + open_due +
+                                " ORDER BY k.due_at LIMIT $4::bigint"),
+      state_counts_(connection.db(),
+                    "SELECT workflow, state, sum(cases) FROM case_counts WHERE ($1::text = '' OR team = $1::text) AND "
+                    "($2::text[] IS NULL OR workflow = ANY($2::text[])) GROUP BY workflow, state "
+                    "HAVING sum(cases) > 0 ORDER BY workflow, state"),
       timeliness_(connection.db(), "SELECT clock, '', " + counts + " GROUP BY clock"),
       timeliness_by_team_(connection.db(), "SELECT clock, team, " + counts + " GROUP BY clock, team"),
       due_today_(connection.db(), "SELECT clock, '', " + due_today + " GROUP BY clock"),
@@ -149,6 +161,31 @@ Result<OverdueReport> PgOversightStore::overdue_clocks(Instant as_of, const Case
                     .run({cutoff, scope_team(scope), scope_workflows(scope), number(limit)});
     for (int r = 0; r < rows.size(); ++r) report.clocks.push_back(read_overdue(pg::Row(rows, r), as_of));
     return report;
+  });
+}
+
+Result<DueReport> PgOversightStore::clocks_due(Instant from, Instant last, const CaseScope& scope, std::int64_t limit) {
+  return pg_guarded([&]() -> Result<DueReport> {
+    DueReport report;
+    report.as_of = from;
+    report.due_by = last;
+    report.team = scope.team;
+    std::vector<Value> values{format_instant(from), scope_team(scope), scope_workflows(scope), number(limit),
+                              format_instant(last)};
+    report.total = due_count_.run(values).integer(0, 0);
+    auto rows = due_.run(values);
+    for (int r = 0; r < rows.size(); ++r) report.clocks.push_back(read_overdue(pg::Row(rows, r), from));
+    return report;
+  });
+}
+
+Result<std::vector<StateCount>> PgOversightStore::state_counts(const CaseScope& scope) {
+  return pg_guarded([&]() -> Result<std::vector<StateCount>> {
+    std::vector<StateCount> counts;
+    auto rows = state_counts_.run({scope_team(scope), scope_workflows(scope)});
+    for (int r = 0; r < rows.size(); ++r)
+      counts.push_back(StateCount{rows.text(r, 0), rows.text(r, 1), false, rows.integer(r, 2)});
+    return counts;
   });
 }
 

@@ -156,6 +156,33 @@ CREATE TABLE audit_head (
 );
 INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, repeat('0', 64));
 )sql"},
+      {2, "the caseload (SQLite version 7): cases per team, workflow and state, kept by triggers",
+       R"sql(
+CREATE TABLE case_counts (
+  team     TEXT COLLATE "C" NOT NULL,
+  workflow TEXT COLLATE "C" NOT NULL,
+  state    TEXT COLLATE "C" NOT NULL,
+  cases    BIGINT NOT NULL,
+  PRIMARY KEY (team, workflow, state)
+);
+INSERT INTO case_counts SELECT team, workflow, state, count(*) FROM cases GROUP BY team, workflow, state;
+CREATE FUNCTION case_counts_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    IF old.team = new.team AND old.workflow = new.workflow AND old.state = new.state THEN
+      RETURN NULL;
+    END IF;
+    UPDATE case_counts SET cases = cases - 1
+      WHERE team = old.team AND workflow = old.workflow AND state = old.state;
+  END IF;
+  INSERT INTO case_counts VALUES (new.team, new.workflow, new.state, 1)
+    ON CONFLICT (team, workflow, state) DO UPDATE SET cases = case_counts.cases + 1;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER case_counts_follow AFTER INSERT OR UPDATE OF team, workflow, state ON cases
+  FOR EACH ROW EXECUTE FUNCTION case_counts_follow();
+)sql"},
   };
   return all;
 }

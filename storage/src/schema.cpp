@@ -167,6 +167,29 @@ CREATE TABLE idempotency_keys (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX idempotency_keys_by_time ON idempotency_keys(stored_at);
 )sql"},
+      {7,
+       "the caseload: cases per team, workflow and state, kept by triggers in the command's own "
+       "transaction, so a dashboard's counts read a few rows rather than every case",
+       R"sql(
+CREATE TABLE case_counts (
+  team     TEXT NOT NULL,
+  workflow TEXT NOT NULL,
+  state    TEXT NOT NULL,
+  cases    INTEGER NOT NULL,
+  PRIMARY KEY (team, workflow, state)
+) STRICT, WITHOUT ROWID;
+INSERT INTO case_counts SELECT team, workflow, state, count(*) FROM cases GROUP BY team, workflow, state;
+CREATE TRIGGER case_counts_open AFTER INSERT ON cases BEGIN
+  INSERT INTO case_counts VALUES (new.team, new.workflow, new.state, 1)
+    ON CONFLICT DO UPDATE SET cases = cases + 1;
+END;
+CREATE TRIGGER case_counts_move AFTER UPDATE OF team, workflow, state ON cases
+  WHEN old.team IS NOT new.team OR old.workflow IS NOT new.workflow OR old.state IS NOT new.state BEGIN
+  UPDATE case_counts SET cases = cases - 1 WHERE team = old.team AND workflow = old.workflow AND state = old.state;
+  INSERT INTO case_counts VALUES (new.team, new.workflow, new.state, 1)
+    ON CONFLICT DO UPDATE SET cases = cases + 1;
+END;
+)sql"},
   };
   return all;
 }

@@ -16,6 +16,11 @@ std::string with_clock_columns(const std::string& before, const std::string& aft
 
 const std::string open_overdue =
     " FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.met_at IS NULL AND k.stopped = 0 AND k.due_at < ?1";
+// ?1 from, ?5 the last instant; the scope at ?2, ?3 (its team also picks the clocks' team).
+const std::string open_due =
+    " FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.met_at IS NULL AND k.stopped = 0 AND k.due_at >= ?1 "
+    "AND k.due_at <= ?5 AND (?2 = '' OR k.team = ?2) AND " +
+    in_scope(2);
 const std::string counts =
     "sum(met_on_time), sum(met_late), sum(CASE WHEN due_date < ?3 THEN open ELSE 0 END), "
     "sum(CASE WHEN due_date > ?3 THEN open ELSE 0 END) FROM clock_counts WHERE due_date BETWEEN ?1 AND ?2";
@@ -52,6 +57,14 @@ SqliteOversightStore::SqliteOversightStore(SqliteConnection& connection)
                                                                        " AND k.team = ?2 AND " + in_scope(2) +
                                                                        " ORDER BY k.due_at LIMIT ?4")
                                          .c_str()),
+      due_count_(connection.db(), ("SELECT count(*)" + open_due + " AND ?4 >= 0").c_str()),
+      due_(connection.db(),
+           with_clock_columns("SELECT ", ", c.subject, c.workflow, c.state" + open_due + " ORDER BY k.due_at LIMIT ?4")
+               .c_str()),
+      state_counts_(connection.db(),
+                    "SELECT workflow, state, sum(cases) FROM case_counts WHERE (?1 = '' OR team = ?1) AND (?2 IS NULL "
+                    "OR workflow IN (SELECT value FROM json_each(?2))) GROUP BY workflow, state "
+                    "HAVING sum(cases) > 0 ORDER BY workflow, state"),
       timeliness_(connection.db(), ("SELECT clock, '', " + counts + " GROUP BY clock").c_str()),
       timeliness_by_team_(connection.db(), ("SELECT clock, team, " + counts + " GROUP BY clock, team").c_str()),
       due_today_(connection.db(), ("SELECT clock, '', " + due_today + " GROUP BY clock").c_str()),
@@ -155,6 +168,39 @@ Result<OverdueReport> SqliteOversightStore::overdue_clocks(Instant as_of, const 
     bind_scope(q, 2, scope);
     while (q.step()) report.clocks.push_back(read_overdue(q, as_of));
     return report;
+  });
+}
+
+Result<DueReport> SqliteOversightStore::clocks_due(Instant from, Instant last, const CaseScope& scope,
+                                                   std::int64_t limit) {
+  return guarded([&]() -> Result<DueReport> {
+    DueReport report;
+    report.as_of = from;
+    report.due_by = last;
+    report.team = scope.team;
+    std::string first = format_instant(from), end = format_instant(last);
+    for (auto* statement : {&due_count_, &due_}) {
+      auto q = statement->start();
+      q.bind(1, first).bind(4, limit).bind(5, end);
+      bind_scope(q, 2, scope);
+      if (statement == &due_count_) {
+        q.step();
+        report.total = q.integer(0);
+      } else {
+        while (q.step()) report.clocks.push_back(read_overdue(q, from));
+      }
+    }
+    return report;
+  });
+}
+
+Result<std::vector<StateCount>> SqliteOversightStore::state_counts(const CaseScope& scope) {
+  return guarded([&]() -> Result<std::vector<StateCount>> {
+    std::vector<StateCount> rows;
+    auto q = state_counts_.start();
+    bind_scope(q, 1, scope);
+    while (q.step()) rows.push_back(StateCount{q.text(0), q.text(1), false, q.integer(2)});
+    return rows;
   });
 }
 

@@ -1,6 +1,8 @@
 // Oversight reports on a generated set of a few thousand cases, checked against counts the
 // generator keeps itself and against the exported rows, counted here independently of SQL.
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -253,4 +255,99 @@ TEST_CASE("an export read a page at a time gives the rows of the export in one g
   CHECK(f.engine->export_page(social_worker, "cases", 0, 2, false).status().code() == Code::refused);
   CHECK(f.engine->export_page(auditor, "cases", 0, 0, true).status().code() == Code::invalid_input);
   CHECK(f.engine->export_page(auditor, "secrets", 0, 2, true).status().code() == Code::invalid_input);
+}
+
+TEST_CASE("the caseload follows every open, move and transfer, per team", "[engine][oversight]") {
+  EngineFixture f;
+  f.clock->set(at("2026-12-18T09:00:00Z"));
+  auto open = [&](const char* worker, const char* subject) {
+    return f.engine->open_case(worker, OpenCaseRequest{"child_protection", subject, "", at("2026-12-18T08:00:00Z"), {}})
+        ->id;
+  };
+  CaseId north_a = open(social_worker, "N1"), north_b = open(social_worker, "N2");
+  open(social_worker, "N3");
+  open(south_worker, "S1");
+  REQUIRE(f.engine
+              ->record_task(social_worker, RecordTaskRequest{north_a, "referral_decision",
+                                                             R"({"decision":"significant_harm"})", std::nullopt})
+              .is_ok());
+  REQUIRE(f.engine->fire(social_worker, FireRequest{north_a, "refer_to_strategy", false, "", std::nullopt})->outcome ==
+          FireOutcome::accepted);
+  f.engine->fire(social_worker, FireRequest{north_b, "refer_to_strategy", false, "", std::nullopt});  // refused
+  REQUIRE(f.engine->transfer(team_manager, north_b, "south").is_ok());
+
+  auto counts = [](const CaseloadReport& report) {
+    std::map<std::string, std::int64_t> by_state;
+    for (const auto& row : report.states) by_state[row.workflow + "/" + row.state] += row.cases;
+    return by_state;
+  };
+  using Counts = std::map<std::string, std::int64_t>;
+  auto every = f.engine->caseload(auditor, "");
+  REQUIRE(every.is_ok());
+  CHECK(counts(*every) == Counts{{"child_protection/referral", 3}, {"child_protection/strategy_discussion", 1}});
+  CHECK(every->open == 4);
+  auto north = f.engine->caseload(team_manager, "");
+  CHECK(counts(*north) == Counts{{"child_protection/referral", 1}, {"child_protection/strategy_discussion", 1}});
+  CHECK(north->team == "north");
+  CHECK(counts(*f.engine->caseload(auditor, "south")) == Counts{{"child_protection/referral", 2}});
+  // Another team's caseload is not a manager's to see, and a worker sees no oversight at all.
+  CHECK(f.engine->caseload(team_manager, "south").status().code() == Code::denied);
+  CHECK(f.engine->caseload(social_worker, "").status().code() == Code::refused);
+
+  // Against the exported cases, counted here: the counts are the rows.
+  Counts exported;
+  REQUIRE(f.engine
+              ->export_table(auditor, "cases",
+                             [&](const ExportTable& table) {
+                               auto column = [&](const char* name) {
+                                 return std::find(table.columns.begin(), table.columns.end(), name) -
+                                        table.columns.begin();
+                               };
+                               for (const auto& row : table.rows)
+                                 ++exported[*row[column("workflow")] + "/" + *row[column("state")]];
+                             })
+              .is_ok());
+  CHECK(counts(*every) == exported);
+}
+
+TEST_CASE("clocks due within five working days skip weekends and bank holidays", "[engine][oversight]") {
+  EngineFixture f;
+  // Friday 18 December 2026: Christmas (Friday 25th) and Boxing Day's substitute (Monday 28th)
+  // are bank holidays, so the fifth working day is Tuesday 29th.
+  f.clock->set(at("2026-12-18T09:00:00Z"));
+  auto open = [&](const char* worker, const char* subject, const char* received) {
+    return f.engine->open_case(worker, OpenCaseRequest{"child_protection", subject, "", at(received), {}})->id;
+  };
+  // A referral decision is due one working day after the referral arrives.
+  f.clock->set(at("2027-01-04T09:00:00Z"));  // referrals are not received in the future
+  CaseId overdue = open(social_worker, "past", "2026-12-10T10:00:00Z");
+  CaseId monday = open(social_worker, "monday", "2026-12-18T08:00:00Z");
+  CaseId christmas_eve = open(south_worker, "eve", "2026-12-23T10:00:00Z");
+  CaseId after_holiday = open(social_worker, "tuesday", "2026-12-24T10:00:00Z");
+  CaseId later = open(social_worker, "later", "2026-12-29T10:00:00Z");
+  f.clock->set(at("2026-12-18T09:00:00Z"));
+
+  auto due = f.engine->due_soon(auditor, std::nullopt, "", 5);
+  REQUIRE(due.is_ok());
+  CHECK(format_instant(due->due_by) == "2026-12-29T23:59:59.999Z");
+  CHECK(due->working_days == 5);
+  std::vector<CaseId> listed;
+  for (const auto& clock : due->clocks) {
+    listed.push_back(clock.clock.case_id);
+    CHECK(clock.days_overdue < 0);
+  }
+  CHECK(listed == std::vector<CaseId>{monday, christmas_eve, after_holiday});
+  CHECK(due->total == 3);
+  CHECK(std::find(listed.begin(), listed.end(), overdue) == listed.end());
+  CHECK(std::find(listed.begin(), listed.end(), later) == listed.end());
+
+  // A team's manager: their team's clocks only; the total too, past the limit.
+  auto north = f.engine->due_soon(team_manager, std::nullopt, "", 5, 1);
+  REQUIRE(north.is_ok());
+  CHECK(north->total == 2);
+  REQUIRE(north->clocks.size() == 1);
+  CHECK(north->clocks[0].clock.case_id == monday);
+  CHECK(f.engine->due_soon(team_manager, std::nullopt, "south", 5).status().code() == Code::denied);
+  CHECK(f.engine->due_soon(auditor, std::nullopt, "", 31).status().code() == Code::invalid_input);
+  CHECK(f.engine->due_soon(auditor, std::nullopt, "", 1)->total == 1);  // Monday's
 }

@@ -80,6 +80,8 @@ TEST_CASE("copy moves a SQLite database into PostgreSQL with every row and hash,
   for (std::vector<std::string> report :
        {std::vector<std::string>{"timeliness", "--from", "2026-01-01", "--to", "2030-01-01", "--as-of", "2029-01-01"},
         {"overdue", "--as-of", "2029-01-01"},
+        {"due", "--as-of", "2026-01-01"},
+        {"caseload"},
         {"refusals", "--from", "2020-01-01", "--to", "2040-01-01"},
         {"overrides", "--from", "2020-01-01", "--to", "2040-01-01"},
         {"access", "--from", "2020-01-01", "--to", "2040-01-01"}}) {

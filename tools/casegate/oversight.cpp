@@ -88,7 +88,8 @@ std::vector<Command> manager_commands() {
     std::string setting_key, value;
     std::string day, reason;
     int show_year = 0;
-    PeriodOptions overdue, timeliness, refusals, overrides, voice, meetings;
+    PeriodOptions overdue, due, caseload, timeliness, refusals, overrides, voice, meetings;
+    int working_days = 5;
     std::int64_t limit = 500;
     std::string timeliness_by = "clock", meetings_by, actions_by, actions_as_of;
     bool actions_csv = false;
@@ -188,6 +189,61 @@ std::vector<Command> manager_commands() {
                      << " days over  " << std::left << std::setw(14) << d.clock.team << d.state << "\n";
          return 0;
        }});
+  commands.push_back({"oversight due", "open clocks falling due within the next working days, soonest first",
+                      [o](CLI::App& c) {
+                        c.add_option("--working-days", o->working_days, "how many working days ahead (default 5)")
+                            ->check(CLI::Range(1, 30));
+                        c.add_option("--as-of", o->due.as_of, "from this time (default now)");
+                        c.add_option("--team", o->due.team, "only this team");
+                        c.add_option("--limit", o->limit,
+                                     "list at most this many (default 500; the total is always given)");
+                        c.add_flag("--csv", o->due.csv, "CSV on stdout");
+                      },
+                      [o](Session& s) {
+                        auto as_of = as_of_bound(o->due.as_of);
+                        if (!as_of) return report(as_of.status());
+                        if (int failed = s.ready(true)) return failed;
+                        auto result = s.engine->due_soon(s.globals.as, *as_of, o->due.team, o->working_days, o->limit);
+                        if (!result) return Session::finish(result.status());
+                        if (o->due.csv)
+                          write_csv_row(std::cout, {"case", "subject", "workflow", "state", "clock", "due_at", "team"});
+                        else
+                          std::cout << result->total << " due by " << format_instant(result->due_by) << "\n";
+                        for (const auto& d : result->clocks) {
+                          if (o->due.csv)
+                            write_csv_row(std::cout, {std::to_string(d.clock.case_id), d.subject, d.workflow, d.state,
+                                                      d.clock.clock, format_instant(d.clock.due_at), d.clock.team});
+                          else
+                            std::cout << "  case " << std::left << std::setw(8) << d.clock.case_id << std::setw(22)
+                                      << d.clock.clock << "due " << format_instant(d.clock.due_at) << "  "
+                                      << std::setw(14) << d.clock.team << d.state << "\n";
+                        }
+                        return 0;
+                      }});
+  commands.push_back({"oversight caseload", "cases in each state of each workflow",
+                      [o](CLI::App& c) {
+                        c.add_option("--team", o->caseload.team, "only this team");
+                        c.add_flag("--csv", o->caseload.csv, "CSV on stdout");
+                      },
+                      [o](Session& s) {
+                        if (int failed = s.ready(true)) return failed;
+                        auto result = s.engine->caseload(s.globals.as, o->caseload.team);
+                        if (!result) return Session::finish(result.status());
+                        if (o->caseload.csv)
+                          write_csv_row(std::cout, {"workflow", "state", "final", "cases"});
+                        else
+                          std::cout << result->open << " open cases\n";
+                        for (const auto& row : result->states) {
+                          if (o->caseload.csv)
+                            write_csv_row(std::cout, {row.workflow, row.state, row.final ? "true" : "false",
+                                                      std::to_string(row.cases)});
+                          else
+                            std::cout << "  " << std::left << std::setw(20) << row.workflow << std::setw(26)
+                                      << row.state << std::right << std::setw(8) << row.cases
+                                      << (row.final ? "  (closed)" : "") << "\n";
+                        }
+                        return 0;
+                      }});
   commands.push_back(
       {"oversight timeliness", "per clock: met on time, met late, overdue, running",
        [o](CLI::App& c) {
@@ -428,6 +484,17 @@ std::vector<Command> manager_commands() {
     json r{{"command", "oversight overdue"}, {"limit", o->limit}};
     put_text(r, "as_of", o->overdue.as_of);
     put_text(r, "team", o->overdue.team);
+    return r;
+  });
+  set_request(commands, "oversight due", [o]() -> Result<json> {
+    json r{{"command", "oversight due"}, {"limit", o->limit}, {"working_days", o->working_days}};
+    put_text(r, "as_of", o->due.as_of);
+    put_text(r, "team", o->due.team);
+    return r;
+  });
+  set_request(commands, "oversight caseload", [o]() -> Result<json> {
+    json r{{"command", "oversight caseload"}};
+    put_text(r, "team", o->caseload.team);
     return r;
   });
   set_request(commands, "oversight timeliness", [o]() -> Result<json> {

@@ -203,6 +203,12 @@ class Engine {
                                 std::int64_t limit = 500);
   Result<TimelinessReport> timeliness(std::string_view as, Date from, Date to, std::optional<Instant> as_of,
                                       bool by_team);
+  // Open clocks falling due from now (or `as_of`) to the end of the `working_days`th working day
+  // (1..30) after it, soonest first: what a team must do this week.
+  Result<DueReport> due_soon(std::string_view as, std::optional<Instant> as_of, std::string_view team, int working_days,
+                             std::int64_t limit = 500);
+  // How many cases of the user's scope (narrowed to `team`) are in each state of each workflow.
+  Result<CaseloadReport> caseload(std::string_view as, std::string_view team);
   // outcome: "refused" or "override"; fire commands between two times.
   Result<std::vector<AuditEntry>> exceptions(std::string_view as, std::string_view outcome, Instant from, Instant to);
   // Any other report, run the same way: audited as a view named `report` with the fields `body`

@@ -46,6 +46,8 @@ void to_json(nlohmann::json& out, const ClockView& clock);
 // {"as_of", "team", "total", "clocks": [{"case", "subject", "workflow", "state", "clock", "cycle", "due_at",
 //  "due_date", "days_overdue", "team"}]}
 void to_json(nlohmann::json& out, const OverdueReport& report);
+void to_json(nlohmann::json& out, const DueReport& report);
+void to_json(nlohmann::json& out, const CaseloadReport& report);
 // {"from", "to", "as_of", "by", "rows": [{"clock", "team", "met_on_time", "met_late", "overdue", "running",
 //  "percent_on_time"}]}
 void to_json(nlohmann::json& out, const TimelinessReport& report);

@@ -64,6 +64,28 @@ struct OverdueReport {
   std::vector<OverdueClock> clocks;  // oldest due first
 };
 
+// `oversight due`: open clocks falling due from `as_of` up to the end of the Nth working day.
+struct DueReport {
+  Instant as_of, due_by;
+  int working_days = 0;
+  std::string team;                  // empty: all teams
+  std::int64_t total = 0;            // every such clock, even past `limit`
+  std::vector<OverdueClock> clocks;  // soonest due first; days_overdue is negative
+};
+
+// `oversight caseload`: how many cases of the scope are in each state of each workflow.
+struct StateCount {
+  std::string workflow, state;
+  bool final = false;  // a final state of the workflow's newest version: the case is closed
+  std::int64_t cases = 0;
+};
+
+struct CaseloadReport {
+  std::string team;                // empty: all teams in scope
+  std::int64_t open = 0;           // cases not in a final state
+  std::vector<StateCount> states;  // by workflow, then state
+};
+
 struct TimelinessRow {
   std::string clock;
   std::string team;  // empty unless grouped by team

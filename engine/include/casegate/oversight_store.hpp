@@ -19,6 +19,10 @@ class OversightStore {
   // The total counts every open overdue clock of `scope.team` (empty: every team); the listed
   // ones are those in `scope`.
   virtual Result<OverdueReport> overdue_clocks(Instant as_of, const CaseScope& scope, std::int64_t limit) = 0;
+  // Open clocks due from `from` to `last` inclusive, soonest first, in scope (and of scope.team's clocks).
+  virtual Result<DueReport> clocks_due(Instant from, Instant last, const CaseScope& scope, std::int64_t limit) = 0;
+  // Cases per workflow and state in scope, from the counts the store keeps as cases move.
+  virtual Result<std::vector<StateCount>> state_counts(const CaseScope& scope) = 0;
   virtual Result<TimelinessReport> timeliness(Date from, Date to, Instant as_of, bool by_team) = 0;
   // Fire entries with this outcome ("refused" or "override") between two times, oldest first.
   virtual Result<std::vector<AuditEntry>> audit_with_outcome(std::string_view outcome, Instant from, Instant to,
