@@ -9,6 +9,7 @@
 #include "casegate/protocol.hpp"
 #include "casegate/utf8.hpp"
 #include "casegate/workflow_views.hpp"
+#include "dashboard.hpp"
 #include "metrics.hpp"
 
 namespace casegate::server {
@@ -379,6 +380,8 @@ HttpResponse handle(ApiContext& context, const HttpRequest& request) {
     if (s == std::vector<std::string>{"openapi.json"} && request.method == "GET") {
       return ok("application/json", openapi_document(), "/openapi.json", "");
     }
+    if (request.method == "GET")
+      if (auto file = dashboard_file(s)) return std::move(*file);
     const bool metrics = s == std::vector<std::string>{"metrics"} && request.method == "GET" && context.metrics;
     auto route = metrics ? std::optional<Route>(Route{"/metrics", "", json::object()}) : match(request.method, s);
     if (!route) {
