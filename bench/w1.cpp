@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "casegate/casegate.hpp"
+#include "dashboard_calls.hpp"
 #include "generate.hpp"
 #include "http_load.hpp"
 #include "postgres_floor.hpp"
@@ -83,6 +84,11 @@ int main(int argc, char** argv) {
   reports->add_option("--db", generate_db, "database file or PostgreSQL URI")->required();
   reports->add_option("--runs", report_runs, "runs of each report; the median is printed (default 5)")
       ->check(CLI::Range(1, 100));
+  auto* dashboard =
+      app.add_subcommand("dashboard", "time the server side of the dashboard overview's API calls on a database");
+  dashboard->add_option("--db", generate_db, "database file or PostgreSQL URI")->required();
+  dashboard->add_option("--runs", report_runs, "runs of each call; the median is printed (default 5)")
+      ->check(CLI::Range(1, 100));
   HttpBenchOptions http_options;
   std::string http_sync = "both";
   http_options.casegate = (std::filesystem::canonical("/proc/self/exe").parent_path() / "casegate").string();
@@ -145,6 +151,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (reports->parsed()) return bench::time_reports(generate_db, report_runs);
+  if (dashboard->parsed()) return bench::time_dashboard(generate_db, report_runs);
   if (pg_floor->parsed()) {
     auto figures = bench::postgres_floor(floor_uri, cases);
     double rate = static_cast<double>(figures.commands) / figures.seconds;

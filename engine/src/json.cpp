@@ -193,6 +193,25 @@ void to_json(json& out, const DueReport& report) {
              {"clocks", clocks}};
 }
 
+void to_json(json& out, const ClockListReport& report) {
+  json clocks = json::array();
+  for (const auto& o : report.clocks) {
+    json row = clock_row(o, "days_overdue", o.days_overdue);
+    row.erase("days_overdue");  // a list of met and running clocks too: the times say it
+    row["met_at"] = time_or_null(o.clock.met_at);
+    clocks.push_back(std::move(row));
+  }
+  const ClockQuery& q = report.query;
+  out = json{{"from", format_date(q.from)},
+             {"to", format_date(q.to)},
+             {"clock", q.clock.empty() ? json(nullptr) : json(q.clock)},
+             {"outcome", q.outcome.empty() ? json(nullptr) : json(q.outcome)},
+             {"as_of", format_instant(q.as_of)},
+             {"team", report.team.empty() ? json(nullptr) : json(report.team)},
+             {"total", report.total},
+             {"clocks", clocks}};
+}
+
 void to_json(json& out, const CaseloadReport& report) {
   json states = json::array();
   for (const auto& row : report.states)

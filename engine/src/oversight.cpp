@@ -1,4 +1,5 @@
 // Oversight: reports for managers, chairs and auditors, each audited as a view, and export.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "engine_impl.hpp"
@@ -21,7 +22,7 @@ Result<OverdueReport> Engine::overdue(std::string_view as, std::optional<Instant
 }
 
 Result<DueReport> Engine::due_soon(std::string_view as, std::optional<Instant> as_of, std::string_view team,
-                                   int working_days, std::int64_t limit) {
+                                   int working_days, std::int64_t limit, std::string_view workflow) {
   return impl_->report<DueReport>(as, "due", [&](const User& actor, AuditBuilder& audit) -> Result<DueReport> {
     Instant when = as_of.value_or(impl_->clock->now());
     audit.detail.text("as_of", format_instant(when));
@@ -29,8 +30,15 @@ Result<DueReport> Engine::due_soon(std::string_view as, std::optional<Instant> a
     if (!team.empty()) audit.detail.text("team", team.substr(0, max_text_bytes));
     if (working_days < 1 || working_days > 30) return Status::invalid_input("working_days must be 1..30");
     if (limit < 1 || limit > 100000) return Status::invalid_input("limit must be 1..100000");
+    if (!workflow.empty()) audit.detail.text("workflow", workflow.substr(0, max_text_bytes));
     auto scope = impl_->scope_for(actor, team);
     if (!scope) return scope.status();
+    if (!workflow.empty()) {
+      // Narrowed, never widened: a workflow outside the user's scope lists nothing.
+      const bool in_scope = scope->workflows.empty() || std::find(scope->workflows.begin(), scope->workflows.end(),
+                                                                  workflow) != scope->workflows.end();
+      scope->workflows = {in_scope ? std::string(workflow) : std::string()};
+    }
     auto calendar = impl_->current_calendar();
     if (!calendar) return calendar.status();
     Instant last = london_end_of_day((*calendar)->add_working_days(london_date(when), working_days));
@@ -38,6 +46,24 @@ Result<DueReport> Engine::due_soon(std::string_view as, std::optional<Instant> a
     if (report) report->working_days = working_days;
     return report;
   });
+}
+
+Result<ClockListReport> Engine::clocks_due_between(std::string_view as, ClockQuery query, std::string_view team) {
+  return impl_->report<ClockListReport>(
+      as, "clocks", [&](const User& actor, AuditBuilder& audit) -> Result<ClockListReport> {
+        audit.detail.text("from", format_date(query.from));
+        audit.detail.text("to", format_date(query.to));
+        if (!team.empty()) audit.detail.text("team", team.substr(0, max_text_bytes));
+        if (std::chrono::sys_days{query.to} < std::chrono::sys_days{query.from})
+          return Status::invalid_input("to is before from");
+        static const std::vector<std::string> outcomes{"", "met_on_time", "met_late", "overdue", "running"};
+        if (std::find(outcomes.begin(), outcomes.end(), query.outcome) == outcomes.end())
+          return Status::invalid_input("outcome must be met_on_time, met_late, overdue or running");
+        if (query.limit < 1 || query.limit > 100000) return Status::invalid_input("limit must be 1..100000");
+        auto scope = impl_->scope_for(actor, team);
+        if (!scope) return scope.status();
+        return impl_->oversight().clocks_between(query, *scope);
+      });
 }
 
 Result<CaseloadReport> Engine::caseload(std::string_view as, std::string_view team) {

@@ -218,17 +218,40 @@ std::map<std::string, CommandSpec, std::less<>> manager_commands() {
                               CASEGATE_TRY(report, e.overdue(as, when, team, limit.value_or(500)));
                               return Reply{json(report)};
                             }};
-  t["oversight due"] = {
-      {"as_of", "team", "working_days", "limit"},
-      [](Engine& e, const std::string& as, const Request& r, std::string_view) -> Result<Reply> {
-        CASEGATE_TRY(when, as_of(r));
-        CASEGATE_TRY(team, r.text_or("team", ""));
-        CASEGATE_TRY(days, r.number("working_days"));
-        CASEGATE_TRY(limit, r.number("limit"));
-        if (days && (*days < 1 || *days > 30)) return Status::invalid_input("working_days must be 1..30");
-        CASEGATE_TRY(report, e.due_soon(as, when, team, static_cast<int>(days.value_or(5)), limit.value_or(500)));
-        return Reply{json(report)};
-      }};
+  t["oversight due"] = {{"as_of", "team", "working_days", "limit", "workflow"},
+                        [](Engine& e, const std::string& as, const Request& r, std::string_view) -> Result<Reply> {
+                          CASEGATE_TRY(when, as_of(r));
+                          CASEGATE_TRY(team, r.text_or("team", ""));
+                          CASEGATE_TRY(days, r.number("working_days"));
+                          CASEGATE_TRY(limit, r.number("limit"));
+                          if (days && (*days < 1 || *days > 30))
+                            return Status::invalid_input("working_days must be 1..30");
+                          CASEGATE_TRY(workflow, r.text_or("workflow", ""));
+                          CASEGATE_TRY(report, e.due_soon(as, when, team, static_cast<int>(days.value_or(5)),
+                                                          limit.value_or(500), workflow));
+                          return Reply{json(report)};
+                        }};
+  t["oversight clocks"] = {{"from", "to", "clock", "outcome", "team", "as_of", "limit"},
+                           [](Engine& e, const std::string& as, const Request& r, std::string_view) -> Result<Reply> {
+                             CASEGATE_TRY(from_text, r.text("from"));
+                             CASEGATE_TRY(to_text, r.text("to"));
+                             ClockQuery query;
+                             CASEGATE_TRY(from, parse_date(from_text, "from"));
+                             CASEGATE_TRY(to, parse_date(to_text, "to"));
+                             CASEGATE_TRY(clock, r.text_or("clock", ""));
+                             CASEGATE_TRY(outcome, r.text_or("outcome", ""));
+                             CASEGATE_TRY(team, r.text_or("team", ""));
+                             CASEGATE_TRY(when, as_of(r));
+                             CASEGATE_TRY(limit, r.number("limit"));
+                             query.from = from;
+                             query.to = to;
+                             query.clock = clock;
+                             query.outcome = outcome;
+                             query.as_of = when.value_or(e.clock().now());
+                             query.limit = limit.value_or(500);
+                             CASEGATE_TRY(report, e.clocks_due_between(as, query, team));
+                             return Reply{json(report)};
+                           }};
   t["oversight caseload"] = {{"team"},
                              [](Engine& e, const std::string& as, const Request& r, std::string_view) -> Result<Reply> {
                                CASEGATE_TRY(team, r.text_or("team", ""));

@@ -45,16 +45,16 @@ function noOversight() {
 }
 
 async function overview() {
-  const [caseload, overdue, due, grants, actions] = await Promise.all([
+  const [caseload, overdue, due, grants, actions, actionsDue] = await Promise.all([
     getIfAllowed('oversight/caseload'),
     getIfAllowed('oversight/overdue', { limit: 10 }),
-    getIfAllowed('oversight/due', { working_days: 5, limit: 500 }),
+    getIfAllowed('oversight/due', { working_days: 5, limit: 10 }),
     getIfAllowed('oversight/access', { unreviewed: true }),
     getIfAllowed('oversight/actions'),
+    getIfAllowed('oversight/due', { working_days: 5, limit: 1, workflow: 'improvement_action' }),
   ]);
   if (!caseload) return [heading('Overview'), noOversight()];
   const late = (actions ?? []).reduce((sum, row) => sum + row.open_overdue, 0);
-  const atRisk = due.clocks.filter((c) => c.workflow === 'improvement_action');
   const cards = [
     h('section', { className: 'card', 'aria-labelledby': 'card-open' }, h('h2', { id: 'card-open' }, 'Open cases'),
       figure('open-cases', caseload.open, route('cases'), 'cases not in a final state')),
@@ -72,7 +72,7 @@ async function overview() {
     cards.push(h('section', { className: 'card', 'aria-labelledby': 'card-actions' },
       h('h2', { id: 'card-actions' }, 'Improvement actions'),
       figure('actions-late', late, route('actions', { status: 'overdue' }), 'late: past their target date'),
-      figure('actions-at-risk', atRisk.length, route('due', { workflow: 'improvement_action' }),
+      figure('actions-at-risk', actionsDue.total, route('due', { workflow: 'improvement_action' }),
         'at risk: target due in the next 5 working days')));
   }
   const largest = Math.max(1, ...caseload.states.map((s) => s.cases));
@@ -97,7 +97,7 @@ async function overview() {
     h('p', {}, link(route('overdue'), `All ${formatNumber(overdue.total)} overdue clocks`)),
     h('h2', {}, 'Due in the next 5 working days'),
     dataTable(`The first ${Math.min(10, due.total)} of ${formatNumber(due.total)}, soonest first`,
-      clockColumns('days_until_due', 'Days until due'), due.clocks.slice(0, 10)),
+      clockColumns('days_until_due', 'Days until due'), due.clocks),
     h('p', {}, link(route('due'), `All ${formatNumber(due.total)} clocks due by ${formatInstant(due.due_by)}`)),
     grants ? [h('h2', {}, 'Break-glass grants not yet reviewed'),
       dataTable('Unreviewed break-glass grants', grantColumns, grants)] : null,
@@ -109,7 +109,7 @@ async function clockList(kind, params) {
   const workflow = params.get('workflow') ?? '';
   const report = kind === 'overdue'
     ? await get('oversight/overdue', { team, limit: 5000 })
-    : await get('oversight/due', { team, working_days: params.get('working_days') ?? 5, limit: 5000 });
+    : await get('oversight/due', { team, working_days: params.get('working_days') ?? 5, limit: 5000, workflow });
   const rows = report.clocks.filter((c) => !workflow || c.workflow === workflow);
   const title = kind === 'overdue' ? 'Overdue clocks' : 'Clocks due soon';
   const scope = `${scopeText(report.team)}${workflow ? ` Workflow ${words(workflow)} only.` : ''}`;
@@ -190,6 +190,11 @@ async function timeliness(params) {
     get('oversight/timeliness', { from: `${month}-01`, to: lastDay(month), by })));
   const rows = reports.flatMap((report, i) => report.rows.map((row) => ({ month: months[i], ...row })));
   const percent = (r) => (r.percent_on_time == null ? '' : Math.round(r.percent_on_time * 10) / 10);
+  // Each count links to its clocks: those due in that month, of that clock (and team), with that outcome.
+  const behind = (outcome) => (r) => (r[outcome]
+    ? link(route('clocks', { from: `${r.month}-01`, to: lastDay(r.month), clock: r.clock, outcome, team: r.team ?? '' }),
+      formatNumber(r[outcome]))
+    : '0');
   return [
     heading('Timeliness', 'Clocks due in each month: met within their timescale, met late, open and overdue, ' +
       'and still running. Counts are for every team.'),
@@ -202,19 +207,49 @@ async function timeliness(params) {
       { key: 'month', label: 'Month' },
       { key: 'clock', label: 'Clock', cell: (r) => words(r.clock) },
       by === 'team' ? { key: 'team', label: 'Team' } : null,
-      { key: 'met_on_time', label: 'Met in time', number: true },
-      { key: 'met_late', label: 'Met late', number: true },
-      {
-        key: 'overdue', label: 'Open, overdue', number: true,
-        cell: (r) => (r.overdue ? link(route('overdue', { team: r.team ?? '' }), formatNumber(r.overdue)) : '0'),
-      },
-      { key: 'running', label: 'Running', number: true },
+      { key: 'met_on_time', label: 'Met in time', number: true, cell: behind('met_on_time') },
+      { key: 'met_late', label: 'Met late', number: true, cell: behind('met_late') },
+      { key: 'overdue', label: 'Open, overdue', number: true, cell: behind('overdue') },
+      { key: 'running', label: 'Running', number: true, cell: behind('running') },
       {
         key: 'percent_on_time', label: '% in time', number: true, value: percent,
         cell: (r) => (r.percent_on_time == null ? 'none due'
           : [h('span', { className: 'bar', 'aria-hidden': 'true', barWidth: r.percent_on_time / 100 }), `${percent(r)}%`]),
       },
     ].filter(Boolean), rows, { csv: 'timeliness.csv', empty: 'no clocks were due in these months.' }),
+  ];
+}
+
+const outcomes = [['', 'Any outcome'], ['met_on_time', 'Met in time'], ['met_late', 'Met late'],
+  ['overdue', 'Open, overdue'], ['running', 'Running']];
+
+async function clocks(params) {
+  const query = {
+    from: params.get('from') || daysAgo(30), to: params.get('to') || today(), clock: params.get('clock') ?? '',
+    outcome: params.get('outcome') ?? '', team: params.get('team') ?? '',
+  };
+  const report = await get('oversight/clocks', { ...query, limit: 5000 });
+  const outcome = outcomes.find(([key]) => key === query.outcome)?.[1] ?? 'Any outcome';
+  return [
+    heading('Clocks', `${query.clock ? words(query.clock) : 'Every clock'} due ${query.from} to ${query.to}: ` +
+      `${outcome.toLowerCase()}. Timeliness counts every team; this list shows the cases you may see.`),
+    filterForm('clocks', [
+      { name: 'from', label: 'Due from', type: 'date' }, { name: 'to', label: 'Due to', type: 'date' },
+      { name: 'clock', label: 'Clock' }, { name: 'outcome', label: 'Outcome', options: outcomes },
+      { name: 'team', label: 'Team' },
+    ], new URLSearchParams(query)),
+    figure('clocks-total', report.total, null, ' clocks'),
+    report.total > report.clocks.length ? h('p', { className: 'notice' },
+      `The first ${formatNumber(report.clocks.length)} are listed.`) : null,
+    dataTable('Clocks', [
+      { key: 'case', label: 'Case', cell: caseLink },
+      { key: 'subject', label: 'Child' },
+      { key: 'clock', label: 'Clock', cell: (r) => words(r.clock) },
+      { key: 'due_at', label: 'Due', cell: (r) => formatInstant(r.due_at) },
+      { key: 'met_at', label: 'Met', cell: (r) => (r.met_at ? formatInstant(r.met_at) : 'not met') },
+      { key: 'state', label: 'Case state', cell: (r) => words(r.state) },
+      { key: 'team', label: 'Team' },
+    ], report.clocks, { csv: 'clocks.csv' }),
   ];
 }
 
@@ -286,6 +321,7 @@ export const pages = {
   due: { title: () => 'Clocks due soon', render: ({ params }) => clockList('due', params) },
   cases: { title: () => 'Cases', render: ({ params }) => cases(params) },
   timeliness: { title: () => 'Timeliness', render: ({ params }) => timeliness(params) },
+  clocks: { title: () => 'Clocks', render: ({ params }) => clocks(params) },
   exceptions: { title: () => 'Exceptions', render: ({ params }) => exceptions(params) },
   access: { title: () => 'Break-glass grants', render: ({ params }) => access(params) },
 };

@@ -175,8 +175,9 @@ std::optional<Route> match(const std::string& method, const std::vector<std::str
   if (is(4, {"v1", "cases", nullptr, "access"}) && post)
     return Route{"/v1/cases/{id}/access", "access", json{{"case", case_id(s[2])}}, true};
   if (is(3, {"v1", "oversight", nullptr}) && get) {
-    static const std::vector<std::string> reports{"overdue",   "due",   "caseload",          "timeliness", "refusals",
-                                                  "overrides", "voice", "strategy-meetings", "actions",    "access"};
+    static const std::vector<std::string> reports{"overdue",           "due",      "clocks",    "caseload",
+                                                  "timeliness",        "refusals", "overrides", "voice",
+                                                  "strategy-meetings", "actions",  "access"};
     if (std::find(reports.begin(), reports.end(), s[2]) != reports.end())
       return Route{"/v1/oversight/" + s[2], "oversight " + s[2], json::object()};
   }

@@ -176,7 +176,7 @@ json build() {
           {"security", json::array({json{{"bearer", json::array()}}})},
           {"responses", {{"200", {{"description", "metrics"}, {"content", {{"text/plain", {{"schema", text}}}}}}}}}}}}},
   };
-  for (const char* report : {"overdue", "due", "caseload", "timeliness", "refusals", "overrides", "voice",
+  for (const char* report : {"overdue", "due", "clocks", "caseload", "timeliness", "refusals", "overrides", "voice",
                              "strategy-meetings", "actions", "access"})
     paths["/v1/oversight/" + std::string(report)] = {
         {"get", operation(std::string("oversight: ") + report, 200, ref("Any"), {400, 401, 403, 422},

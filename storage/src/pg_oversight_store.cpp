@@ -38,6 +38,16 @@ const std::string open_due =
     " FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.met_at IS NULL AND k.stopped = 0 AND k.due_at >= "
     "$1::text AND k.due_at <= $5::text AND ($2::text = '' OR k.team = $2::text) AND " +
     in_scope(2);
+// $1, $2 due dates; the scope at $3, $4 (its team also picks the clocks' team); $6 clock, $7
+// outcome (each '' for any), $8 as_of.
+const std::string clocks_with_outcome =
+    " FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.due_date BETWEEN $1::text AND $2::text AND ($6::text = '' "
+    "OR k.clock = $6::text) AND ($3::text = '' OR k.team = $3::text) AND " +
+    in_scope(3) +
+    " AND CASE $7::text WHEN 'met_on_time' THEN k.met_at IS NOT NULL AND k.met_at <= k.due_at "
+    "WHEN 'met_late' THEN k.met_at IS NOT NULL AND k.met_at > k.due_at "
+    "WHEN 'overdue' THEN k.met_at IS NULL AND k.stopped = 0 AND k.due_at < $8::text "
+    "WHEN 'running' THEN k.met_at IS NULL AND k.stopped = 0 AND k.due_at >= $8::text ELSE true END";
 const std::string counts =
     "sum(met_on_time), sum(met_late), sum(CASE WHEN due_date < $3::text THEN open ELSE 0 END), "
     "sum(CASE WHEN due_date > $3::text THEN open ELSE 0 END) FROM clock_counts "
@@ -78,6 +88,9 @@ PgOversightStore::PgOversightStore(PgConnection& connection)
       due_count_(connection.db(), "SELECT count(*)" + open_due + " AND $4::bigint >= 0"),
       due_(connection.db(), std::string("SELECT ") + clock_columns + ", c.subject, c.workflow, c.state" + open_due +
                                 " ORDER BY k.due_at LIMIT $4::bigint"),
+      clocks_between_count_(connection.db(), "SELECT count(*)" + clocks_with_outcome + " AND $5::bigint >= 0"),
+      clocks_between_(connection.db(), std::string("SELECT ") + clock_columns + ", c.subject, c.workflow, c.state" +
+                                           clocks_with_outcome + " ORDER BY k.due_at LIMIT $5::bigint"),
       state_counts_(connection.db(),
                     "SELECT workflow, state, sum(cases) FROM case_counts WHERE ($1::text = '' OR team = $1::text) AND "
                     "($2::text[] IS NULL OR workflow = ANY($2::text[])) GROUP BY workflow, state "
@@ -175,6 +188,19 @@ Result<DueReport> PgOversightStore::clocks_due(Instant from, Instant last, const
     report.total = due_count_.run(values).integer(0, 0);
     auto rows = due_.run(values);
     for (int r = 0; r < rows.size(); ++r) report.clocks.push_back(read_overdue(pg::Row(rows, r), from));
+    return report;
+  });
+}
+
+Result<ClockListReport> PgOversightStore::clocks_between(const ClockQuery& query, const CaseScope& scope) {
+  return pg_guarded([&]() -> Result<ClockListReport> {
+    ClockListReport report{query, scope.team, 0, {}};
+    std::vector<Value> values{format_date(query.from), format_date(query.to),      scope_team(scope),
+                              scope_workflows(scope),  number(query.limit),        query.clock,
+                              query.outcome,           format_instant(query.as_of)};
+    report.total = clocks_between_count_.run(values).integer(0, 0);
+    auto rows = clocks_between_.run(values);
+    for (int r = 0; r < rows.size(); ++r) report.clocks.push_back(read_overdue(pg::Row(rows, r), query.as_of));
     return report;
   });
 }

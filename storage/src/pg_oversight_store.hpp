@@ -13,6 +13,7 @@ class PgOversightStore final : public OversightStore {
   Result<OverdueReport> overdue_clocks(Instant as_of, const CaseScope& scope, std::int64_t limit) override;
   Result<DueReport> clocks_due(Instant from, Instant last, const CaseScope& scope, std::int64_t limit) override;
   Result<std::vector<StateCount>> state_counts(const CaseScope& scope) override;
+  Result<ClockListReport> clocks_between(const ClockQuery& query, const CaseScope& scope) override;
   Result<TimelinessReport> timeliness(Date from, Date to, Instant as_of, bool by_team) override;
   Result<std::vector<AuditEntry>> audit_with_outcome(std::string_view outcome, Instant from, Instant to,
                                                      const CaseScope& scope) override;
@@ -32,10 +33,10 @@ class PgOversightStore final : public OversightStore {
   Result<std::vector<AccessGrant>> grants(const GrantQuery& query, const CaseScope& scope) override;
 
  private:
-  pg::Statement overdue_count_, overdue_, overdue_team_, due_count_, due_, state_counts_, timeliness_,
-      timeliness_by_team_, due_today_, due_today_by_team_, refusals_, overrides_, stages_with_first_task_,
-      tasks_against_clock_, clock_outcomes_, clock_outcomes_by_attribute_, export_cases_, export_tasks_, export_audit_,
-      export_clock_cases_, export_clocks_, list_cases_, grants_, audit_after_, audit_end_;
+  pg::Statement overdue_count_, overdue_, overdue_team_, due_count_, due_, clocks_between_count_, clocks_between_,
+      state_counts_, timeliness_, timeliness_by_team_, due_today_, due_today_by_team_, refusals_, overrides_,
+      stages_with_first_task_, tasks_against_clock_, clock_outcomes_, clock_outcomes_by_attribute_, export_cases_,
+      export_tasks_, export_audit_, export_clock_cases_, export_clocks_, list_cases_, grants_, audit_after_, audit_end_;
 };
 
 }  // namespace casegate::storage

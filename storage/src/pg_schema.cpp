@@ -156,8 +156,11 @@ CREATE TABLE audit_head (
 );
 INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, repeat('0', 64));
 )sql"},
-      {2, "the caseload (SQLite version 7): cases per team, workflow and state, kept by triggers",
+      {2,
+       "the caseload (SQLite version 7): cases per team, workflow and state, kept by triggers; cases by "
+       "workflow",
        R"sql(
+CREATE INDEX cases_by_workflow ON cases(workflow);
 CREATE TABLE case_counts (
   team     TEXT COLLATE "C" NOT NULL,
   workflow TEXT COLLATE "C" NOT NULL,

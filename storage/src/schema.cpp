@@ -169,8 +169,10 @@ CREATE INDEX idempotency_keys_by_time ON idempotency_keys(stored_at);
 )sql"},
       {7,
        "the caseload: cases per team, workflow and state, kept by triggers in the command's own "
-       "transaction, so a dashboard's counts read a few rows rather than every case",
+       "transaction, so a dashboard's counts read a few rows rather than every case; and the cases of a "
+       "workflow found by index (an action plan's few actions among a million child-protection cases)",
        R"sql(
+CREATE INDEX cases_by_workflow ON cases(workflow);
 CREATE TABLE case_counts (
   team     TEXT NOT NULL,
   workflow TEXT NOT NULL,

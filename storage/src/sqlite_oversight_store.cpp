@@ -21,6 +21,16 @@ const std::string open_due =
     " FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.met_at IS NULL AND k.stopped = 0 AND k.due_at >= ?1 "
     "AND k.due_at <= ?5 AND (?2 = '' OR k.team = ?2) AND " +
     in_scope(2);
+// ?1, ?2 due dates; the scope at ?3, ?4 (its team also picks the clocks' team); ?6 clock, ?7
+// outcome (each '' for any), ?8 as_of.
+const std::string clocks_with_outcome =
+    " FROM clocks k JOIN cases c ON c.id = k.case_id WHERE k.due_date BETWEEN ?1 AND ?2 AND (?6 = '' OR k.clock = ?6) "
+    "AND (?3 = '' OR k.team = ?3) AND " +
+    in_scope(3) +
+    " AND CASE ?7 WHEN 'met_on_time' THEN k.met_at IS NOT NULL AND k.met_at <= k.due_at "
+    "WHEN 'met_late' THEN k.met_at IS NOT NULL AND k.met_at > k.due_at "
+    "WHEN 'overdue' THEN k.met_at IS NULL AND k.stopped = 0 AND k.due_at < ?8 "
+    "WHEN 'running' THEN k.met_at IS NULL AND k.stopped = 0 AND k.due_at >= ?8 ELSE 1 END";
 const std::string counts =
     "sum(met_on_time), sum(met_late), sum(CASE WHEN due_date < ?3 THEN open ELSE 0 END), "
     "sum(CASE WHEN due_date > ?3 THEN open ELSE 0 END) FROM clock_counts WHERE due_date BETWEEN ?1 AND ?2";
@@ -61,6 +71,11 @@ SqliteOversightStore::SqliteOversightStore(SqliteConnection& connection)
       due_(connection.db(),
            with_clock_columns("SELECT ", ", c.subject, c.workflow, c.state" + open_due + " ORDER BY k.due_at LIMIT ?4")
                .c_str()),
+      clocks_between_count_(connection.db(), ("SELECT count(*)" + clocks_with_outcome + " AND ?5 >= 0").c_str()),
+      clocks_between_(connection.db(),
+                      with_clock_columns("SELECT ", ", c.subject, c.workflow, c.state" + clocks_with_outcome +
+                                                        " ORDER BY k.due_at LIMIT ?5")
+                          .c_str()),
       state_counts_(connection.db(),
                     "SELECT workflow, state, sum(cases) FROM case_counts WHERE (?1 = '' OR team = ?1) AND (?2 IS NULL "
                     "OR workflow IN (SELECT value FROM json_each(?2))) GROUP BY workflow, state "
@@ -188,6 +203,27 @@ Result<DueReport> SqliteOversightStore::clocks_due(Instant from, Instant last, c
         report.total = q.integer(0);
       } else {
         while (q.step()) report.clocks.push_back(read_overdue(q, from));
+      }
+    }
+    return report;
+  });
+}
+
+Result<ClockListReport> SqliteOversightStore::clocks_between(const ClockQuery& query, const CaseScope& scope) {
+  return guarded([&]() -> Result<ClockListReport> {
+    ClockListReport report{query, scope.team, 0, {}};
+    // Bound texts must outlive the statements' steps.
+    const std::string from = format_date(query.from), to = format_date(query.to), as_of = format_instant(query.as_of);
+    for (auto* statement : {&clocks_between_count_, &clocks_between_}) {
+      auto q = statement->start();
+      q.bind(1, from).bind(2, to).bind(5, query.limit);
+      q.bind(6, query.clock).bind(7, query.outcome).bind(8, as_of);
+      bind_scope(q, 3, scope);
+      if (statement == &clocks_between_count_) {
+        q.step();
+        report.total = q.integer(0);
+      } else {
+        while (q.step()) report.clocks.push_back(read_overdue(q, query.as_of));
       }
     }
     return report;

@@ -129,16 +129,18 @@ describe('every page, as the north team manager', () => {
   const as = (apiPath) => server.get('tm.north', apiPath);
 
   test('overview', () => check(page, 'overview', '#/', async () => {
-    const [caseload, overdue, due, grants, actions] = await Promise.all([
+    const [caseload, overdue, due, grants, actions, actionsDue] = await Promise.all([
       as('oversight/caseload'), as('oversight/overdue'), as('oversight/due?working_days=5'),
-      as('oversight/access?unreviewed=true'), as('oversight/actions')]);
+      as('oversight/access?unreviewed=true'), as('oversight/actions'),
+      as('oversight/due?working_days=5&workflow=improvement_action')]);
     const expected = {
       'open-cases': caseload.open, overdue: overdue.total, due: due.total, 'unreviewed-grants': grants.length,
       'actions-late': actions.reduce((sum, row) => sum + row.open_overdue, 0),
-      'actions-at-risk': count(due.clocks, (c) => c.workflow === 'improvement_action'),
+      'actions-at-risk': actionsDue.total,
     };
     for (const s of caseload.states) expected[`state:${s.workflow}/${s.state}`] = s.cases;
     assert.ok(expected.overdue > 0 && expected['unreviewed-grants'] === 1 && expected['actions-late'] === 1);
+    assert.equal(expected['actions-at-risk'], count(due.clocks, (c) => c.workflow === 'improvement_action'));
     return expected;
   }));
   test('overdue clocks', () => check(page, 'overdue', '#/overdue', async () =>
@@ -158,6 +160,14 @@ describe('every page, as the north team manager', () => {
       const shown = thisMonth.find((r) => r[1] === row.clock.replaceAll('_', ' '));
       assert.deepEqual(shown.slice(2, 6).map(number), [row.met_on_time, row.met_late, row.overdue, row.running], row.clock);
     }
+  });
+  test('the clocks behind a timeliness figure', async () => {
+    await show(page, '#/timeliness');
+    const behind = await page.$$eval('main table a[href^="#/clocks?"]', (links) => links.map((a) => a.getAttribute('href')));
+    assert.ok(behind.length > 0, 'the timeliness figures link to their clocks');
+    const target = behind[0];
+    await check(page, 'clocks', target, async () =>
+      ({ 'clocks-total': (await as(`oversight/clocks?${target.split('?')[1]}`)).total }));
   });
   test('exceptions', () => check(page, 'exceptions', `#/exceptions?${query(period)}`, async () => {
     const [refusals, overrides, grants] = await Promise.all([

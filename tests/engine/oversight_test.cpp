@@ -125,6 +125,29 @@ TEST_CASE("oversight reports agree with independent counts over thousands of cas
     INFO(row.clock);
     CHECK(std::array<std::int64_t, 4>{row.met_on_time, row.met_late, row.overdue, row.running} == counted[row.clock]);
   }
+  // The clocks behind each figure: as many as the figure says (an auditor's scope is every team).
+  for (const auto& row : timeliness->rows) {
+    const std::array<std::pair<const char*, std::int64_t>, 4> outcomes{{{"met_on_time", row.met_on_time},
+                                                                        {"met_late", row.met_late},
+                                                                        {"overdue", row.overdue},
+                                                                        {"running", row.running}}};
+    for (const auto& [outcome, figure] : outcomes) {
+      ClockQuery query{
+          parse_date("2000-01-01").value(), parse_date("2100-01-01").value(), row.clock, outcome, as_of, 1};
+      auto listed = f.engine->clocks_due_between(auditor, query, "");
+      REQUIRE(listed.is_ok());
+      INFO(row.clock << " " << outcome);
+      CHECK(listed->total == figure);
+      CHECK(listed->clocks.size() == (figure > 0 ? 1u : 0u));
+    }
+  }
+  ClockQuery every_south{parse_date("2000-01-01").value(), parse_date("2100-01-01").value(), "", "", as_of, 100000};
+  auto south_clocks = f.engine->clocks_due_between(south_manager, every_south, "");
+  REQUIRE(south_clocks.is_ok());
+  for (const auto& clock : south_clocks->clocks) CHECK(clock.clock.team == "south");
+  CHECK(f.engine->clocks_due_between(south_manager, every_south, "north").status().code() == Code::denied);
+  every_south.outcome = "late";
+  CHECK(f.engine->clocks_due_between(auditor, every_south, "").status().code() == Code::invalid_input);
   CHECK(counted["strategy_discussion"][0] + counted["strategy_discussion"][1] == expected.meetings);
   CHECK(counted["strategy_discussion"][0] == expected.meetings_within);
   auto overdue = f.engine->overdue(auditor, as_of, "", 100000);
@@ -273,7 +296,8 @@ TEST_CASE("the caseload follows every open, move and transfer, per team", "[engi
               .is_ok());
   REQUIRE(f.engine->fire(social_worker, FireRequest{north_a, "refer_to_strategy", false, "", std::nullopt})->outcome ==
           FireOutcome::accepted);
-  f.engine->fire(social_worker, FireRequest{north_b, "refer_to_strategy", false, "", std::nullopt});  // refused
+  CHECK(f.engine->fire(social_worker, FireRequest{north_b, "refer_to_strategy", false, "", std::nullopt})->outcome ==
+        FireOutcome::refused);
   REQUIRE(f.engine->transfer(team_manager, north_b, "south").is_ok());
 
   auto counts = [](const CaseloadReport& report) {
@@ -350,4 +374,8 @@ TEST_CASE("clocks due within five working days skip weekends and bank holidays",
   CHECK(f.engine->due_soon(team_manager, std::nullopt, "south", 5).status().code() == Code::denied);
   CHECK(f.engine->due_soon(auditor, std::nullopt, "", 31).status().code() == Code::invalid_input);
   CHECK(f.engine->due_soon(auditor, std::nullopt, "", 1)->total == 1);  // Monday's
+  // One workflow's: none of these are improvement actions.
+  CHECK(f.engine->due_soon(auditor, std::nullopt, "", 5, 10, "child_protection")->total == 3);
+  CHECK(f.engine->due_soon(auditor, std::nullopt, "", 5, 10, "improvement_action")->total == 0);
+  CHECK(f.engine->due_soon(board_chair, std::nullopt, "", 5, 10, "child_protection")->total == 0);  // not theirs
 }

@@ -88,8 +88,9 @@ std::vector<Command> manager_commands() {
     std::string setting_key, value;
     std::string day, reason;
     int show_year = 0;
-    PeriodOptions overdue, due, caseload, timeliness, refusals, overrides, voice, meetings;
+    PeriodOptions overdue, due, caseload, clocks, timeliness, refusals, overrides, voice, meetings;
     int working_days = 5;
+    std::string due_workflow, clock, outcome;
     std::int64_t limit = 500;
     std::string timeliness_by = "clock", meetings_by, actions_by, actions_as_of;
     bool actions_csv = false;
@@ -189,37 +190,75 @@ std::vector<Command> manager_commands() {
                      << " days over  " << std::left << std::setw(14) << d.clock.team << d.state << "\n";
          return 0;
        }});
-  commands.push_back({"oversight due", "open clocks falling due within the next working days, soonest first",
-                      [o](CLI::App& c) {
-                        c.add_option("--working-days", o->working_days, "how many working days ahead (default 5)")
-                            ->check(CLI::Range(1, 30));
-                        c.add_option("--as-of", o->due.as_of, "from this time (default now)");
-                        c.add_option("--team", o->due.team, "only this team");
-                        c.add_option("--limit", o->limit,
-                                     "list at most this many (default 500; the total is always given)");
-                        c.add_flag("--csv", o->due.csv, "CSV on stdout");
-                      },
-                      [o](Session& s) {
-                        auto as_of = as_of_bound(o->due.as_of);
-                        if (!as_of) return report(as_of.status());
-                        if (int failed = s.ready(true)) return failed;
-                        auto result = s.engine->due_soon(s.globals.as, *as_of, o->due.team, o->working_days, o->limit);
-                        if (!result) return Session::finish(result.status());
-                        if (o->due.csv)
-                          write_csv_row(std::cout, {"case", "subject", "workflow", "state", "clock", "due_at", "team"});
-                        else
-                          std::cout << result->total << " due by " << format_instant(result->due_by) << "\n";
-                        for (const auto& d : result->clocks) {
-                          if (o->due.csv)
-                            write_csv_row(std::cout, {std::to_string(d.clock.case_id), d.subject, d.workflow, d.state,
-                                                      d.clock.clock, format_instant(d.clock.due_at), d.clock.team});
-                          else
-                            std::cout << "  case " << std::left << std::setw(8) << d.clock.case_id << std::setw(22)
-                                      << d.clock.clock << "due " << format_instant(d.clock.due_at) << "  "
-                                      << std::setw(14) << d.clock.team << d.state << "\n";
-                        }
-                        return 0;
-                      }});
+  commands.push_back(
+      {"oversight due", "open clocks falling due within the next working days, soonest first",
+       [o](CLI::App& c) {
+         c.add_option("--working-days", o->working_days, "how many working days ahead (default 5)")
+             ->check(CLI::Range(1, 30));
+         c.add_option("--as-of", o->due.as_of, "from this time (default now)");
+         c.add_option("--team", o->due.team, "only this team");
+         c.add_option("--workflow", o->due_workflow, "only this workflow's cases");
+         c.add_option("--limit", o->limit, "list at most this many (default 500; the total is always given)");
+         c.add_flag("--csv", o->due.csv, "CSV on stdout");
+       },
+       [o](Session& s) {
+         auto as_of = as_of_bound(o->due.as_of);
+         if (!as_of) return report(as_of.status());
+         if (int failed = s.ready(true)) return failed;
+         auto result =
+             s.engine->due_soon(s.globals.as, *as_of, o->due.team, o->working_days, o->limit, o->due_workflow);
+         if (!result) return Session::finish(result.status());
+         if (o->due.csv)
+           write_csv_row(std::cout, {"case", "subject", "workflow", "state", "clock", "due_at", "team"});
+         else
+           std::cout << result->total << " due by " << format_instant(result->due_by) << "\n";
+         for (const auto& d : result->clocks) {
+           if (o->due.csv)
+             write_csv_row(std::cout, {std::to_string(d.clock.case_id), d.subject, d.workflow, d.state, d.clock.clock,
+                                       format_instant(d.clock.due_at), d.clock.team});
+           else
+             std::cout << "  case " << std::left << std::setw(8) << d.clock.case_id << std::setw(22) << d.clock.clock
+                       << "due " << format_instant(d.clock.due_at) << "  " << std::setw(14) << d.clock.team << d.state
+                       << "\n";
+         }
+         return 0;
+       }});
+  commands.push_back(
+      {"oversight clocks", "the clocks behind a timeliness figure: due on these dates, with this outcome",
+       [o](CLI::App& c) {
+         o->clocks.add(&c, true);
+         c.add_option("--clock", o->clock, "only this clock");
+         c.add_option("--outcome", o->outcome, "met_on_time, met_late, overdue or running (default any)");
+         c.add_option("--as-of", o->clocks.as_of, "judge open clocks as of this time (default now)");
+         c.add_option("--limit", o->limit, "list at most this many (default 500; the total is always given)");
+       },
+       [o](Session& s) {
+         auto from = parse_date(o->clocks.from, "--from");
+         auto to = parse_date(o->clocks.to, "--to");
+         if (!from) return report(from.status());
+         if (!to) return report(to.status());
+         auto as_of = as_of_bound(o->clocks.as_of);
+         if (!as_of) return report(as_of.status());
+         if (int failed = s.ready(true)) return failed;
+         ClockQuery query{*from, *to, o->clock, o->outcome, as_of->value_or(s.engine->clock().now()), o->limit};
+         auto result = s.engine->clocks_due_between(s.globals.as, query, o->clocks.team);
+         if (!result) return Session::finish(result.status());
+         if (o->clocks.csv)
+           write_csv_row(std::cout, {"case", "subject", "clock", "due_at", "met_at", "team"});
+         else
+           std::cout << result->total << " clocks\n";
+         for (const auto& d : result->clocks) {
+           std::string met = d.clock.met_at ? format_instant(*d.clock.met_at) : "";
+           if (o->clocks.csv)
+             write_csv_row(std::cout, {std::to_string(d.clock.case_id), d.subject, d.clock.clock,
+                                       format_instant(d.clock.due_at), met, d.clock.team});
+           else
+             std::cout << "  case " << std::left << std::setw(8) << d.clock.case_id << std::setw(22) << d.clock.clock
+                       << "due " << format_instant(d.clock.due_at) << "  met " << (met.empty() ? "-" : met) << "  "
+                       << d.clock.team << "\n";
+         }
+         return 0;
+       }});
   commands.push_back({"oversight caseload", "cases in each state of each workflow",
                       [o](CLI::App& c) {
                         c.add_option("--team", o->caseload.team, "only this team");
@@ -490,6 +529,15 @@ std::vector<Command> manager_commands() {
     json r{{"command", "oversight due"}, {"limit", o->limit}, {"working_days", o->working_days}};
     put_text(r, "as_of", o->due.as_of);
     put_text(r, "team", o->due.team);
+    put_text(r, "workflow", o->due_workflow);
+    return r;
+  });
+  set_request(commands, "oversight clocks", [o]() -> Result<json> {
+    json r{{"command", "oversight clocks"}, {"from", o->clocks.from}, {"to", o->clocks.to}, {"limit", o->limit}};
+    put_text(r, "clock", o->clock);
+    put_text(r, "outcome", o->outcome);
+    put_text(r, "team", o->clocks.team);
+    put_text(r, "as_of", o->clocks.as_of);
     return r;
   });
   set_request(commands, "oversight caseload", [o]() -> Result<json> {

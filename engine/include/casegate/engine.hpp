@@ -204,9 +204,12 @@ class Engine {
   Result<TimelinessReport> timeliness(std::string_view as, Date from, Date to, std::optional<Instant> as_of,
                                       bool by_team);
   // Open clocks falling due from now (or `as_of`) to the end of the `working_days`th working day
-  // (1..30) after it, soonest first: what a team must do this week.
+  // (1..30) after it, soonest first: what a team must do this week. `workflow` not empty: only
+  // that workflow's cases (an action plan's targets due soon).
   Result<DueReport> due_soon(std::string_view as, std::optional<Instant> as_of, std::string_view team, int working_days,
-                             std::int64_t limit = 500);
+                             std::int64_t limit = 500, std::string_view workflow = {});
+  // The clocks behind a timeliness figure (ClockQuery), of the cases in the user's scope.
+  Result<ClockListReport> clocks_due_between(std::string_view as, ClockQuery query, std::string_view team);
   // How many cases of the user's scope (narrowed to `team`) are in each state of each workflow.
   Result<CaseloadReport> caseload(std::string_view as, std::string_view team);
   // outcome: "refused" or "override"; fire commands between two times.

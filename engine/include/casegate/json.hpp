@@ -48,6 +48,7 @@ void to_json(nlohmann::json& out, const ClockView& clock);
 void to_json(nlohmann::json& out, const OverdueReport& report);
 void to_json(nlohmann::json& out, const DueReport& report);
 void to_json(nlohmann::json& out, const CaseloadReport& report);
+void to_json(nlohmann::json& out, const ClockListReport& report);
 // {"from", "to", "as_of", "by", "rows": [{"clock", "team", "met_on_time", "met_late", "overdue", "running",
 //  "percent_on_time"}]}
 void to_json(nlohmann::json& out, const TimelinessReport& report);

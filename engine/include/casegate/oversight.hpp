@@ -73,6 +73,23 @@ struct DueReport {
   std::vector<OverdueClock> clocks;  // soonest due first; days_overdue is negative
 };
 
+// `oversight clocks`: the clocks behind a timeliness figure, those due on London dates `from` to
+// `to` with one outcome (or any): met_on_time, met_late, overdue or running as of `as_of`.
+struct ClockQuery {
+  Date from, to;
+  std::string clock;    // empty: every clock
+  std::string outcome;  // empty: any
+  Instant as_of;
+  std::int64_t limit = 500;
+};
+
+struct ClockListReport {
+  ClockQuery query;
+  std::string team;                  // empty: all teams in scope
+  std::int64_t total = 0;            // every such clock in scope, even past `limit`
+  std::vector<OverdueClock> clocks;  // by due time
+};
+
 // `oversight caseload`: how many cases of the scope are in each state of each workflow.
 struct StateCount {
   std::string workflow, state;

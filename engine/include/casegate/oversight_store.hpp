@@ -21,6 +21,8 @@ class OversightStore {
   virtual Result<OverdueReport> overdue_clocks(Instant as_of, const CaseScope& scope, std::int64_t limit) = 0;
   // Open clocks due from `from` to `last` inclusive, soonest first, in scope (and of scope.team's clocks).
   virtual Result<DueReport> clocks_due(Instant from, Instant last, const CaseScope& scope, std::int64_t limit) = 0;
+  // The clocks of `query` in scope (and of scope.team's clocks), by due time.
+  virtual Result<ClockListReport> clocks_between(const ClockQuery& query, const CaseScope& scope) = 0;
   // Cases per workflow and state in scope, from the counts the store keeps as cases move.
   virtual Result<std::vector<StateCount>> state_counts(const CaseScope& scope) = 0;
   virtual Result<TimelinessReport> timeliness(Date from, Date to, Instant as_of, bool by_team) = 0;
