@@ -11,6 +11,10 @@ const main = document.getElementById('main');
 let live = null;
 let rendering = 0;
 let refreshTimer = null;
+let lastRefresh = 0;
+// Each refresh reads the page's reports again, and each read is audited as a view: a busy
+// service refreshes an open page at most this often.
+const refreshEveryMs = 5000;
 
 function currentRoute() {
   const hash = location.hash.startsWith('#/') ? location.hash.slice(2) : '';
@@ -120,14 +124,17 @@ function startFeed() {
     },
     onChange: () => {
       // A burst of commands gives one refresh; a reader typing in a filter is not interrupted.
-      clearTimeout(refreshTimer);
+      if (refreshTimer) return;
+      const wait = Math.max(500, lastRefresh + refreshEveryMs - Date.now());
       refreshTimer = setTimeout(function again() {
         if (main.contains(document.activeElement) && document.activeElement.matches('input, select, textarea')) {
           refreshTimer = setTimeout(again, 1000);
           return;
         }
+        refreshTimer = null;
+        lastRefresh = Date.now();
         render({ refresh: true });
-      }, 500);
+      }, wait);
     },
   });
   window.casegateLive = live;  // tests drop the connection through this

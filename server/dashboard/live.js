@@ -9,6 +9,7 @@ export function startLive({ onChange, onStatus }) {
   let retryMs = 3000;
   let stopped = false;
   let controller = null;
+  let dropped = false;
 
   function dispatch(block) {
     let id = null, data = '';
@@ -39,6 +40,9 @@ export function startLive({ onChange, onStatus }) {
         }
         if (!response.ok || !response.body) throw new Error(`status ${response.status}`);
         onStatus('on', 'Live updates: on');
+        // Back after a drop before any event gave an id to resume from: refresh once to catch up.
+        if (dropped && lastId === null) onChange(null);
+        dropped = false;
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';
         for (;;) {
@@ -55,6 +59,7 @@ export function startLive({ onChange, onStatus }) {
         if (stopped) return;
       }
       if (stopped) return;
+      dropped = true;
       onStatus('reconnecting', 'Live updates: connection lost, reconnecting');
       await new Promise((resolve) => setTimeout(resolve, retryMs));
     }
