@@ -169,22 +169,31 @@ CREATE TABLE case_counts (
   PRIMARY KEY (team, workflow, state)
 );
 INSERT INTO case_counts SELECT team, workflow, state, count(*) FROM cases GROUP BY team, workflow, state;
-CREATE FUNCTION case_counts_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Cases added: one grouped upsert per statement, so that COPY's million rows are counted in one
+-- pass (a row trigger would update the same few rows a million times in one transaction).
+CREATE FUNCTION case_counts_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'UPDATE' THEN
-    IF old.team = new.team AND old.workflow = new.workflow AND old.state = new.state THEN
-      RETURN NULL;
-    END IF;
-    UPDATE case_counts SET cases = cases - 1
-      WHERE team = old.team AND workflow = old.workflow AND state = old.state;
+  INSERT INTO case_counts SELECT team, workflow, state, count(*) FROM added GROUP BY team, workflow, state
+    ON CONFLICT (team, workflow, state) DO UPDATE SET cases = case_counts.cases + excluded.cases;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER case_counts_add AFTER INSERT ON cases REFERENCING NEW TABLE AS added
+  FOR EACH STATEMENT EXECUTE FUNCTION case_counts_add();
+CREATE FUNCTION case_counts_move() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF old.team = new.team AND old.workflow = new.workflow AND old.state = new.state THEN
+    RETURN NULL;
   END IF;
+  UPDATE case_counts SET cases = cases - 1
+    WHERE team = old.team AND workflow = old.workflow AND state = old.state;
   INSERT INTO case_counts VALUES (new.team, new.workflow, new.state, 1)
     ON CONFLICT (team, workflow, state) DO UPDATE SET cases = case_counts.cases + 1;
   RETURN NULL;
 END
 $$;
-CREATE TRIGGER case_counts_follow AFTER INSERT OR UPDATE OF team, workflow, state ON cases
-  FOR EACH ROW EXECUTE FUNCTION case_counts_follow();
+CREATE TRIGGER case_counts_move AFTER UPDATE OF team, workflow, state ON cases
+  FOR EACH ROW EXECUTE FUNCTION case_counts_move();
 )sql"},
   };
   return all;
