@@ -176,12 +176,38 @@ json build() {
           {"security", json::array({json{{"bearer", json::array()}}})},
           {"responses", {{"200", {{"description", "metrics"}, {"content", {{"text/plain", {{"schema", text}}}}}}}}}}}}},
   };
-  for (const char* report : {"overdue", "due", "clocks", "caseload", "timeliness", "refusals", "overrides", "voice",
-                             "strategy-meetings", "actions", "access"})
+  // Each report's query parameters: the fields its protocol command takes (docs/timescales.md).
+  const std::vector<std::pair<const char*, std::vector<std::pair<const char*, const char*>>>> reports{
+      {"overdue", {{"as_of", "string"}, {"team", "string"}, {"limit", "integer"}}},
+      {"due",
+       {{"as_of", "string"},
+        {"team", "string"},
+        {"working_days", "integer"},
+        {"workflow", "string"},
+        {"limit", "integer"}}},
+      {"clocks",
+       {{"from", "string"},
+        {"to", "string"},
+        {"clock", "string"},
+        {"outcome", "string"},
+        {"team", "string"},
+        {"as_of", "string"},
+        {"limit", "integer"}}},
+      {"caseload", {{"team", "string"}}},
+      {"timeliness", {{"from", "string"}, {"to", "string"}, {"as_of", "string"}, {"by", "string"}}},
+      {"refusals", {{"from", "string"}, {"to", "string"}, {"team", "string"}}},
+      {"overrides", {{"from", "string"}, {"to", "string"}, {"team", "string"}}},
+      {"voice", {{"from", "string"}, {"to", "string"}, {"team", "string"}}},
+      {"strategy-meetings", {{"from", "string"}, {"to", "string"}, {"team", "string"}, {"by", "string"}}},
+      {"actions", {{"as_of", "string"}, {"by", "string"}}},
+      {"access", {{"case", "integer"}, {"from", "string"}, {"to", "string"}, {"unreviewed", "boolean"}}},
+  };
+  for (const auto& [report, fields] : reports) {
+    json parameters = json::array();
+    for (const auto& [name, type] : fields) parameters.push_back(parameter(name, "query", type));
     paths["/v1/oversight/" + std::string(report)] = {
-        {"get", operation(std::string("oversight: ") + report, 200, ref("Any"), {400, 401, 403, 422},
-                          json::array({parameter("from", "query", "string"), parameter("to", "query", "string"),
-                                       parameter("as_of", "query", "string"), parameter("team", "query", "string")}))}};
+        {"get", operation(std::string("oversight: ") + report, 200, ref("Any"), {400, 401, 403, 422}, parameters)}};
+  }
   paths["/v1/export/{table}"] = {
       {"get", operation("every row of cases, tasks, audit or clocks the caller may see (format csv or json)", 200,
                         {{"type", "array"}}, {400, 401, 403, 422},
