@@ -59,7 +59,7 @@ function signInForm(message) {
     h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off', required: true,
       'aria-describedby': 'token-hint', spellcheck: 'false' })),
   h('div', { className: 'actions-row' }, h('button', { type: 'submit' }, 'Sign in')));
-  return [h('h1', { tabindex: -1 }, 'Sign in'), message ? h('p', { className: 'error', role: 'alert' }, message) : null, form];
+  return [h('h1', { tabindex: -1, id: 'sign-in-heading' }, 'Sign in'), message ? h('p', { className: 'error', role: 'alert' }, message) : null, form];
 }
 
 // Renders the page for the address. A live refresh keeps the reader where they are: it swaps the

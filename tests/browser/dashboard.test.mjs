@@ -291,6 +291,10 @@ test('behind a proxy that adds the token, no sign-in is asked for', async () => 
 test('a bad token is refused and the form asks again; signing out forgets the token', async () => {
   const page = await browser.newPage();
   await page.goto(`${server.origin}/`, { waitUntil: 'networkidle0' });
+  await page.waitForSelector('#token');
+  assert.deepEqual(await axeViolations(page), [], 'the sign-in page: axe finds nothing');
+  assert.deepEqual(await unreachableByKeyboard(page), [], 'the sign-in page: every control is reachable by keyboard');
+  await page.screenshot({ path: path.join(screenshots, 'sign-in.png'), fullPage: true });
   await page.type('#token', 'not-a-token');
   await page.keyboard.press('Enter');
   await page.waitForSelector('main [role="alert"]');
