@@ -158,8 +158,8 @@ void to_json(json& out, const ClockView& clock) {
 }
 
 namespace {
-// An open clock with its case; `days` after (overdue) or before (due) its due time.
-json clock_row(const OverdueClock& o, std::string_view days_key, double days) {
+// A clock with its case.
+json clock_row(const OverdueClock& o) {
   return json{{"case", o.clock.case_id},
               {"subject", o.subject},
               {"workflow", o.workflow},
@@ -168,14 +168,19 @@ json clock_row(const OverdueClock& o, std::string_view days_key, double days) {
               {"cycle", o.clock.cycle},
               {"due_at", format_instant(o.clock.due_at)},
               {"due_date", o.clock.due_date},
-              {days_key, std::round(days * 10) / 10},
               {"team", o.clock.team}};
+}
+// An open clock with its case and `days` after (overdue) or before (due) its due time.
+json open_clock_row(const OverdueClock& o, std::string_view days_key, double days) {
+  json row = clock_row(o);
+  row[days_key] = std::round(days * 10) / 10;
+  return row;
 }
 }  // namespace
 
 void to_json(json& out, const OverdueReport& report) {
   json clocks = json::array();
-  for (const auto& o : report.clocks) clocks.push_back(clock_row(o, "days_overdue", o.days_overdue));
+  for (const auto& o : report.clocks) clocks.push_back(open_clock_row(o, "days_overdue", o.days_overdue));
   out = json{{"as_of", format_instant(report.as_of)},
              {"team", report.team.empty() ? json(nullptr) : json(report.team)},
              {"total", report.total},
@@ -184,7 +189,7 @@ void to_json(json& out, const OverdueReport& report) {
 
 void to_json(json& out, const DueReport& report) {
   json clocks = json::array();
-  for (const auto& o : report.clocks) clocks.push_back(clock_row(o, "days_until_due", -o.days_overdue));
+  for (const auto& o : report.clocks) clocks.push_back(open_clock_row(o, "days_until_due", -o.days_overdue));
   out = json{{"as_of", format_instant(report.as_of)},
              {"due_by", format_instant(report.due_by)},
              {"working_days", report.working_days},
@@ -196,8 +201,7 @@ void to_json(json& out, const DueReport& report) {
 void to_json(json& out, const ClockListReport& report) {
   json clocks = json::array();
   for (const auto& o : report.clocks) {
-    json row = clock_row(o, "days_overdue", o.days_overdue);
-    row.erase("days_overdue");  // a list of met and running clocks too: the times say it
+    json row = clock_row(o);  // met clocks too: the times say how late, not a day count
     row["met_at"] = time_or_null(o.clock.met_at);
     clocks.push_back(std::move(row));
   }

@@ -122,7 +122,8 @@ async function clockList(kind, params) {
       kind === 'due' ? { name: 'working_days', label: 'Working days ahead', type: 'number', value: '5' } : null,
       { name: 'workflow', label: 'Workflow' },
     ].filter(Boolean), params),
-    figure(`${kind}-total`, workflow ? rows.length : report.total, null, ' clocks'),
+    // The due list is narrowed to the workflow by the API; the overdue list here, so its count is the rows'.
+    figure(`${kind}-total`, kind === 'overdue' && workflow ? rows.length : report.total, null, ' clocks'),
     report.total > report.clocks.length ? h('p', { className: 'notice' },
       `The first ${formatNumber(report.clocks.length)} are listed.`) : null,
     dataTable(title, clockColumns(kind === 'overdue' ? 'days_overdue' : 'days_until_due',
