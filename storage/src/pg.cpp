@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <charconv>
+#include <memory>
 
 #include "casegate/utf8.hpp"
 
@@ -122,19 +123,18 @@ Rows Connection::flush_with(Step last) {
   if (PQpipelineSync(conn_) != 1) fail(nullptr, "sending to PostgreSQL");
   // Each step's result, then a null; then the sync. The first failure is the one reported; the
   // steps after it come back aborted.
-  PGresult* failed = nullptr;
-  PGresult* rows = nullptr;
+  // Owned until handed on, so a connection lost half-way through the results leaks nothing.
+  using Result = std::unique_ptr<PGresult, void (*)(PGresult*)>;
+  Result failed(nullptr, PQclear);
+  Result rows(nullptr, PQclear);
   for (std::size_t i = 0; i < steps.size(); ++i) {
-    PGresult* result = PQgetResult(conn_);
-    if (result == nullptr) fail(nullptr, "reading from PostgreSQL");
-    auto status = PQresultStatus(result);
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_PIPELINE_ABORTED &&
-        failed == nullptr)
-      failed = result;
-    else if (i + 1 == steps.size() && failed == nullptr)
-      rows = result;
-    else
-      PQclear(result);
+    Result result(PQgetResult(conn_), PQclear);
+    if (!result) fail(nullptr, "reading from PostgreSQL");
+    auto status = PQresultStatus(result.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_PIPELINE_ABORTED && !failed)
+      failed = std::move(result);
+    else if (i + 1 == steps.size() && !failed)
+      rows = std::move(result);
     while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);  // the null that ends each step
   }
   for (PGresult* sync; (sync = PQgetResult(conn_)) != nullptr;) {
@@ -143,11 +143,8 @@ Rows Connection::flush_with(Step last) {
     if (done) break;
   }
   PQexitPipelineMode(conn_);
-  if (failed) {
-    PQclear(rows);
-    fail(failed, "PostgreSQL");
-  }
-  return Rows(rows);
+  if (failed) fail(failed.release(), "PostgreSQL");
+  return Rows(rows.release());
 }
 
 Statement::Statement(Connection& connection, std::string sql) : connection_(connection), sql_(std::move(sql)) {
