@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "casegate/sqlite_store.hpp"
+#include "wal_pages.hpp"
 
 namespace casegate::bench {
 namespace {
@@ -162,15 +163,17 @@ FloorFigures storage_floor(const std::string& path, int cases, const std::string
   const Instant now = SystemClock().now();
   std::vector<CaseId> ids;
   ids.reserve(static_cast<std::size_t>(cases));
+  const auto pages_before = wal_figures().pages;
   auto start = std::chrono::steady_clock::now();
   for (int n = 0; n < cases; ++n) ids.push_back(floor.run_case(now));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto pages = wal_figures().pages - pages_before;
   for (CaseId id : ids) {
     auto entries = value(storage.audit->entries_of_case(id));
     if (value(storage.cases->find_case(id))->state != "child_protection_plan" || entries.size() != 12)
       throw std::runtime_error("the storage floor did not leave every case in a plan with 12 audit entries");
   }
-  return {12L * cases, seconds};
+  return {12L * cases, seconds, static_cast<long>(pages)};
 }
 
 }  // namespace casegate::bench

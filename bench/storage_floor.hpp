@@ -6,6 +6,7 @@ namespace casegate::bench {
 struct FloorFigures {
   long commands;
   double seconds;
+  long wal_pages;  // appended to the WAL by the commands (see wal_pages.hpp); 0 in memory
 };
 
 // W1's storage work on casegate's schema with scripted values (see storage_floor.cpp): `cases`

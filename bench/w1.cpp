@@ -24,6 +24,7 @@
 #include "postgres_floor.hpp"
 #include "storage_floor.hpp"
 #include "w1_workload.hpp"
+#include "wal_pages.hpp"
 
 using namespace casegate;
 using namespace casegate::bench;
@@ -111,6 +112,7 @@ int main(int argc, char** argv) {
   http->add_option("--casegate", http_options.casegate, "the casegate binary (default: beside this one)");
   http->add_option("--dir", http_options.dir, "scratch folder (default in the temporary folder)");
   CLI11_PARSE(app, argc, argv);
+  count_wal_pages();
 
   if (http->parsed()) {
     if (http_sync != "both") http_options.syncs = {http_sync};
@@ -171,9 +173,11 @@ int main(int argc, char** argv) {
     remove_database(db);
     auto figures = bench::storage_floor(db, cases, sync);
     double rate = static_cast<double>(figures.commands) / figures.seconds;
+    const double pages_per_command = static_cast<double>(figures.wal_pages) / static_cast<double>(figures.commands);
     std::cout << "casegate storage floor, W1: " << cases << " cases, " << figures.commands << " commands, db=" << db
               << " sync=" << sync << "\n  " << static_cast<long>(rate) << " commands/s, " << figures.seconds
-              << " s, peak RSS " << static_cast<double>(peak_rss_kb()) / 1024.0 << " MB\n";
+              << " s, peak RSS " << static_cast<double>(peak_rss_kb()) / 1024.0 << " MB, " << pages_per_command
+              << " WAL pages per command\n";
     std::cout << "RESULT "
               << nlohmann::json{{"impl", "casegate_storage_floor"},
                                 {"n", cases},
@@ -182,6 +186,8 @@ int main(int argc, char** argv) {
                                 {"commands", figures.commands},
                                 {"seconds", figures.seconds},
                                 {"cmds_per_sec", static_cast<long>(rate)},
+                                {"wal_pages", figures.wal_pages},
+                                {"wal_pages_per_cmd", pages_per_command},
                                 {"peak_rss_kb", peak_rss_kb()}}
                      .dump()
               << "\n";
@@ -197,6 +203,7 @@ int main(int argc, char** argv) {
   Engine& engine = **opened;
   add_w1_users(engine);
 
+  const auto pages_before = wal_figures().pages;
   auto start = std::chrono::steady_clock::now();
   std::atomic<int> next{0};
   auto work = [&] {
@@ -207,6 +214,7 @@ int main(int argc, char** argv) {
   work();
   for (auto& t : pool) t.join();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto wal_pages = wal_figures().pages - pages_before;
 
   // The end state W1 requires: every case in a plan, 12 entries per case, 2 refusals, chain intact
   // (read by the chair, who may read every case).
@@ -230,10 +238,12 @@ int main(int argc, char** argv) {
   if (in_plan != cases) die(std::to_string(cases - in_plan) + " cases are not in child_protection_plan");
 
   double rate = static_cast<double>(commands) / seconds;
+  const double pages_per_command = static_cast<double>(wal_pages) / static_cast<double>(commands);
   std::cout << "casegate W1: " << cases << " cases, " << commands << " commands, " << threads << " thread(s), db=" << db
             << " sync=" << sync << "\n"
             << "  " << static_cast<long>(rate) << " commands/s, " << seconds << " s, peak RSS "
-            << static_cast<double>(peak_rss_kb()) / 1024.0 << " MB; end state verified\n";
+            << static_cast<double>(peak_rss_kb()) / 1024.0 << " MB, " << pages_per_command
+            << " WAL pages per command; end state verified\n";
   nlohmann::json result{{"impl", "casegate"},
                         {"n", cases},
                         {"threads", threads},
@@ -242,6 +252,8 @@ int main(int argc, char** argv) {
                         {"commands", commands},
                         {"seconds", seconds},
                         {"cmds_per_sec", static_cast<long>(rate)},
+                        {"wal_pages", wal_pages},
+                        {"wal_pages_per_cmd", pages_per_command},
                         {"peak_rss_kb", peak_rss_kb()},
                         {"verified", true}};
   std::cout << "RESULT " << result.dump() << "\n";
