@@ -43,6 +43,9 @@ int hook_connection(sqlite3* db, const char**, const sqlite3_api_routines*) {
 }  // namespace
 
 void count_wal_pages() {
+  // Registering an auto-extension initialises SQLite, after which the store's own configuration
+  // (memory statistics off: a process-wide mutex on every allocation) is refused; set it first.
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   sqlite3_auto_extension(reinterpret_cast<void (*)()>(hook_connection));
 }
 
