@@ -36,9 +36,15 @@ Status Engine::Impl::update_clocks(const Workflow& workflow, const CaseRecord& r
   if (known_tasks == nullptr) loaded = cases().tasks_of(id);
   if (!loaded) return loaded.status();
   const ClockInputs& inputs = workflow.clock_inputs();
+  // Only the kinds the clocks read; tasks this pass loaded itself are moved, not copied.
   std::vector<TaskRecord> tasks;
-  for (const TaskRecord& task : known_tasks ? *known_tasks : *loaded)
-    if (inputs.reads_kind(task.kind)) tasks.push_back(task);
+  if (known_tasks) {
+    for (const TaskRecord& task : *known_tasks)
+      if (inputs.reads_kind(task.kind)) tasks.push_back(task);
+  } else {
+    for (TaskRecord& task : *loaded)
+      if (inputs.reads_kind(task.kind)) tasks.push_back(std::move(task));
+  }
   std::vector<StageRecord> stages;
   if (!inputs.states.empty()) {
     auto all_stages = cases().stages_of(id);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 namespace casegate {
 
@@ -46,18 +47,35 @@ std::optional<Date> ClockContext::date_attribute(std::string_view name) const {
   return date ? std::optional<Date>(*date) : std::nullopt;
 }
 
+namespace {
+
+struct PayloadFields {
+  std::string payload;  // compared on every hit: a task id can be reused after a rollback
+  std::map<std::string, std::string, std::less<>> text;
+};
+
+// Recently read tasks' text fields, per thread so no lock is needed. Bounded: cleared when full.
+constexpr std::size_t max_cached_payloads = 512;
+thread_local std::unordered_map<std::int64_t, PayloadFields> cached_payloads;
+
+const PayloadFields& fields_of(const TaskRecord& task) {
+  auto hit = cached_payloads.find(task.id);
+  if (hit != cached_payloads.end() && hit->second.payload == task.payload_json) return hit->second;
+  if (cached_payloads.size() >= max_cached_payloads) cached_payloads.clear();
+  PayloadFields fields{task.payload_json, {}};
+  auto payload = nlohmann::json::parse(task.payload_json, nullptr, false);
+  if (payload.is_object())
+    for (const auto& [key, value] : payload.items())
+      if (value.is_string()) fields.text.emplace(key, value.get<std::string>());
+  return cached_payloads.insert_or_assign(task.id, std::move(fields)).first->second;
+}
+
+}  // namespace
+
 std::string ClockContext::text_field(const TaskRecord& task, std::string_view field) const {
-  auto cached = parsed_payloads.find(task.id);
-  if (cached == parsed_payloads.end()) {
-    std::map<std::string, std::string, std::less<>> fields;
-    auto payload = nlohmann::json::parse(task.payload_json, nullptr, false);
-    if (payload.is_object())
-      for (const auto& [key, value] : payload.items())
-        if (value.is_string()) fields.emplace(key, value.get<std::string>());
-    cached = parsed_payloads.emplace(task.id, std::move(fields)).first;
-  }
-  auto it = cached->second.find(field);
-  return it == cached->second.end() ? std::string() : it->second;
+  const auto& text = fields_of(task).text;
+  auto it = text.find(field);
+  return it == text.end() ? std::string() : it->second;
 }
 
 std::string_view clock_state_name(ClockState state) {

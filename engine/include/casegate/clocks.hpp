@@ -67,10 +67,9 @@ struct ClockContext {
   const StageRecord* first_stage(std::string_view state) const;
   // A date attribute given when the case was opened (validated then), or nullopt.
   std::optional<Date> date_attribute(std::string_view name) const;
-  // A top-level text field of a task's payload, or "" (each payload is parsed once).
+  // A top-level text field of a task's payload, or "". A payload's fields are kept from one
+  // command to the next on the same thread, so a case's clocks do not parse its tasks again.
   std::string text_field(const TaskRecord& task, std::string_view field) const;
-
-  mutable std::map<std::int64_t, std::map<std::string, std::string, std::less<>>> parsed_payloads = {};
 };
 
 // One clock of one case (cycle counts repeats, e.g. review conferences).
