@@ -215,6 +215,7 @@ int main(int argc, char** argv) {
   for (auto& t : pool) t.join();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto wal_pages = wal_figures().pages - pages_before;
+  const CommitStats commits = engine.commit_stats();  // before the end-state check adds its own
 
   // The end state W1 requires: every case in a plan, 12 entries per case, 2 refusals, chain intact
   // (read by the chair, who may read every case).
@@ -244,6 +245,18 @@ int main(int argc, char** argv) {
             << "  " << static_cast<long>(rate) << " commands/s, " << seconds << " s, peak RSS "
             << static_cast<double>(peak_rss_kb()) / 1024.0 << " MB, " << pages_per_command
             << " WAL pages per command; end state verified\n";
+  std::uint64_t commit_count = 0;
+  std::cout << "  commits by commands carried:";
+  for (std::size_t b = 0; b < CommitStats::buckets; ++b) {
+    commit_count += commits.commits_by_size[b];
+    if (commits.commits_by_size[b] == 0) continue;
+    const bool last = b + 1 == CommitStats::buckets;
+    std::cout << (last ? " >" : " <=") << CommitStats::bucket_limit(last ? b - 1 : b) << ": "
+              << commits.commits_by_size[b];
+  }
+  const double per_commit =
+      commit_count ? static_cast<double>(commits.commands) / static_cast<double>(commit_count) : 0.0;
+  std::cout << " (" << per_commit << " commands per commit)\n";
   nlohmann::json result{{"impl", "casegate"},
                         {"n", cases},
                         {"threads", threads},
@@ -254,6 +267,7 @@ int main(int argc, char** argv) {
                         {"cmds_per_sec", static_cast<long>(rate)},
                         {"wal_pages", wal_pages},
                         {"wal_pages_per_cmd", pages_per_command},
+                        {"commands_per_commit", per_commit},
                         {"peak_rss_kb", peak_rss_kb()},
                         {"verified", true}};
   std::cout << "RESULT " << result.dump() << "\n";
