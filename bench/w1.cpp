@@ -4,8 +4,9 @@
 //   casegate-bench http [--cases N] [--connections C] [--sync FULL|NORMAL|both] [--rss-requests M]:
 //     W1 over loopback HTTP against casegate serve (bench/http_load.hpp)
 // Each case: open, 7 records and fires with 2 refusals, 12 commands, each its own durable
-// command that re-reads the case and its tasks. Prints commands/s, seconds, peak RSS, and a
-// final line "RESULT {json}".
+// command that re-reads the case and its tasks. Prints commands/s, seconds, peak RSS, the WAL
+// pages each command wrote (wal_pages.hpp), for w1 the commands each commit carried, and a final
+// line "RESULT {json}".
 #include <sys/resource.h>
 #include <unistd.h>
 
