@@ -163,11 +163,11 @@ FloorFigures storage_floor(const std::string& path, int cases, const std::string
   const Instant now = SystemClock().now();
   std::vector<CaseId> ids;
   ids.reserve(static_cast<std::size_t>(cases));
-  const auto pages_before = wal_figures().pages;
+  const auto pages_before = wal_pages();
   auto start = std::chrono::steady_clock::now();
   for (int n = 0; n < cases; ++n) ids.push_back(floor.run_case(now));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const auto pages = wal_figures().pages - pages_before;
+  const auto pages = wal_pages() - pages_before;
   for (CaseId id : ids) {
     auto entries = value(storage.audit->entries_of_case(id));
     if (value(storage.cases->find_case(id))->state != "child_protection_plan" || entries.size() != 12)

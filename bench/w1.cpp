@@ -204,7 +204,7 @@ int main(int argc, char** argv) {
   Engine& engine = **opened;
   add_w1_users(engine);
 
-  const auto pages_before = wal_figures().pages;
+  const auto pages_before = wal_pages();
   auto start = std::chrono::steady_clock::now();
   std::atomic<int> next{0};
   auto work = [&] {
@@ -215,7 +215,7 @@ int main(int argc, char** argv) {
   work();
   for (auto& t : pool) t.join();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const auto wal_pages = wal_figures().pages - pages_before;
+  const auto pages_written = wal_pages() - pages_before;
   const CommitStats commits = engine.commit_stats();  // before the end-state check adds its own
 
   // The end state W1 requires: every case in a plan, 12 entries per case, 2 refusals, chain intact
@@ -240,7 +240,7 @@ int main(int argc, char** argv) {
   if (in_plan != cases) die(std::to_string(cases - in_plan) + " cases are not in child_protection_plan");
 
   double rate = static_cast<double>(commands) / seconds;
-  const double pages_per_command = static_cast<double>(wal_pages) / static_cast<double>(commands);
+  const double pages_per_command = static_cast<double>(pages_written) / static_cast<double>(commands);
   std::cout << "casegate W1: " << cases << " cases, " << commands << " commands, " << threads << " thread(s), db=" << db
             << " sync=" << sync << "\n"
             << "  " << static_cast<long>(rate) << " commands/s, " << seconds << " s, peak RSS "
@@ -266,7 +266,7 @@ int main(int argc, char** argv) {
                         {"commands", commands},
                         {"seconds", seconds},
                         {"cmds_per_sec", static_cast<long>(rate)},
-                        {"wal_pages", wal_pages},
+                        {"wal_pages", pages_written},
                         {"wal_pages_per_cmd", pages_per_command},
                         {"commands_per_commit", per_commit},
                         {"peak_rss_kb", peak_rss_kb()},

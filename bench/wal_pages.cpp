@@ -11,15 +11,14 @@ namespace {
 constexpr int checkpoint_at_pages = 1000;
 
 std::mutex counted;
-WalFigures figures;
+std::int64_t pages = 0;
 int frames_before = 0;  // the log's length after the previous commit
 
 int on_commit(void*, sqlite3* db, const char* schema, int frames) {
   {
     std::lock_guard lock(counted);
     // A log that has been checkpointed in full starts again from its first frame.
-    figures.pages += frames >= frames_before ? frames - frames_before : frames;
-    ++figures.commits;
+    pages += frames >= frames_before ? frames - frames_before : frames;
     frames_before = frames;
   }
   if (frames >= checkpoint_at_pages) sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
@@ -49,9 +48,9 @@ void count_wal_pages() {
   sqlite3_auto_extension(reinterpret_cast<void (*)()>(hook_connection));
 }
 
-WalFigures wal_figures() {
+std::int64_t wal_pages() {
   std::lock_guard lock(counted);
-  return figures;
+  return pages;
 }
 
 }  // namespace casegate::bench

@@ -9,10 +9,7 @@ namespace casegate::bench {
 // once the log holds 1,000 pages. Nothing is counted for :memory:, which has no WAL.
 void count_wal_pages();
 
-struct WalFigures {
-  std::int64_t pages = 0;
-  std::int64_t commits = 0;
-};
-WalFigures wal_figures();
+// Pages counted since count_wal_pages().
+std::int64_t wal_pages();
 
 }  // namespace casegate::bench
