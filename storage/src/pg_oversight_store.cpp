@@ -207,11 +207,11 @@ Result<ClockListReport> PgOversightStore::clocks_between(const ClockQuery& query
 
 Result<std::vector<StateCount>> PgOversightStore::state_counts(const CaseScope& scope) {
   return pg_guarded([&]() -> Result<std::vector<StateCount>> {
-    std::vector<StateCount> counts;
+    std::vector<StateCount> by_state;
     auto rows = state_counts_.run({scope_team(scope), scope_workflows(scope)});
     for (int r = 0; r < rows.size(); ++r)
-      counts.push_back(StateCount{rows.text(r, 0), rows.text(r, 1), false, rows.integer(r, 2)});
-    return counts;
+      by_state.push_back(StateCount{rows.text(r, 0), rows.text(r, 1), false, rows.integer(r, 2)});
+    return by_state;
   });
 }
 
