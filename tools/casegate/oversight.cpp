@@ -21,6 +21,20 @@ std::string fixed(double value) {
   return out.str();
 }
 
+// An optional --as-of bound: nullopt when not given.
+Result<std::optional<Instant>> as_of_bound(const std::string& text) {
+  if (text.empty()) return std::optional<Instant>();
+  auto parsed = parse_bound(text, "--as-of", true);
+  if (!parsed) return parsed.status();
+  return std::optional<Instant>(*parsed);
+}
+
+// A period of whole London days, and the time open clocks are judged at (nullopt: now).
+struct DatePeriod {
+  Date from, to;
+  std::optional<Instant> as_of;
+};
+
 // The options every period report takes: --from/--to (dates or instants), --as-of, --team, --csv.
 struct PeriodOptions {
   std::string from, to, as_of, team;
@@ -51,15 +65,17 @@ struct PeriodOptions {
     if (end < start) return Status::invalid_input("--to is before --from");
     return std::pair{start, end};
   }
+  // For the reports by due date: --from and --to as dates, and --as-of.
+  Result<DatePeriod> dates() const {
+    auto first = parse_date(from, "--from");
+    if (!first) return first.status();
+    auto last = parse_date(to, "--to");
+    if (!last) return last.status();
+    auto judged_at = as_of_bound(as_of);
+    if (!judged_at) return judged_at.status();
+    return DatePeriod{*first, *last, *judged_at};
+  }
 };
-
-// An optional --as-of bound: nullopt when not given.
-Result<std::optional<Instant>> as_of_bound(const std::string& text) {
-  if (text.empty()) return std::optional<Instant>();
-  auto parsed = parse_bound(text, "--as-of", true);
-  if (!parsed) return parsed.status();
-  return std::optional<Instant>(*parsed);
-}
 
 void print_exceptions(const std::vector<AuditEntry>& entries, bool csv, bool overrides) {
   if (csv) write_csv_row(std::cout, {"seq", "at", "case", "actor", "role", "event", "from", "to", "missing", "reason"});
@@ -233,14 +249,11 @@ std::vector<Command> manager_commands() {
          c.add_option("--limit", o->limit, "list at most this many (default 500; the total is always given)");
        },
        [o](Session& s) {
-         auto from = parse_date(o->clocks.from, "--from");
-         auto to = parse_date(o->clocks.to, "--to");
-         if (!from) return report(from.status());
-         if (!to) return report(to.status());
-         auto as_of = as_of_bound(o->clocks.as_of);
-         if (!as_of) return report(as_of.status());
+         auto period = o->clocks.dates();
+         if (!period) return report(period.status());
          if (int failed = s.ready(true)) return failed;
-         ClockQuery query{*from, *to, o->clock, o->outcome, as_of->value_or(s.engine->clock().now()), o->limit};
+         ClockQuery query{
+             period->from, period->to, o->clock, o->outcome, period->as_of.value_or(s.engine->clock().now()), o->limit};
          auto result = s.engine->clocks_due_between(s.globals.as, query, o->clocks.team);
          if (!result) return Session::finish(result.status());
          if (o->clocks.csv)
@@ -293,15 +306,11 @@ std::vector<Command> manager_commands() {
          c.add_flag("--csv", o->timeliness.csv, "CSV on stdout");
        },
        [o](Session& s) {
-         auto from = parse_date(o->timeliness.from, "--from");
-         auto to = parse_date(o->timeliness.to, "--to");
-         if (!from) return report(from.status());
-         if (!to) return report(to.status());
-         auto as_of = as_of_bound(o->timeliness.as_of);
-         if (!as_of) return report(as_of.status());
+         auto period = o->timeliness.dates();
+         if (!period) return report(period.status());
          if (int failed = s.ready(true)) return failed;
          bool by_team = o->timeliness_by == "team";
-         auto result = s.engine->timeliness(s.globals.as, *from, *to, *as_of, by_team);
+         auto result = s.engine->timeliness(s.globals.as, period->from, period->to, period->as_of, by_team);
          if (!result) return Session::finish(result.status());
 
          bool csv = o->timeliness.csv;
