@@ -54,14 +54,22 @@ struct PayloadFields {
   std::map<std::string, std::string, std::less<>> text;
 };
 
-// Recently read tasks' text fields, per thread so no lock is needed. Bounded: cleared when full.
-constexpr std::size_t max_cached_payloads = 512;
+// Recently read tasks' text fields, per thread so no lock is needed. Bounded by size rather than
+// count (a payload may be 64 KiB, and a server runs many threads): cleared when full.
+constexpr std::size_t max_cached_bytes = 256 * 1024;
 thread_local std::unordered_map<std::int64_t, PayloadFields> cached_payloads;
+thread_local std::size_t cached_bytes = 0;
 
 const PayloadFields& fields_of(const TaskRecord& task) {
   auto hit = cached_payloads.find(task.id);
   if (hit != cached_payloads.end() && hit->second.payload == task.payload_json) return hit->second;
-  if (cached_payloads.size() >= max_cached_payloads) cached_payloads.clear();
+  // The payload kept, its fields (at most as long again) and the entry's own overhead.
+  const std::size_t cost = 2 * task.payload_json.size() + 128;
+  if (cached_bytes + cost > max_cached_bytes) {
+    cached_payloads.clear();
+    cached_bytes = 0;
+  }
+  cached_bytes += cost;
   PayloadFields fields{task.payload_json, {}};
   auto payload = nlohmann::json::parse(task.payload_json, nullptr, false);
   if (payload.is_object())
