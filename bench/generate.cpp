@@ -78,7 +78,10 @@ GenerateFigures generate(const std::string& path, std::int64_t cases, int audit_
       db.db,
       "INSERT INTO cases (id, workflow, workflow_version, subject, team, state, stage, version, attributes, "
       "received_at, opened_at, state_entered_at) VALUES (?1,'child_protection',1,?2,?3,?4,?5,?5,'{}',?6,?6,?7)");
-  Insert add_stage(db.db, "INSERT INTO case_stages (case_id, stage, state, entered_at) VALUES (?1,?2,?3,?4)");
+  // The case directory (schema 9): a stage's line holds the stage (kind 0); a task's (kind 1) and an
+  // audit entry's (kind 2) point at their rows, so that a case's history is read by case.
+  Insert add_stage(db.db, "INSERT INTO case_directory (case_id, kind, n, state, entered_at) VALUES (?1,0,?2,?3,?4)");
+  Insert add_line(db.db, "INSERT INTO case_directory (case_id, kind, n) VALUES (?1,?2,?3)");
   Insert add_task(db.db,
                   "INSERT INTO tasks (case_id, kind, payload, actor, role, state, stage, occurred_at, recorded_at) "
                   "VALUES (?1,?2,?3,'sw','social_worker',?4,?5,?6,?6)");
@@ -128,6 +131,7 @@ GenerateFigures generate(const std::string& path, std::int64_t cases, int audit_
         .text(9, prev)
         .text(10, hash)
         .run();
+    add_line.integer(1, id).integer(2, 2).integer(3, seq).run();
     prev = std::move(hash);
   };
   for (CaseId id = 1; id <= cases; ++id) {
@@ -177,6 +181,7 @@ GenerateFigures generate(const std::string& path, std::int64_t cases, int audit_
         .integer(5, 1)
         .text(6, format_instant(received + std::chrono::hours(2)))
         .run();
+    add_line.integer(1, id).integer(2, 1).integer(3, sqlite3_last_insert_rowid(db.db)).run();
     add_task.integer(1, id)
         .text(2, "voice_of_child")
         .text(3, R"({"child_seen":true,"method":"direct","seen_alone":true})")
@@ -184,6 +189,7 @@ GenerateFigures generate(const std::string& path, std::int64_t cases, int audit_
         .integer(5, stage_count)
         .text(6, format_instant(received + std::chrono::hours(30)))
         .run();
+    add_line.integer(1, id).integer(2, 1).integer(3, sqlite3_last_insert_rowid(db.db)).run();
     tasks += 2;
     append(received, id, "sw", "social_worker", "open", "accepted", R"({"event":"open","from":null,"to":"referral"})");
     for (int e = 1; e < audit_per_case; ++e) {

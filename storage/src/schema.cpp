@@ -204,6 +204,32 @@ CREATE TRIGGER case_counts_move AFTER UPDATE OF team, workflow, state ON cases
     ON CONFLICT DO UPDATE SET cases = cases + excluded.cases;
 END;
 )sql"},
+      {9,
+       "one case directory for what is read by case: the stages a case went through, its tasks and its audit "
+       "entries, in one b-tree keyed by case, which replaces case_stages and the indexes of tasks and audit entries "
+       "by case; a command then writes one page for all three where it wrote up to three",
+       R"sql(
+-- kind: 0 a stage (n its number, with its state and when it was entered), 1 a task (n its id), 2 an audit
+-- entry (n its seq). No foreign key: an audit entry may name a case id that was never opened (a denied look).
+CREATE TABLE case_directory (
+  case_id    INTEGER NOT NULL,
+  kind       INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 2),  -- not IN (...): that builds a table per insert
+  n          INTEGER NOT NULL,
+  state      TEXT,
+  entered_at TEXT,
+  PRIMARY KEY (case_id, kind, n)
+) STRICT, WITHOUT ROWID;
+INSERT INTO case_directory SELECT case_id, 0, stage, state, entered_at FROM case_stages;
+INSERT INTO case_directory SELECT case_id, 1, id, NULL, NULL FROM tasks;
+INSERT INTO case_directory SELECT case_id, 2, seq, NULL, NULL FROM audit_log WHERE case_id IS NOT NULL;
+DROP TABLE case_stages;
+DROP INDEX tasks_by_case;
+DROP INDEX audit_log_by_case;
+-- For readers of stages (reports, copy): the store itself reads and writes case_directory. The store
+-- writes a task's and an audit entry's line with its own statement, not a trigger: a trigger firing
+-- costs about as much as the insert it follows.
+CREATE VIEW case_stages AS SELECT case_id, n AS stage, state, entered_at FROM case_directory WHERE kind = 0;
+)sql"},
   };
   return all;
 }

@@ -18,7 +18,15 @@ SqliteAuditLog::SqliteAuditLog(SqliteConnection& connection)
       insert_audit_(connection.db(),
                     "INSERT INTO audit_log (seq, at, case_id, actor, role, action, outcome, detail, prev_hash, hash) "
                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
-      audit_of_case_(connection.db(), audit_select("WHERE case_id = ?1 ORDER BY seq").c_str()),
+      add_to_directory_(connection.db(), insert_directory_line),
+      // A case's entries are found through the case directory (schema 9), not an index of the log;
+      // ordered by the directory's key, which is the log's order, so SQLite sorts nothing.
+      audit_of_case_(
+          connection.db(),
+          (std::string("SELECT ") + audit_columns +
+           " FROM (SELECT n FROM case_directory WHERE case_id = ?1 AND kind = 2) d JOIN audit_log ON seq = d.n "
+           "ORDER BY d.n")
+              .c_str()),
       audit_all_(connection.db(), audit_select("ORDER BY seq").c_str()),
       audit_hash_at_(connection.db(), "SELECT hash FROM audit_log WHERE seq = ?1"),
       tip_(connection) {}
@@ -47,6 +55,7 @@ Result<AuditEntry> SqliteAuditLog::append(const AuditDraft& draft) {
         .bind(9, entry.prev_hash)
         .bind(10, entry.hash)
         .run();
+    if (draft.case_id) add_to_directory(add_to_directory_, *draft.case_id, DirectoryKind::audit, entry.seq);
     tip_.set(Tip{entry.seq, entry.hash});
     return entry;
   });

@@ -33,19 +33,19 @@ SqliteCaseStore::SqliteCaseStore(SqliteConnection& connection)
                    "INSERT INTO cases (workflow, workflow_version, subject, team, state, attributes, received_at, "
                    "opened_at, state_entered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
       insert_stage_(connection.db(),
-                    "INSERT INTO case_stages (case_id, stage, state, entered_at) VALUES (?1, ?2, ?3, ?4)"),
+                    "INSERT INTO case_directory (case_id, kind, n, state, entered_at) VALUES (?1, 0, ?2, ?3, ?4)"),
       move_case_(connection.db(),
                  "UPDATE cases SET state = ?1, state_entered_at = ?2, stage = stage + 1, version = version + 1 "
                  "WHERE id = ?3 AND version = ?4"),
       record_current_stage_(connection.db(),
-                            "INSERT INTO case_stages (case_id, stage, state, entered_at) "
-                            "SELECT id, stage, state, state_entered_at FROM cases WHERE id = ?1"),
+                            "INSERT INTO case_directory (case_id, kind, n, state, entered_at) "
+                            "SELECT id, 0, stage, state, state_entered_at FROM cases WHERE id = ?1"),
       migrate_case_(connection.db(),
                     "UPDATE cases SET workflow_version = ?1, state = ?2, version = version + 1 "
                     "WHERE id = ?3 AND version = ?4"),
       rename_current_stage_(connection.db(),
-                            "UPDATE case_stages SET state = ?1 "
-                            "WHERE case_id = ?2 AND stage = (SELECT stage FROM cases WHERE id = ?2)"),
+                            "UPDATE case_directory SET state = ?1 "
+                            "WHERE case_id = ?2 AND kind = 0 AND n = (SELECT stage FROM cases WHERE id = ?2)"),
       allocate_case_(connection.db(), "UPDATE cases SET allocated_to = ?2 WHERE id = ?1"),
       transfer_case_(connection.db(), "UPDATE cases SET team = ?2, allocated_to = NULL WHERE id = ?1"),
       insert_grant_(connection.db(),
@@ -62,12 +62,14 @@ SqliteCaseStore::SqliteCaseStore(SqliteConnection& connection)
                     "UPDATE access_grants SET reviewed_by = ?2, reviewed_at = ?3, review_note = ?4 "
                     "WHERE id = ?1 AND reviewed_by IS NULL"),
       tasks_of_(connection.db(),
-                "SELECT id, kind, payload, actor, role, state, stage, occurred_at, recorded_at FROM tasks "
-                "WHERE case_id = ?1 ORDER BY id"),
+                "SELECT t.id, t.kind, t.payload, t.actor, t.role, t.state, t.stage, t.occurred_at, t.recorded_at "
+                "FROM case_directory d JOIN tasks t ON t.id = d.n WHERE d.case_id = ?1 AND d.kind = 1 ORDER BY d.n"),
       insert_task_(connection.db(),
                    "INSERT INTO tasks (case_id, kind, payload, actor, role, state, stage, occurred_at, recorded_at) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
-      stages_of_(connection.db(), "SELECT stage, state, entered_at FROM case_stages WHERE case_id = ?1 ORDER BY stage"),
+      add_to_directory_(connection.db(), insert_directory_line),
+      stages_of_(connection.db(),
+                 "SELECT n, state, entered_at FROM case_directory WHERE case_id = ?1 AND kind = 0 ORDER BY n"),
       // In key order (clock, cycle): sorting here would cost a temporary b-tree on every command.
       clocks_of_(connection.db(), clock_select(" FROM clocks k WHERE k.case_id = ?1").c_str()),
       insert_clock_(connection.db(),
@@ -310,7 +312,9 @@ Result<std::int64_t> SqliteCaseStore::insert_task(const TaskRecord& t) {
         .bind_copy(8, format_instant(t.occurred_at))
         .bind_copy(9, format_instant(t.recorded_at))
         .run();
-    return sqlite3_last_insert_rowid(connection_.db().handle());
+    std::int64_t id = sqlite3_last_insert_rowid(connection_.db().handle());
+    add_to_directory(add_to_directory_, t.case_id, DirectoryKind::task, id);
+    return id;
   });
 }
 

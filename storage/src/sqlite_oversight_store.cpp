@@ -99,7 +99,8 @@ SqliteOversightStore::SqliteOversightStore(SqliteConnection& connection)
           connection.db(),
           (std::string("SELECT s.case_id, c.team, s.stage, s.state, s.entered_at, v.occurred_at, v.payload "
                        "FROM case_stages s JOIN cases c ON c.id = s.case_id "
-                       "LEFT JOIN tasks v ON v.id = (SELECT min(t.id) FROM tasks t WHERE t.case_id = s.case_id "
+                       "LEFT JOIN tasks v ON v.id = (SELECT min(t.id) FROM case_directory d JOIN tasks t ON t.id = d.n "
+                       "                             WHERE d.case_id = s.case_id AND d.kind = 1 "
                        "                             AND t.stage = s.stage AND t.kind = ?4) "
                        "WHERE s.entered_at BETWEEN ?1 AND ?2 AND ") +
            in_scope(5) + " ORDER BY s.entered_at, s.case_id")

@@ -191,7 +191,9 @@ TEST_CASE("a database from the previous schema version is upgraded on open", "[s
   *store = Storage{};  // closes the database
   RawDb raw(temp.path);
   CHECK(raw.number("PRAGMA user_version") == storage::latest_schema_version());
-  CHECK(raw.number("SELECT count(*) FROM sqlite_master WHERE name='audit_log_by_case'") == 1);
+  // v2 indexed the log by case; v9 replaced that index with the case directory.
+  CHECK(raw.number("SELECT count(*) FROM sqlite_master WHERE name='audit_log_by_case'") == 0);
+  CHECK(raw.number("SELECT count(*) FROM sqlite_master WHERE name='case_directory'") == 1);
   // v4: one index of open clocks, and only strategy meetings indexed by time.
   CHECK(raw.number("SELECT count(*) FROM sqlite_master WHERE name IN ('clocks_open_by_team', 'tasks_by_kind_time')") ==
         0);
@@ -222,6 +224,65 @@ TEST_CASE("a v4 database keeps its cases' teams and starts them unallocated", "[
   auto grant = store->cases->grant_in_force(1, "sw.old", parse_instant("2026-06-01T00:00:00Z").value());
   REQUIRE(grant.is_ok());
   CHECK_FALSE(grant->has_value());
+}
+
+TEST_CASE("a v8 database keeps each case's stages, tasks and audit entries, read through the case directory",
+          "[storage][migration]") {
+  TempDb temp;
+  {
+    RawDb raw(temp.path);
+    for (const auto& migration : storage::migrations())
+      if (migration.version <= 8) REQUIRE(raw.exec(migration.sql) == SQLITE_OK);
+    REQUIRE(raw.exec("PRAGMA user_version=8") == SQLITE_OK);
+    const char* t0 = "'2026-01-05T09:00:00.000Z'";
+    const char* t1 = "'2026-01-05T11:00:00.000Z'";
+    auto sql =
+        std::string("INSERT INTO users (id, name, role, team) VALUES ('sw.old', '', 'social_worker', 'north');") +
+        "INSERT INTO cases (workflow, workflow_version, subject, team, state, stage, received_at, opened_at, "
+        "state_entered_at) VALUES ('child_protection', 2, 'OLD-1', 'north', 'strategy_discussion', 2, " +
+        t0 + ", " + t0 + ", " + t1 + "), ('child_protection', 2, 'OLD-2', 'north', 'referral', 1, " + t0 + ", " + t0 +
+        ", " + t0 + ");" + "INSERT INTO case_stages VALUES (1, 1, 'referral', " + t0 +
+        "), (1, 2, 'strategy_discussion', " + t1 + "), (2, 1, 'referral', " + t0 + ");" +
+        "INSERT INTO tasks (case_id, kind, payload, actor, role, state, stage, occurred_at, recorded_at) VALUES "
+        "(1, 'referral_decision', '{}', 'sw.old', 'social_worker', 'referral', 1, " +
+        t0 + ", " + t0 + "), (2, 'referral_decision', '{}', 'sw.old', 'social_worker', 'referral', 1, " + t0 + ", " +
+        t0 + "), (1, 'strategy_meeting', '{}', 'sw.old', 'social_worker', 'strategy_discussion', 2, " + t1 + ", " + t1 +
+        ");" + "INSERT INTO audit_log VALUES (1, " + t0 +
+        ", NULL, 'admin', 'admin', 'init', 'accepted', '{}', 'a', 'b'), "
+        "(2, " +
+        t0 +
+        ", 1, 'sw.old', 'social_worker', 'open', 'accepted', '{}', 'b', 'c'), "
+        "(3, " +
+        t0 +
+        ", 2, 'sw.old', 'social_worker', 'open', 'accepted', '{}', 'c', 'd'), "
+        "(4, " +
+        t1 + ", 1, 'sw.old', 'social_worker', 'fire', 'accepted', '{}', 'd', 'e');";
+    REQUIRE(raw.exec(sql) == SQLITE_OK);
+  }
+  auto store = open_sqlite_store(temp.path);
+  REQUIRE(store.is_ok());
+  auto tasks = store->cases->tasks_of(1);
+  REQUIRE(tasks.is_ok());
+  REQUIRE(tasks->size() == 2);
+  CHECK((*tasks)[0].id == 1);
+  CHECK((*tasks)[1].kind == "strategy_meeting");
+  CHECK(store->cases->tasks_of(2)->size() == 1);
+  auto stages = store->cases->stages_of(1);
+  REQUIRE(stages.is_ok());
+  REQUIRE(stages->size() == 2);
+  CHECK((*stages)[1].state == "strategy_discussion");
+  CHECK((*stages)[1].entered_at == parse_instant("2026-01-05T11:00:00Z").value());
+  auto entries = store->audit->entries_of_case(1);
+  REQUIRE(entries.is_ok());
+  REQUIRE(entries->size() == 2);
+  CHECK((*entries)[0].seq == 2);
+  CHECK((*entries)[1].seq == 4);
+  CHECK(store->audit->entries_of_case(2)->size() == 1);
+  *store = Storage{};
+  RawDb raw(temp.path);
+  CHECK(raw.number("SELECT count(*) FROM case_directory") == 9);  // 3 stages, 3 tasks, 3 entries of cases
+  CHECK(raw.number("SELECT count(*) FROM case_stages WHERE case_id = 1") == 2);  // the view, for readers of stages
+  CHECK(raw.number("SELECT count(*) FROM sqlite_master WHERE name IN ('tasks_by_case', 'audit_log_by_case')") == 0);
 }
 
 TEST_CASE("a database from a newer casegate is refused, untouched", "[storage][migration]") {
