@@ -18,7 +18,8 @@ SqliteAuditLog::SqliteAuditLog(SqliteConnection& connection)
       insert_audit_(connection.db(),
                     "INSERT INTO audit_log (seq, at, case_id, actor, role, action, outcome, detail, prev_hash, hash) "
                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
-      add_to_directory_(connection.db(), insert_directory_line),
+      // An entry of a case is listed in the case directory (schema 9: kind 2, n the seq).
+      list_entry_(connection.db(), "INSERT INTO case_directory (case_id, kind, n) VALUES (?1, 2, ?2)"),
       // A case's entries are found through the case directory (schema 9), not an index of the log;
       // ordered by the directory's key, which is the log's order, so SQLite sorts nothing.
       audit_of_case_(
@@ -55,7 +56,7 @@ Result<AuditEntry> SqliteAuditLog::append(const AuditDraft& draft) {
         .bind(9, entry.prev_hash)
         .bind(10, entry.hash)
         .run();
-    if (draft.case_id) add_to_directory(add_to_directory_, *draft.case_id, DirectoryKind::audit, entry.seq);
+    if (draft.case_id) list_entry_.start().bind(1, *draft.case_id).bind(2, entry.seq).run();
     tip_.set(Tip{entry.seq, entry.hash});
     return entry;
   });

@@ -19,7 +19,7 @@ class SqliteAuditLog final : public AuditLog {
 
  private:
   SqliteConnection& connection_;
-  sqlite::Statement audit_tip_, insert_audit_, add_to_directory_, audit_of_case_, audit_all_, audit_hash_at_;
+  sqlite::Statement audit_tip_, insert_audit_, list_entry_, audit_of_case_, audit_all_, audit_hash_at_;
   // The newest entry, read by every command and kept between commands while nobody else writes.
   struct Tip {
     std::int64_t seq;

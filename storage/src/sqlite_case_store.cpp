@@ -67,7 +67,8 @@ SqliteCaseStore::SqliteCaseStore(SqliteConnection& connection)
       insert_task_(connection.db(),
                    "INSERT INTO tasks (case_id, kind, payload, actor, role, state, stage, occurred_at, recorded_at) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
-      add_to_directory_(connection.db(), insert_directory_line),
+      // A task is listed in its case's directory (schema 9: kind 1, n its id).
+      list_task_(connection.db(), "INSERT INTO case_directory (case_id, kind, n) VALUES (?1, 1, ?2)"),
       stages_of_(connection.db(),
                  "SELECT n, state, entered_at FROM case_directory WHERE case_id = ?1 AND kind = 0 ORDER BY n"),
       // In key order (clock, cycle): sorting here would cost a temporary b-tree on every command.
@@ -313,7 +314,7 @@ Result<std::int64_t> SqliteCaseStore::insert_task(const TaskRecord& t) {
         .bind_copy(9, format_instant(t.recorded_at))
         .run();
     std::int64_t id = sqlite3_last_insert_rowid(connection_.db().handle());
-    add_to_directory(add_to_directory_, t.case_id, DirectoryKind::task, id);
+    list_task_.start().bind(1, t.case_id).bind(2, id).run();
     return id;
   });
 }

@@ -56,7 +56,7 @@ class SqliteCaseStore final : public CaseStore {
   sqlite::Statement find_case_, cases_below_version_, insert_case_, insert_stage_, move_case_, record_current_stage_,
       migrate_case_, rename_current_stage_;
   sqlite::Statement allocate_case_, transfer_case_, insert_grant_, find_grant_, grant_in_force_, review_grant_;
-  sqlite::Statement tasks_of_, insert_task_, add_to_directory_, stages_of_;
+  sqlite::Statement tasks_of_, insert_task_, list_task_, stages_of_;
   sqlite::Statement clocks_of_, insert_clock_, update_clock_, count_clock_;
   sqlite::Statement settings_, set_setting_, calendar_changes_, add_calendar_change_;
   sqlite::Statement find_reply_, store_reply_, forget_replies_;

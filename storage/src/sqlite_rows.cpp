@@ -20,8 +20,4 @@ void bind_scope(sqlite::Statement::Use& q, int first_index, const CaseScope& sco
     q.bind_copy(first_index + 1, nlohmann::json(scope.workflows).dump());
 }
 
-void add_to_directory(sqlite::Statement& insert_line, CaseId id, DirectoryKind kind, std::int64_t n) {
-  insert_line.start().bind(1, id).bind(2, static_cast<std::int64_t>(kind)).bind(3, n).run();
-}
-
 }  // namespace casegate::storage

@@ -13,11 +13,4 @@ namespace casegate::storage {
 std::string in_scope(int first_index);
 void bind_scope(sqlite::Statement::Use& q, int first_index, const CaseScope& scope);
 
-// A line of the case directory (schema 9), whose key (case_id, kind, n) keeps what is read by case
-// together; a stage's line also holds its state and time. Stored as these integers.
-enum class DirectoryKind : std::int64_t { stage = 0, task = 1, audit = 2 };
-inline constexpr const char* insert_directory_line =
-    "INSERT INTO case_directory (case_id, kind, n) VALUES (?1, ?2, ?3)";
-void add_to_directory(sqlite::Statement& insert_line, CaseId id, DirectoryKind kind, std::int64_t n);
-
 }  // namespace casegate::storage
