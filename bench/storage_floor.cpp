@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "casegate/sqlite_store.hpp"
-#include "wal_pages.hpp"
 
 namespace casegate::bench {
 namespace {
@@ -149,11 +148,13 @@ class Floor {
 
 }  // namespace
 
-FloorFigures storage_floor(const std::string& path, int cases, const std::string& synchronous) {
+FloorFigures storage_floor(const std::string& path, int cases, const std::string& synchronous,
+                           bool checkpoint_in_background) {
   SqliteOptions options;
   options.synchronous = synchronous == "FULL"     ? Synchronous::full
                         : synchronous == "NORMAL" ? Synchronous::normal
                                                   : Synchronous::off;
+  options.checkpoint_in_background = checkpoint_in_background;
   const Storage storage = value(open_sqlite_store(path, options));
   check(storage.transactions->begin_command());
   check(storage.cases->insert_user(User{worker, "Sam Jones", Role::social_worker, "north", true}));
@@ -163,11 +164,11 @@ FloorFigures storage_floor(const std::string& path, int cases, const std::string
   const Instant now = SystemClock().now();
   std::vector<CaseId> ids;
   ids.reserve(static_cast<std::size_t>(cases));
-  const auto pages_before = wal_pages();
+  const auto pages_before = sqlite_wal_pages_appended();
   auto start = std::chrono::steady_clock::now();
   for (int n = 0; n < cases; ++n) ids.push_back(floor.run_case(now));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const auto pages = wal_pages() - pages_before;
+  const auto pages = sqlite_wal_pages_appended() - pages_before;
   for (CaseId id : ids) {
     auto entries = value(storage.audit->entries_of_case(id));
     if (value(storage.cases->find_case(id))->state != "child_protection_plan" || entries.size() != 12)

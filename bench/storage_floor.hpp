@@ -6,11 +6,12 @@ namespace casegate::bench {
 struct FloorFigures {
   long commands;
   double seconds;
-  long wal_pages;  // appended to the WAL by the commands (see wal_pages.hpp); 0 in memory
+  long wal_pages;  // appended to the WAL by the commands (sqlite_wal_pages_appended); 0 in memory
 };
 
 // W1's storage work on casegate's schema with scripted values (see storage_floor.cpp): `cases`
 // cases into a new database at `path` (or :memory:). Throws when the end state is not W1's.
-FloorFigures storage_floor(const std::string& path, int cases, const std::string& synchronous);
+FloorFigures storage_floor(const std::string& path, int cases, const std::string& synchronous,
+                           bool checkpoint_in_background);
 
 }  // namespace casegate::bench

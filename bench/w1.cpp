@@ -1,12 +1,14 @@
 // casegate-bench: workload W1 (shared/bench/W1.md) through the public engine API.
-//   casegate-bench w1 --cases N --sync FULL|NORMAL|OFF --db PATH|:memory: [--threads K] [--keep]
+//   casegate-bench w1 --cases N --sync FULL|NORMAL|OFF --db PATH|:memory: [--threads K]
+//                     [--checkpoint background|inline] [--keep]
 //   casegate-bench floor (same options): W1's storage work alone, for the engine's own overhead
 //   casegate-bench http [--cases N] [--connections C] [--sync FULL|NORMAL|both] [--rss-requests M]:
 //     W1 over loopback HTTP against casegate serve (bench/http_load.hpp)
 // Each case: open, 7 records and fires with 2 refusals, 12 commands, each its own durable
 // command that re-reads the case and its tasks. Prints commands/s, seconds, peak RSS, the WAL
-// pages each command wrote (wal_pages.hpp), for w1 the commands each commit carried, and a final
-// line "RESULT {json}".
+// pages each command wrote (sqlite_wal_pages_appended), the CPU time each command took in all
+// threads (the store checkpoints on a thread of its own), for w1 the commands each commit
+// carried, and a final line "RESULT {json}".
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -25,7 +27,6 @@
 #include "postgres_floor.hpp"
 #include "storage_floor.hpp"
 #include "w1_workload.hpp"
-#include "wal_pages.hpp"
 
 using namespace casegate;
 using namespace casegate::bench;
@@ -44,25 +45,38 @@ long peak_rss_kb() {
   return usage.ru_maxrss;
 }
 
+// User and system time of every thread of the process so far.
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"casegate-bench: reference workloads through the public API"};
   app.require_subcommand(1);
   int cases = 2000, threads = 1;
-  std::string sync = "FULL", db = "casegate-w1.db";
+  std::string sync = "FULL", db = "casegate-w1.db", checkpoint = "background";
   bool keep = false;
+  const auto checkpoint_help =
+      "who copies the WAL into the database file: background (default, the store's own thread) "
+      "or inline (the committing thread, as SQLite does by itself)";
   auto* w1 = app.add_subcommand("w1", "workload W1: one child-protection pathway per case, 12 commands each");
   w1->add_option("--cases", cases, "number of cases (default 2000)")->check(CLI::Range(1, 10000000));
   w1->add_option("--sync", sync, "FULL (default), NORMAL or OFF")->check(CLI::IsMember({"FULL", "NORMAL", "OFF"}));
   w1->add_option("--db", db, "database file, or :memory: (default casegate-w1.db, recreated)");
   w1->add_option("--threads", threads, "submitting threads sharing one engine (default 1)")->check(CLI::Range(1, 64));
+  w1->add_option("--checkpoint", checkpoint, checkpoint_help)->check(CLI::IsMember({"background", "inline"}));
   w1->add_flag("--keep", keep, "keep the database file afterwards");
   auto* floor = app.add_subcommand(
       "floor", "W1's storage work alone: the engine's statements on its schema, values scripted (same options)");
   floor->add_option("--cases", cases, "number of cases (default 2000)")->check(CLI::Range(1, 10000000));
   floor->add_option("--sync", sync, "FULL (default), NORMAL or OFF")->check(CLI::IsMember({"FULL", "NORMAL", "OFF"}));
   floor->add_option("--db", db, "database file, or :memory: (default casegate-w1.db, recreated)");
+  floor->add_option("--checkpoint", checkpoint, checkpoint_help)->check(CLI::IsMember({"background", "inline"}));
   floor->add_flag("--keep", keep, "keep the database file afterwards");
   std::string floor_uri;
   auto* pg_floor = app.add_subcommand(
@@ -113,7 +127,6 @@ int main(int argc, char** argv) {
   http->add_option("--casegate", http_options.casegate, "the casegate binary (default: beside this one)");
   http->add_option("--dir", http_options.dir, "scratch folder (default in the temporary folder)");
   CLI11_PARSE(app, argc, argv);
-  count_wal_pages();
 
   if (http->parsed()) {
     if (http_sync != "both") http_options.syncs = {http_sync};
@@ -172,23 +185,28 @@ int main(int argc, char** argv) {
   }
   if (floor->parsed()) {
     remove_database(db);
-    auto figures = bench::storage_floor(db, cases, sync);
+    const double cpu_before = cpu_seconds();
+    auto figures = bench::storage_floor(db, cases, sync, checkpoint == "background");
+    const double cpu_us = (cpu_seconds() - cpu_before) * 1e6 / static_cast<double>(figures.commands);
     double rate = static_cast<double>(figures.commands) / figures.seconds;
     const double pages_per_command = static_cast<double>(figures.wal_pages) / static_cast<double>(figures.commands);
     std::cout << "casegate storage floor, W1: " << cases << " cases, " << figures.commands << " commands, db=" << db
-              << " sync=" << sync << "\n  " << static_cast<long>(rate) << " commands/s, " << figures.seconds
-              << " s, peak RSS " << static_cast<double>(peak_rss_kb()) / 1024.0 << " MB, " << pages_per_command
-              << " WAL pages per command\n";
+              << " sync=" << sync << " checkpoint=" << checkpoint << "\n  " << static_cast<long>(rate)
+              << " commands/s, " << figures.seconds << " s, peak RSS " << static_cast<double>(peak_rss_kb()) / 1024.0
+              << " MB, " << pages_per_command << " WAL pages per command, " << cpu_us
+              << " µs CPU per command (setup and check included)\n";
     std::cout << "RESULT "
               << nlohmann::json{{"impl", "casegate_storage_floor"},
                                 {"n", cases},
                                 {"db", db},
                                 {"sync", sync},
+                                {"checkpoint", checkpoint},
                                 {"commands", figures.commands},
                                 {"seconds", figures.seconds},
                                 {"cmds_per_sec", static_cast<long>(rate)},
                                 {"wal_pages", figures.wal_pages},
                                 {"wal_pages_per_cmd", pages_per_command},
+                                {"cpu_us_per_cmd", cpu_us},
                                 {"peak_rss_kb", peak_rss_kb()}}
                      .dump()
               << "\n";
@@ -199,12 +217,14 @@ int main(int argc, char** argv) {
   remove_database(db);
   SqliteOptions options;
   options.synchronous = sync == "FULL" ? Synchronous::full : sync == "NORMAL" ? Synchronous::normal : Synchronous::off;
+  options.checkpoint_in_background = checkpoint == "background";
   auto opened = open_engine(db, options);
   if (!opened) die(opened.status().to_string());
   Engine& engine = **opened;
   add_w1_users(engine);
 
-  const auto pages_before = wal_pages();
+  const auto pages_before = sqlite_wal_pages_appended();
+  const double cpu_before = cpu_seconds();
   auto start = std::chrono::steady_clock::now();
   std::atomic<int> next{0};
   auto work = [&] {
@@ -215,7 +235,8 @@ int main(int argc, char** argv) {
   work();
   for (auto& t : pool) t.join();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const auto pages_written = wal_pages() - pages_before;
+  const double cpu_us = (cpu_seconds() - cpu_before) * 1e6 / static_cast<double>(12L * cases);
+  const auto pages_written = sqlite_wal_pages_appended() - pages_before;
   const CommitStats commits = engine.commit_stats();  // before the end-state check adds its own
 
   // The end state W1 requires: every case in a plan, 12 entries per case, 2 refusals, chain intact
@@ -242,10 +263,10 @@ int main(int argc, char** argv) {
   double rate = static_cast<double>(commands) / seconds;
   const double pages_per_command = static_cast<double>(pages_written) / static_cast<double>(commands);
   std::cout << "casegate W1: " << cases << " cases, " << commands << " commands, " << threads << " thread(s), db=" << db
-            << " sync=" << sync << "\n"
+            << " sync=" << sync << " checkpoint=" << checkpoint << "\n"
             << "  " << static_cast<long>(rate) << " commands/s, " << seconds << " s, peak RSS "
-            << static_cast<double>(peak_rss_kb()) / 1024.0 << " MB, " << pages_per_command
-            << " WAL pages per command; end state verified\n";
+            << static_cast<double>(peak_rss_kb()) / 1024.0 << " MB, " << pages_per_command << " WAL pages per command, "
+            << cpu_us << " µs CPU per command; end state verified\n";
   std::uint64_t commit_count = 0;
   std::cout << "  commits by commands carried:";
   for (std::size_t b = 0; b < CommitStats::buckets; ++b) {
@@ -263,11 +284,13 @@ int main(int argc, char** argv) {
                         {"threads", threads},
                         {"db", db},
                         {"sync", sync},
+                        {"checkpoint", checkpoint},
                         {"commands", commands},
                         {"seconds", seconds},
                         {"cmds_per_sec", static_cast<long>(rate)},
                         {"wal_pages", pages_written},
                         {"wal_pages_per_cmd", pages_per_command},
+                        {"cpu_us_per_cmd", cpu_us},
                         {"commands_per_commit", per_commit},
                         {"peak_rss_kb", peak_rss_kb()},
                         {"verified", true}};

@@ -48,7 +48,12 @@ SqliteConnection::SqliteConnection(const std::string& path, const SqliteOptions&
       commit_(db_, "COMMIT"),
       savepoint_(db_, "SAVEPOINT command"),
       release_(db_, "RELEASE command"),
-      data_version_(db_, "PRAGMA data_version") {}
+      data_version_(db_, "PRAGMA data_version") {
+  // Only a file has a write-ahead log (":memory:" and temporary databases have no name).
+  const char* file = sqlite3_db_filename(db_.handle(), "main");
+  if (file != nullptr && *file != '\0')
+    checkpointer_ = std::make_unique<WalCheckpointer>(db_.handle(), file, options.checkpoint_in_background);
+}
 
 Status SqliteConnection::begin_command() {
   return guarded([&] {

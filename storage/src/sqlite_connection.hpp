@@ -9,6 +9,7 @@
 #include "casegate/sqlite_store.hpp"
 #include "sqlite.hpp"
 #include "store_common.hpp"
+#include "wal_checkpointer.hpp"
 
 namespace casegate::storage {
 
@@ -53,6 +54,7 @@ class SqliteConnection final : public Transactions, public CacheGeneration {
   bool in_batch_ = false;
   int open_commands_ = 0;  // begun and not yet committed or rolled back
   std::int64_t last_data_version_ = -1;
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // last: its thread stops before the connection closes
 };
 
 }  // namespace casegate::storage

@@ -42,6 +42,10 @@ Result<Storage> open_sqlite_store(const std::string& path, const SqliteOptions& 
   }
 }
 
+std::int64_t sqlite_wal_pages_appended() {
+  return WalCheckpointer::pages_appended();
+}
+
 Result<std::unique_ptr<Engine>> open_sqlite_engine(const std::string& path, WorkflowRegistry workflows,
                                                    const SqliteOptions& options, std::shared_ptr<const Clock> clock) {
   auto storage = open_sqlite_store(path, options);
