@@ -149,12 +149,12 @@ class Floor {
 }  // namespace
 
 FloorFigures storage_floor(const std::string& path, int cases, const std::string& synchronous,
-                           bool checkpoint_in_background) {
+                           bool wal_checkpoint_in_background) {
   SqliteOptions options;
   options.synchronous = synchronous == "FULL"     ? Synchronous::full
                         : synchronous == "NORMAL" ? Synchronous::normal
                                                   : Synchronous::off;
-  options.checkpoint_in_background = checkpoint_in_background;
+  options.wal_checkpoint_in_background = wal_checkpoint_in_background;
   const Storage storage = value(open_sqlite_store(path, options));
   check(storage.transactions->begin_command());
   check(storage.cases->insert_user(User{worker, "Sam Jones", Role::social_worker, "north", true}));

@@ -12,6 +12,6 @@ struct FloorFigures {
 // W1's storage work on casegate's schema with scripted values (see storage_floor.cpp): `cases`
 // cases into a new database at `path` (or :memory:). Throws when the end state is not W1's.
 FloorFigures storage_floor(const std::string& path, int cases, const std::string& synchronous,
-                           bool checkpoint_in_background);
+                           bool wal_checkpoint_in_background);
 
 }  // namespace casegate::bench

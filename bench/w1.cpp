@@ -1,6 +1,6 @@
 // casegate-bench: workload W1 (shared/bench/W1.md) through the public engine API.
 //   casegate-bench w1 --cases N --sync FULL|NORMAL|OFF --db PATH|:memory: [--threads K]
-//                     [--checkpoint background|inline] [--keep]
+//                     [--wal-checkpoint background|inline] [--keep]
 //   casegate-bench floor (same options): W1's storage work alone, for the engine's own overhead
 //   casegate-bench http [--cases N] [--connections C] [--sync FULL|NORMAL|both] [--rss-requests M]:
 //     W1 over loopback HTTP against casegate serve (bench/http_load.hpp)
@@ -59,9 +59,9 @@ int main(int argc, char** argv) {
   CLI::App app{"casegate-bench: reference workloads through the public API"};
   app.require_subcommand(1);
   int cases = 2000, threads = 1;
-  std::string sync = "FULL", db = "casegate-w1.db", checkpoint = "background";
+  std::string sync = "FULL", db = "casegate-w1.db", wal_checkpoint = "background";
   bool keep = false;
-  const auto checkpoint_help =
+  const auto wal_checkpoint_help =
       "who copies the WAL into the database file: background (default, the store's own thread) "
       "or inline (the committing thread, as SQLite does by itself)";
   auto* w1 = app.add_subcommand("w1", "workload W1: one child-protection pathway per case, 12 commands each");
@@ -69,14 +69,16 @@ int main(int argc, char** argv) {
   w1->add_option("--sync", sync, "FULL (default), NORMAL or OFF")->check(CLI::IsMember({"FULL", "NORMAL", "OFF"}));
   w1->add_option("--db", db, "database file, or :memory: (default casegate-w1.db, recreated)");
   w1->add_option("--threads", threads, "submitting threads sharing one engine (default 1)")->check(CLI::Range(1, 64));
-  w1->add_option("--checkpoint", checkpoint, checkpoint_help)->check(CLI::IsMember({"background", "inline"}));
+  w1->add_option("--wal-checkpoint", wal_checkpoint, wal_checkpoint_help)
+      ->check(CLI::IsMember({"background", "inline"}));
   w1->add_flag("--keep", keep, "keep the database file afterwards");
   auto* floor = app.add_subcommand(
       "floor", "W1's storage work alone: the engine's statements on its schema, values scripted (same options)");
   floor->add_option("--cases", cases, "number of cases (default 2000)")->check(CLI::Range(1, 10000000));
   floor->add_option("--sync", sync, "FULL (default), NORMAL or OFF")->check(CLI::IsMember({"FULL", "NORMAL", "OFF"}));
   floor->add_option("--db", db, "database file, or :memory: (default casegate-w1.db, recreated)");
-  floor->add_option("--checkpoint", checkpoint, checkpoint_help)->check(CLI::IsMember({"background", "inline"}));
+  floor->add_option("--wal-checkpoint", wal_checkpoint, wal_checkpoint_help)
+      ->check(CLI::IsMember({"background", "inline"}));
   floor->add_flag("--keep", keep, "keep the database file afterwards");
   std::string floor_uri;
   auto* pg_floor = app.add_subcommand(
@@ -186,12 +188,12 @@ int main(int argc, char** argv) {
   if (floor->parsed()) {
     remove_database(db);
     const double cpu_before = cpu_seconds();
-    auto figures = bench::storage_floor(db, cases, sync, checkpoint == "background");
+    auto figures = bench::storage_floor(db, cases, sync, wal_checkpoint == "background");
     const double cpu_us = (cpu_seconds() - cpu_before) * 1e6 / static_cast<double>(figures.commands);
     double rate = static_cast<double>(figures.commands) / figures.seconds;
     const double pages_per_command = static_cast<double>(figures.wal_pages) / static_cast<double>(figures.commands);
     std::cout << "casegate storage floor, W1: " << cases << " cases, " << figures.commands << " commands, db=" << db
-              << " sync=" << sync << " checkpoint=" << checkpoint << "\n  " << static_cast<long>(rate)
+              << " sync=" << sync << " wal_checkpoint=" << wal_checkpoint << "\n  " << static_cast<long>(rate)
               << " commands/s, " << figures.seconds << " s, peak RSS " << static_cast<double>(peak_rss_kb()) / 1024.0
               << " MB, " << pages_per_command << " WAL pages per command, " << cpu_us
               << " µs CPU per command (setup and check included)\n";
@@ -200,7 +202,7 @@ int main(int argc, char** argv) {
                                 {"n", cases},
                                 {"db", db},
                                 {"sync", sync},
-                                {"checkpoint", checkpoint},
+                                {"wal_checkpoint", wal_checkpoint},
                                 {"commands", figures.commands},
                                 {"seconds", figures.seconds},
                                 {"cmds_per_sec", static_cast<long>(rate)},
@@ -217,7 +219,7 @@ int main(int argc, char** argv) {
   remove_database(db);
   SqliteOptions options;
   options.synchronous = sync == "FULL" ? Synchronous::full : sync == "NORMAL" ? Synchronous::normal : Synchronous::off;
-  options.checkpoint_in_background = checkpoint == "background";
+  options.wal_checkpoint_in_background = wal_checkpoint == "background";
   auto opened = open_engine(db, options);
   if (!opened) die(opened.status().to_string());
   Engine& engine = **opened;
@@ -263,7 +265,7 @@ int main(int argc, char** argv) {
   double rate = static_cast<double>(commands) / seconds;
   const double pages_per_command = static_cast<double>(pages_written) / static_cast<double>(commands);
   std::cout << "casegate W1: " << cases << " cases, " << commands << " commands, " << threads << " thread(s), db=" << db
-            << " sync=" << sync << " checkpoint=" << checkpoint << "\n"
+            << " sync=" << sync << " wal_checkpoint=" << wal_checkpoint << "\n"
             << "  " << static_cast<long>(rate) << " commands/s, " << seconds << " s, peak RSS "
             << static_cast<double>(peak_rss_kb()) / 1024.0 << " MB, " << pages_per_command << " WAL pages per command, "
             << cpu_us << " µs CPU per command; end state verified\n";
@@ -284,7 +286,7 @@ int main(int argc, char** argv) {
                         {"threads", threads},
                         {"db", db},
                         {"sync", sync},
-                        {"checkpoint", checkpoint},
+                        {"wal_checkpoint", wal_checkpoint},
                         {"commands", commands},
                         {"seconds", seconds},
                         {"cmds_per_sec", static_cast<long>(rate)},

@@ -61,8 +61,8 @@ casegate::Result<casegate::SqliteOptions> parse_options(const char* options_json
     } else if (key == "busy_timeout_ms" && value.is_number_integer() && value.get<std::int64_t>() >= 0 &&
                value.get<std::int64_t>() <= 600000) {
       options.busy_timeout_ms = value.get<int>();
-    } else if (key == "checkpoint_in_background" && value.is_boolean()) {
-      options.checkpoint_in_background = value.get<bool>();
+    } else if (key == "wal_checkpoint_in_background" && value.is_boolean()) {
+      options.wal_checkpoint_in_background = value.get<bool>();
     } else {
       return Status::invalid_input("unknown or invalid option " + casegate::printable(nlohmann::json(key).dump()));
     }

@@ -52,7 +52,7 @@ SqliteConnection::SqliteConnection(const std::string& path, const SqliteOptions&
   // Only a file has a write-ahead log (":memory:" and temporary databases have no name).
   const char* file = sqlite3_db_filename(db_.handle(), "main");
   if (file != nullptr && *file != '\0')
-    checkpointer_ = std::make_unique<WalCheckpointer>(db_.handle(), file, options.checkpoint_in_background);
+    checkpointer_ = std::make_unique<WalCheckpointer>(db_.handle(), file, options.wal_checkpoint_in_background);
 }
 
 Status SqliteConnection::begin_command() {

@@ -93,8 +93,8 @@ TEST_CASE("malformed requests are code 2 naming the problem", "[c_abi]") {
   casegate_free(error);
   CHECK(casegate_open(":memory:", R"({"cache": 1})", &e, &error) == 2);
   casegate_free(error);
-  CHECK(casegate_open(":memory:", R"({"checkpoint_in_background": "no"})", &e, &error) == 2);
-  CHECK(std::string(error) == "unknown or invalid option \"checkpoint_in_background\"");
+  CHECK(casegate_open(":memory:", R"({"wal_checkpoint_in_background": "no"})", &e, &error) == 2);
+  CHECK(std::string(error) == "unknown or invalid option \"wal_checkpoint_in_background\"");
   casegate_free(error);
   CHECK(e == nullptr);
 }

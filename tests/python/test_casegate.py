@@ -68,14 +68,14 @@ def test_a_closed_engine_refuses_and_a_bad_option_does_not_open():
 
 def test_checkpoints_in_the_committing_thread_on_request(tmp_path):
     path = str(tmp_path / "inline.db")
-    with casegate.open(path, checkpoint_in_background=False) as engine:
+    with casegate.open(path, wal_checkpoint_in_background=False) as engine:
         engine.init("admin")
         engine.user_add("admin", "sw", role="social_worker", team="north")
         case = engine.open_case("sw", "child_protection", subject="CHILD-1")["case"]
     with casegate.open(path) as engine:
         assert engine.status("sw", case)["state"] == "referral"
-    with pytest.raises(casegate.Invalid, match="checkpoint_in_background"):
-        casegate.open(path, checkpoint_in_background="sometimes")
+    with pytest.raises(casegate.Invalid, match="wal_checkpoint_in_background"):
+        casegate.open(path, wal_checkpoint_in_background="sometimes")
 
 
 def test_threads_share_one_engine(tmp_path):

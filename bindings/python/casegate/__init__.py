@@ -118,15 +118,15 @@ def library_version():
 class Engine:
     """An open casegate database. Safe to share between threads. Close it (or use ``with``)."""
 
-    def __init__(self, path, synchronous=None, busy_timeout_ms=None, checkpoint_in_background=None):
+    def __init__(self, path, synchronous=None, busy_timeout_ms=None, wal_checkpoint_in_background=None):
         self._handle = None  # set before anything can fail: __del__ reads it
         options = {}
         if synchronous is not None:
             options["synchronous"] = synchronous
         if busy_timeout_ms is not None:
             options["busy_timeout_ms"] = busy_timeout_ms
-        if checkpoint_in_background is not None:
-            options["checkpoint_in_background"] = checkpoint_in_background
+        if wal_checkpoint_in_background is not None:
+            options["wal_checkpoint_in_background"] = wal_checkpoint_in_background
         handle, error = ctypes.c_void_p(), ctypes.c_void_p()
         code = _lib.casegate_open(os.fsencode(path), json.dumps(options).encode() if options else None,
                                   ctypes.byref(handle), ctypes.byref(error))
@@ -234,10 +234,10 @@ def _request(command, **fields):
     return request
 
 
-def open(path, synchronous=None, busy_timeout_ms=None, checkpoint_in_background=None):  # noqa: A001 - the one opener
+def open(path, synchronous=None, busy_timeout_ms=None, wal_checkpoint_in_background=None):  # noqa: A001 - the one opener
     """Opens (creating and migrating) the database at ``path``, or ":memory:".
 
-    ``checkpoint_in_background=False`` copies the write-ahead log in the committing thread, as
+    ``wal_checkpoint_in_background=False`` copies the write-ahead log in the committing thread, as
     SQLite does by itself, instead of on a thread of the store's own."""
     return Engine(path, synchronous=synchronous, busy_timeout_ms=busy_timeout_ms,
-                  checkpoint_in_background=checkpoint_in_background)
+                  wal_checkpoint_in_background=wal_checkpoint_in_background)

@@ -25,7 +25,7 @@ struct SqliteOptions {
   // store's own, on a second connection, so no commit waits for it (W1 at `normal` runs about a
   // third faster). false: the committing thread, once the log holds 1,000 pages, as SQLite does
   // by itself. Either way every commit is as durable as `synchronous` says.
-  bool checkpoint_in_background = true;
+  bool wal_checkpoint_in_background = true;
 };
 
 // Pages that every SQLite store of this process has appended to its write-ahead log, counted by
