@@ -12,12 +12,12 @@
 #include <vector>
 
 #include "casegate/sqlite_store.hpp"
+#include "w1_workload.hpp"
 
 namespace casegate::bench {
 namespace {
 
-const char* const worker = "sw.jones";
-const char* const chair = "chair.patel";
+// W1's worker and chair (w1_workload.hpp) record and fire, as in the engine's run.
 
 // A clock the script starts, or meets, in one command.
 struct ClockWrite {
@@ -165,16 +165,18 @@ FloorFigures storage_floor(const std::string& path, int cases, const std::string
   std::vector<CaseId> ids;
   ids.reserve(static_cast<std::size_t>(cases));
   const auto pages_before = sqlite_wal_pages_appended();
+  const double cpu_before = process_cpu_seconds();
   auto start = std::chrono::steady_clock::now();
   for (int n = 0; n < cases; ++n) ids.push_back(floor.run_case(now));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double cpu_seconds = process_cpu_seconds() - cpu_before;
   const auto pages = sqlite_wal_pages_appended() - pages_before;
   for (CaseId id : ids) {
     auto entries = value(storage.audit->entries_of_case(id));
     if (value(storage.cases->find_case(id))->state != "child_protection_plan" || entries.size() != 12)
       throw std::runtime_error("the storage floor did not leave every case in a plan with 12 audit entries");
   }
-  return {12L * cases, seconds, static_cast<long>(pages)};
+  return {12L * cases, seconds, static_cast<long>(pages), cpu_seconds};
 }
 
 }  // namespace casegate::bench

@@ -6,7 +6,8 @@ namespace casegate::bench {
 struct FloorFigures {
   long commands;
   double seconds;
-  long wal_pages;  // appended to the WAL by the commands (sqlite_wal_pages_appended); 0 in memory
+  long wal_pages;      // appended to the WAL by the commands (sqlite_wal_pages_appended); 0 in memory
+  double cpu_seconds;  // of every thread, the store's checkpoint thread included
 };
 
 // W1's storage work on casegate's schema with scripted values (see storage_floor.cpp): `cases`

@@ -1,5 +1,7 @@
 #include "w1_workload.hpp"
 
+#include <sys/resource.h>
+
 #include <iostream>
 
 namespace casegate::bench {
@@ -26,6 +28,13 @@ const Step w1_steps[11] = {
 void die(const std::string& what) {
   std::cerr << "casegate-bench: " << what << "\n";
   std::exit(2);
+}
+
+double process_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 void add_w1_users(Engine& engine) {

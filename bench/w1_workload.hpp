@@ -22,6 +22,10 @@ extern const Step w1_steps[11];
 
 [[noreturn]] void die(const std::string& what);
 
+// User and system time of every thread of the process so far (the store checkpoints on a thread
+// of its own, so a command's CPU time is not the calling thread's alone).
+double process_cpu_seconds();
+
 // The admin, the worker and the chair W1 runs as.
 void add_w1_users(Engine& engine);
 

@@ -234,7 +234,8 @@ def _request(command, **fields):
     return request
 
 
-def open(path, synchronous=None, busy_timeout_ms=None, wal_checkpoint_in_background=None):  # noqa: A001 - the one opener
+def open(path, synchronous=None, busy_timeout_ms=None,  # noqa: A001 - the module's one opener
+         wal_checkpoint_in_background=None):
     """Opens (creating and migrating) the database at ``path``, or ":memory:".
 
     ``wal_checkpoint_in_background=False`` copies the write-ahead log in the committing thread, as
