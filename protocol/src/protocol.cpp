@@ -297,12 +297,19 @@ std::map<std::string, CommandSpec, std::less<>> manager_commands() {
         CASEGATE_TRY(rows, strategy_meetings_report(e, as, between.first, between.second, team));
         return Reply{by == "team" ? json(strategy_meetings_by_team(rows)) : json(rows)};
       }};
-  t["oversight actions"] = {{"as_of", "by"},
+  t["oversight actions"] = {{"as_of", "by", "team"},
                             [](Engine& e, const std::string& as, const Request& r, std::string_view) -> Result<Reply> {
                               CASEGATE_TRY(when, as_of(r));
                               CASEGATE_TRY(by, r.text_or("by", ""));
-                              if (!by.empty() && by != "theme")
-                                return Status::invalid_input("field 'by' must be theme");
+                              CASEGATE_TRY(team, r.text_or("team", ""));
+                              if (!by.empty() && by != "theme" && by != "action")
+                                return Status::invalid_input("field 'by' must be theme or action");
+                              if (by == "action") {
+                                CASEGATE_TRY(rows, action_list_report(e, as, when, team));
+                                return Reply{json(rows)};
+                              }
+                              // The counts cover every team's actions; only the list of actions is narrowed to a team.
+                              if (!team.empty()) return Status::invalid_input("field 'team' needs by=action");
                               CASEGATE_TRY(rows, actions_report(e, as, when, by == "theme"));
                               return Reply{json(rows)};
                             }};

@@ -71,7 +71,7 @@ async function overview() {
   if (actions) {
     cards.push(h('section', { className: 'card', 'aria-labelledby': 'card-actions' },
       h('h2', { id: 'card-actions' }, 'Improvement actions'),
-      figure('actions-late', late, route('actions', { status: 'overdue' }), 'late: past their target date'),
+      figure('actions-late', late, route('actions', { standing: 'open_overdue' }), 'late: past their target date'),
       figure('actions-at-risk', actionsDue.total, route('due', { workflow: 'improvement_action' }),
         'at risk: target due in the next 5 working days')));
   }

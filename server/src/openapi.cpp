@@ -199,7 +199,7 @@ json build() {
       {"overrides", {{"from", "string"}, {"to", "string"}, {"team", "string"}}},
       {"voice", {{"from", "string"}, {"to", "string"}, {"team", "string"}}},
       {"strategy-meetings", {{"from", "string"}, {"to", "string"}, {"team", "string"}, {"by", "string"}}},
-      {"actions", {{"as_of", "string"}, {"by", "string"}}},
+      {"actions", {{"as_of", "string"}, {"by", "string"}, {"team", "string"}}},
       {"access", {{"case", "integer"}, {"from", "string"}, {"to", "string"}, {"unreviewed", "boolean"}}},
   };
   for (const auto& [report, fields] : reports) {

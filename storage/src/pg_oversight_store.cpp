@@ -120,6 +120,15 @@ PgOversightStore::PgOversightStore(PgConnection& connection)
                            "LEFT JOIN clocks k ON k.case_id = t.case_id AND k.clock = $4::text AND k.cycle = 1 "
                            "WHERE t.kind = $3::text AND t.occurred_at BETWEEN $1::text AND $2::text AND " +
                                in_scope(5) + " ORDER BY t.occurred_at, t.id"),
+      workflow_tasks_(connection.db(),
+                      "SELECT t.id, t.kind, t.payload, t.actor, t.role, t.state, t.stage, t.occurred_at, "
+                      "t.recorded_at, c.id FROM cases c JOIN tasks t ON t.case_id = c.id "
+                      "WHERE c.workflow = $3::text AND t.kind = $4::text AND " +
+                          in_scope(1) + " ORDER BY c.id, t.id"),
+      workflow_clocks_(connection.db(), std::string("SELECT ") + clock_columns +
+                                            " FROM cases c JOIN clocks k ON k.case_id = c.id "
+                                            "WHERE c.workflow = $3::text AND k.clock = $4::text AND " +
+                                            in_scope(1) + " ORDER BY c.id, k.cycle"),
       clock_outcomes_(connection.db(), "SELECT '', " + outcome_counts),
       clock_outcomes_by_attribute_(connection.db(), "SELECT coalesce(c.attributes::jsonb ->> $4::text, ''), " +
                                                         outcome_counts + " GROUP BY 1 ORDER BY 1"),
@@ -279,6 +288,29 @@ Result<std::vector<TaskAgainstClockRow>> PgOversightStore::tasks_against_clock(s
         {time_value(from), time_value(to), text(kind), text(clock), scope_team(scope), scope_workflows(scope)});
     for (int r = 0; r < rows.size(); ++r) result.push_back(read_task_against_clock(pg::Row(rows, r)));
     return result;
+  });
+}
+
+Result<std::vector<TaskRecord>> PgOversightStore::workflow_tasks(std::string_view workflow, std::string_view kind,
+                                                                 const CaseScope& scope) {
+  return pg_guarded([&]() -> Result<std::vector<TaskRecord>> {
+    std::vector<TaskRecord> tasks;
+    auto rows = workflow_tasks_.run({scope_team(scope), scope_workflows(scope), text(workflow), text(kind)});
+    for (int r = 0; r < rows.size(); ++r) {
+      pg::Row row(rows, r);
+      tasks.push_back(read_task(row, row.integer(9)));
+    }
+    return tasks;
+  });
+}
+
+Result<std::vector<ClockRecord>> PgOversightStore::workflow_clocks(std::string_view workflow, std::string_view clock,
+                                                                   const CaseScope& scope) {
+  return pg_guarded([&]() -> Result<std::vector<ClockRecord>> {
+    std::vector<ClockRecord> clocks;
+    auto rows = workflow_clocks_.run({scope_team(scope), scope_workflows(scope), text(workflow), text(clock)});
+    for (int r = 0; r < rows.size(); ++r) clocks.push_back(read_clock(pg::Row(rows, r), 0));
+    return clocks;
   });
 }
 

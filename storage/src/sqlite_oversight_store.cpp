@@ -50,6 +50,15 @@ const std::string outcome_counts =
     "sum(k.met_at IS NULL AND k.stopped = 0 AND k.due_at >= ?1) "
     "FROM clocks k JOIN cases c ON c.id = k.case_id WHERE c.workflow = ?2 AND k.clock = ?3";
 
+// ?1 after, the scope at ?2, ?3, ?4 state, ?5 workflow (as `workflow_condition` tests it), ?6
+// allocated to, ?7 overdue at, ?8 limit.
+std::string list_cases_sql(const std::string& workflow_condition) {
+  return std::string("SELECT ") + case_columns + " FROM cases c WHERE c.id > ?1 AND " + in_scope(2) +
+         " AND (?4 = '' OR c.state = ?4) AND " + workflow_condition +
+         " AND (?6 = '' OR c.allocated_to = ?6) AND (?7 IS NULL OR EXISTS (SELECT 1 FROM clocks k "
+         "WHERE k.case_id = c.id AND k.met_at IS NULL AND k.stopped = 0 AND k.due_at < ?7)) ORDER BY c.id LIMIT ?8";
+}
+
 }  // namespace
 
 SqliteOversightStore::SqliteOversightStore(SqliteConnection& connection)
@@ -114,6 +123,19 @@ SqliteOversightStore::SqliteOversightStore(SqliteConnection& connection)
                        "WHERE t.kind = ?4 AND t.occurred_at BETWEEN ?1 AND ?2 AND ") +
            in_scope(6) + " ORDER BY t.occurred_at, t.id")
               .c_str()),
+      // The workflow's cases by cases_by_workflow, then each case's tasks by its directory.
+      workflow_tasks_(connection.db(),
+                      (std::string("SELECT t.id, t.kind, t.payload, t.actor, t.role, t.state, t.stage, t.occurred_at, "
+                                   "t.recorded_at, c.id FROM cases c JOIN case_directory d ON d.case_id = c.id "
+                                   "AND d.kind = 1 JOIN tasks t ON t.id = d.n WHERE c.workflow = ?3 AND t.kind = ?4 "
+                                   "AND ") +
+                       in_scope(1) + " ORDER BY c.id, t.id")
+                          .c_str()),
+      workflow_clocks_(connection.db(), with_clock_columns("SELECT ",
+                                                           " FROM cases c JOIN clocks k ON k.case_id = c.id "
+                                                           "WHERE c.workflow = ?3 AND k.clock = ?4 AND " +
+                                                               in_scope(1) + " ORDER BY c.id, k.cycle")
+                                            .c_str()),
       clock_outcomes_(connection.db(), ("SELECT '', " + outcome_counts).c_str()),
       clock_outcomes_by_attribute_(
           connection.db(), ("SELECT coalesce(json_extract(c.attributes, '$.\"' || ?4 || '\"'), ''), " + outcome_counts +
@@ -144,13 +166,9 @@ SqliteOversightStore::SqliteOversightStore(SqliteConnection& connection)
                       "team, anchor FROM clocks k WHERE k.case_id > ?3 AND k.case_id <= ?4 AND " +
                       case_in_scope(1, "k.case_id") + " ORDER BY case_id, started_at, clock, cycle")
                          .c_str()),
-      list_cases_(connection.db(),
-                  (std::string("SELECT ") + case_columns + " FROM cases c WHERE c.id > ?1 AND " + in_scope(2) +
-                   " AND (?4 = '' OR c.state = ?4) AND (?5 = '' OR c.workflow = ?5) "
-                   "AND (?6 = '' OR c.allocated_to = ?6) AND (?7 IS NULL OR EXISTS (SELECT 1 FROM clocks k "
-                   "WHERE k.case_id = c.id AND k.met_at IS NULL AND k.stopped = 0 AND k.due_at < ?7)) "
-                   "ORDER BY c.id LIMIT ?8")
-                      .c_str()),
+      list_cases_(connection.db(), list_cases_sql("(?5 = '' OR c.workflow = ?5)").c_str()),
+      // One workflow's cases by cases_by_workflow: the statement above would read every case.
+      list_workflow_cases_(connection.db(), list_cases_sql("c.workflow = ?5").c_str()),
       grants_(connection.db(),
               (std::string("SELECT ") + grant_columns + " FROM access_grants g JOIN cases c ON c.id = g.case_id " +
                "WHERE g.granted_at BETWEEN ?1 AND ?2 AND " + in_scope(3) +
@@ -314,6 +332,30 @@ Result<std::vector<TaskAgainstClockRow>> SqliteOversightStore::tasks_against_clo
   });
 }
 
+Result<std::vector<TaskRecord>> SqliteOversightStore::workflow_tasks(std::string_view workflow, std::string_view kind,
+                                                                     const CaseScope& scope) {
+  return guarded([&]() -> Result<std::vector<TaskRecord>> {
+    std::vector<TaskRecord> tasks;
+    auto q = workflow_tasks_.start();
+    q.bind(3, workflow).bind(4, kind);
+    bind_scope(q, 1, scope);
+    while (q.step()) tasks.push_back(read_task(q, q.integer(9)));
+    return tasks;
+  });
+}
+
+Result<std::vector<ClockRecord>> SqliteOversightStore::workflow_clocks(std::string_view workflow,
+                                                                       std::string_view clock, const CaseScope& scope) {
+  return guarded([&]() -> Result<std::vector<ClockRecord>> {
+    std::vector<ClockRecord> clocks;
+    auto q = workflow_clocks_.start();
+    q.bind(3, workflow).bind(4, clock);
+    bind_scope(q, 1, scope);
+    while (q.step()) clocks.push_back(read_clock(q, 0));
+    return clocks;
+  });
+}
+
 Result<std::vector<ClockOutcomeRow>> SqliteOversightStore::clock_outcomes(std::string_view workflow,
                                                                           std::string_view clock, Instant as_of,
                                                                           std::string_view group_by) {
@@ -390,7 +432,7 @@ Result<AuditFeedPage> SqliteOversightStore::audit_after(std::int64_t after_seq, 
 Result<std::vector<CaseRecord>> SqliteOversightStore::list_cases(const CaseQuery& query, const CaseScope& scope) {
   return guarded([&]() -> Result<std::vector<CaseRecord>> {
     std::vector<CaseRecord> cases;
-    auto q = list_cases_.start();
+    auto q = (query.workflow.empty() ? list_cases_ : list_workflow_cases_).start();
     q.bind(1, query.after)
         .bind(4, query.state)
         .bind(5, query.workflow)

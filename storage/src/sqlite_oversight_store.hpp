@@ -24,6 +24,10 @@ class SqliteOversightStore final : public OversightStore {
                                                                const CaseScope& scope) override;
   Result<std::vector<ClockOutcomeRow>> clock_outcomes(std::string_view workflow, std::string_view clock, Instant as_of,
                                                       std::string_view group_by) override;
+  Result<std::vector<TaskRecord>> workflow_tasks(std::string_view workflow, std::string_view kind,
+                                                 const CaseScope& scope) override;
+  Result<std::vector<ClockRecord>> workflow_clocks(std::string_view workflow, std::string_view clock,
+                                                   const CaseScope& scope) override;
   Status export_table(std::string_view table, const CaseScope& scope,
                       const std::function<void(const ExportTable&)>& chunk) override;
   Result<ExportPage> export_page(std::string_view table, const CaseScope& scope, std::int64_t after,
@@ -35,8 +39,9 @@ class SqliteOversightStore final : public OversightStore {
  private:
   sqlite::Statement overdue_count_, overdue_, overdue_team_, due_count_, due_, clocks_between_count_, clocks_between_,
       state_counts_, timeliness_, timeliness_by_team_, due_today_, due_today_by_team_, refusals_, overrides_,
-      stages_with_first_task_, tasks_against_clock_, clock_outcomes_, clock_outcomes_by_attribute_, export_cases_,
-      export_tasks_, export_audit_, export_clock_cases_, export_clocks_, list_cases_, grants_, audit_after_, audit_end_;
+      stages_with_first_task_, tasks_against_clock_, workflow_tasks_, workflow_clocks_, clock_outcomes_,
+      clock_outcomes_by_attribute_, export_cases_, export_tasks_, export_audit_, export_clock_cases_, export_clocks_,
+      list_cases_, list_workflow_cases_, grants_, audit_after_, audit_end_;
 };
 
 }  // namespace casegate::storage

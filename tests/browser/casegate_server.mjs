@@ -120,5 +120,18 @@ export async function seed(server) {
     await action('Record the wishes of each child', 'voice_of_the_child', daysFromNow(60), 24 * 5),
   ];
   await server.api('tm.north', 'POST', `cases/${actions[2]}/events/start`, {});
+  // One action taken through its evidence, audit check and sign-off; one completed by a manager's
+  // override with no evidence recorded, which the action plan must not show as evidenced.
+  const assured = await action('Audit of case supervision', 'supervision', daysFromNow(20), 24 * 20);
+  const overridden = await action('Supervision recorded monthly', 'supervision', daysFromNow(30), 24 * 20);
+  for (const id of [assured, overridden]) await server.api('tm.north', 'POST', `cases/${id}/events/start`, {});
+  await record('tm.north', assured, 'evidence', { description: 'Supervision audit report, Q1', link: 'https://intranet.example/audit-q1' });
+  await server.api('tm.north', 'POST', `cases/${assured}/events/complete`, {});
+  await record('aud.lee', assured, 'audit_check', { effective: true, note: 'Sampled 20 case files' });
+  await server.api('tm.north', 'POST', `cases/${assured}/events/assure`, {});
+  await record('board.ross', assured, 'sign_off', { note: 'Accepted by the improvement board' });
+  await server.api('tm.north', 'POST', `cases/${assured}/events/close`, {});
+  await server.api('tm.north', 'POST', `cases/${overridden}/events/complete`, { override: true, reason: 'evidence held on the paper file' });
+  actions.push(assured, overridden);
   return { north, south, actions };
 }

@@ -188,9 +188,28 @@ describe('every page, as the north team manager', () => {
     };
   }));
   test('improvement actions by theme', () => check(page, 'actions', '#/actions', async () => {
-    const actions = await as('cases?workflow=improvement_action&limit=1000');
-    return { 'actions-shown': actions.cases.length };
+    const [list, cases] = await Promise.all([as('oversight/actions?by=action'), as('cases?workflow=improvement_action&limit=1000')]);
+    assert.equal(list.length, cases.cases.length);
+    return { 'actions-shown': list.length };
   }));
+  test('each action shows what was recorded on it, not what its state implies', async () => {
+    await show(page, '#/actions');
+    const cells = (id) => page.$eval(`main table a[href="#/case/${id}"]`,
+      (a) => [...a.closest('tr').cells].map((c) => c.textContent.trim()));
+    const list = await as('oversight/actions?by=action');
+    const [assured, overridden] = [work.actions[3], work.actions[4]].map((id) => list.find((r) => r.case === id));
+    assert.equal(assured.sign_off.by, 'board.ross');
+    assert.equal(overridden.state, 'completed');
+    assert.equal(overridden.evidence, null);
+    const [, , , , , assuredState, , evidence, audit, signOff] = await cells(assured.case);
+    assert.equal(assuredState, 'closed');
+    assert.match(evidence, /^Supervision audit report, Q1: https:\/\/intranet\.example\/audit-q1 \(tm\.north, /);
+    assert.match(audit, /^effective: Sampled 20 case files \(aud\.lee, /);
+    assert.match(signOff, /^Accepted by the improvement board \(board\.ross, /);
+    const shown = await cells(overridden.case);
+    assert.equal(shown[5], 'completed');
+    assert.deepEqual(shown.slice(7), ['none recorded', 'none recorded', 'none recorded']);
+  });
   test('cases', async () => {
     await check(page, 'cases', '#/cases', async () => ({}));
     const listed = await as('cases?limit=100');

@@ -45,6 +45,8 @@ Status write_file(const std::string& path, const std::string& text, bool secret)
 // An ISO 8601 instant, or nullopt for empty text.
 Result<std::optional<Instant>> optional_instant(const std::string& text, const char* field);
 Result<CaseId> parse_case_id(const std::string& text);
+// An optional --as-of bound: nullopt when not given.
+Result<std::optional<Instant>> as_of_bound(const std::string& text);
 
 // What a command's handler works with: the parsed global options, and the engine once opened.
 struct Session {
@@ -93,11 +95,12 @@ int run_printed(Session& session, const nlohmann::json& request,
 void put_text(nlohmann::json& request, const char* field, const std::string& value);
 
 // The table, by family: cases and users; integrity; workflows, scenarios and the demo; settings,
-// calendar, oversight, export and the HTML report; need-to-know access.
+// calendar, oversight, export and the HTML report; the action plan's report; need-to-know access.
 std::vector<Command> case_commands();
 std::vector<Command> integrity_commands();
 std::vector<Command> workflow_commands();
 std::vector<Command> manager_commands();
+std::vector<Command> action_plan_commands();
 std::vector<Command> access_commands();
 std::vector<Command> serve_commands();
 

@@ -21,14 +21,6 @@ std::string fixed(double value) {
   return out.str();
 }
 
-// An optional --as-of bound: nullopt when not given.
-Result<std::optional<Instant>> as_of_bound(const std::string& text) {
-  if (text.empty()) return std::optional<Instant>();
-  auto parsed = parse_bound(text, "--as-of", true);
-  if (!parsed) return parsed.status();
-  return std::optional<Instant>(*parsed);
-}
-
 // A period of whole London days, and the time open clocks are judged at (nullopt: now).
 struct DatePeriod {
   Date from, to;
@@ -99,6 +91,13 @@ void print_exceptions(const std::vector<AuditEntry>& entries, bool csv, bool ove
 
 }  // namespace
 
+Result<std::optional<Instant>> as_of_bound(const std::string& text) {
+  if (text.empty()) return std::optional<Instant>();
+  auto parsed = parse_bound(text, "--as-of", true);
+  if (!parsed) return parsed.status();
+  return std::optional<Instant>(*parsed);
+}
+
 std::vector<Command> manager_commands() {
   struct Options {
     std::string setting_key, value;
@@ -108,8 +107,7 @@ std::vector<Command> manager_commands() {
     int working_days = 5;
     std::string due_workflow, clock, outcome;
     std::int64_t limit = 500;
-    std::string timeliness_by = "clock", meetings_by, actions_by, actions_as_of;
-    bool actions_csv = false;
+    std::string timeliness_by = "clock", meetings_by;
     std::string table, format = "csv", out_file, report_as_of, report_from;
   };
   auto o = std::make_shared<Options>();
@@ -436,36 +434,6 @@ std::vector<Command> manager_commands() {
          }
          return 0;
        }});
-  commands.push_back(
-      {"oversight actions", "improvement actions: completed within their agreed timescale, late, open",
-       [o](CLI::App& c) {
-         c.add_option("--by", o->actions_by, "theme: one row per theme")->check(CLI::IsMember({"theme"}));
-         c.add_option("--as-of", o->actions_as_of, "judge open actions as of this time (default now)");
-         c.add_flag("--csv", o->actions_csv, "CSV on stdout");
-       },
-       [o](Session& s) {
-         auto as_of = as_of_bound(o->actions_as_of);
-         if (!as_of) return report(as_of.status());
-         if (int failed = s.ready(true)) return failed;
-         auto rows = actions_report(*s.engine, s.globals.as, *as_of, o->actions_by == "theme");
-         if (!rows) return Session::finish(rows.status());
-
-         if (o->actions_csv)
-           write_csv_row(std::cout, {"theme", "completed_on_time", "completed_late", "open_overdue", "open_on_track"});
-         for (const auto& r : *rows) {
-           std::int64_t all = r.completed_on_time + r.completed_late + r.open_overdue + r.open_on_track;
-           if (o->actions_csv) {
-             write_csv_row(std::cout, {r.theme, std::to_string(r.completed_on_time), std::to_string(r.completed_late),
-                                       std::to_string(r.open_overdue), std::to_string(r.open_on_track)});
-             continue;
-           }
-           std::cout << (r.theme.empty() ? "all themes" : r.theme) << ": " << r.completed_on_time << " of " << all
-                     << " completed within the agreed timescale, " << r.completed_late << " completed late, "
-                     << r.open_overdue << " open and overdue, " << r.open_on_track << " open and on track\n";
-         }
-         return 0;
-       }});
-
   commands.push_back({"export", "every row of a table, for other tools (audited)",
                       [o](CLI::App& c) {
                         c.add_option("--table", o->table, "cases, tasks, audit or clocks")
@@ -578,12 +546,6 @@ std::vector<Command> manager_commands() {
   set_request(commands, "oversight strategy-meetings", [o, period_request]() -> Result<json> {
     json r = period_request("oversight strategy-meetings", o->meetings);
     put_text(r, "by", o->meetings_by);
-    return r;
-  });
-  set_request(commands, "oversight actions", [o]() -> Result<json> {
-    json r{{"command", "oversight actions"}};
-    put_text(r, "as_of", o->actions_as_of);
-    put_text(r, "by", o->actions_by);
     return r;
   });
   set_request(commands, "export", [o]() -> Result<json> { return json{{"command", "export"}, {"table", o->table}}; });

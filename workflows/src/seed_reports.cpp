@@ -125,6 +125,90 @@ Result<std::vector<ActionsRow>> actions_report(Engine& engine, std::string_view 
   return rows;
 }
 
+namespace {
+
+std::string text_field(const json& object, const char* name) {
+  auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+ActionTask action_task(const TaskRecord& task) {
+  ActionTask out{task.id, task.actor, task.occurred_at, {}, {}, {}, std::nullopt};
+  json payload = json::parse(task.payload_json, nullptr, false);
+  if (!payload.is_object()) return out;
+  out.description = text_field(payload, "description");
+  out.link = text_field(payload, "link");
+  out.note = text_field(payload, "note");
+  if (auto it = payload.find("effective"); it != payload.end() && it->is_boolean()) out.effective = it->get<bool>();
+  return out;
+}
+
+std::string standing(const ClockRecord& clock, Instant when) {
+  if (clock.met_at) return *clock.met_at <= clock.due_at ? "completed_on_time" : "completed_late";
+  if (clock.stopped) return "";
+  return clock.due_at < when ? "open_overdue" : "open_on_track";
+}
+
+}  // namespace
+
+Result<std::vector<ActionRow>> action_list_report(Engine& engine, std::string_view as, std::optional<Instant> as_of,
+                                                  std::string_view team) {
+  constexpr std::string_view workflow = "improvement_action";
+  std::vector<ActionRow> rows;
+  Status status = engine.report(
+      as, "actions", team, [&](OversightStore& store, const CaseScope& scope, ReportDetail& detail) -> Status {
+        Instant when = as_of.value_or(engine.clock().now());
+        detail = {{"as_of", format_instant(when)}, {"by", "action"}};
+        std::map<CaseId, std::size_t> row_of;
+        CaseQuery query;
+        query.workflow = workflow;
+        query.limit = 1000;
+        for (;;) {
+          auto page = store.list_cases(query, scope);
+          if (!page) return page.status();
+          for (const CaseRecord& c : *page) {
+            json attributes = json::parse(c.attributes_json, nullptr, false);
+            if (!attributes.is_object()) attributes = json::object();
+            row_of[c.id] = rows.size();
+            ActionRow row;
+            row.case_id = c.id;
+            row.team = c.team;
+            row.state = c.state;
+            row.title = text_field(attributes, "title");
+            row.theme = text_field(attributes, "theme");
+            row.owner = text_field(attributes, "owner");
+            row.target_date = text_field(attributes, "target_date");
+            rows.push_back(std::move(row));
+          }
+          if (static_cast<std::int64_t>(page->size()) < query.limit) break;
+          query.after = page->back().id;
+        }
+        auto clocks = store.workflow_clocks(workflow, "target", scope);
+        if (!clocks) return clocks.status();
+        for (const ClockRecord& clock : *clocks) {
+          auto found = row_of.find(clock.case_id);
+          if (found == row_of.end()) continue;  // opened after the list was read
+          ActionRow& row = rows[found->second];
+          row.due_at = clock.due_at;
+          row.completed_at = clock.met_at;
+          row.standing = standing(clock, when);
+        }
+        for (auto [kind, field] :
+             {std::pair{"evidence", &ActionRow::evidence}, std::pair{"audit_check", &ActionRow::audit_check},
+              std::pair{"sign_off", &ActionRow::sign_off}}) {
+          auto tasks = store.workflow_tasks(workflow, kind, scope);
+          if (!tasks) return tasks.status();
+          // In order of recording, so the newest of each kind is the one kept.
+          for (const TaskRecord& task : *tasks)
+            if (auto found = row_of.find(task.case_id); found != row_of.end())
+              rows[found->second].*field = action_task(task);
+        }
+        return Status::ok();
+      });
+  if (!status) return status;
+  return rows;
+}
+
 void to_json(json& out, const VoiceRow& r) {
   out = json{{"case", r.case_id},
              {"team", r.team},
@@ -165,6 +249,39 @@ void to_json(json& out, const ActionsRow& row) {
              {"completed_late", row.completed_late},
              {"open_overdue", row.open_overdue},
              {"open_on_track", row.open_on_track}};
+}
+
+namespace {
+
+// A recorded task's own fields after the ones every task has.
+json recorded(const ActionTask& task, const json& own) {
+  json out{{"task_id", task.task_id}, {"by", task.by}, {"at", format_instant(task.at)}};
+  out.update(own);
+  return out;
+}
+
+}  // namespace
+
+void to_json(json& out, const ActionRow& r) {
+  out = json{
+      {"case", r.case_id},
+      {"team", r.team},
+      {"title", r.title},
+      {"theme", r.theme},
+      {"owner", r.owner},
+      {"target_date", r.target_date},
+      {"state", r.state},
+      {"due_at", time_or_null(r.due_at)},
+      {"completed_at", time_or_null(r.completed_at)},
+      {"standing", text_or_null(r.standing)},
+      {"evidence", r.evidence ? recorded(*r.evidence, json::object({{"description", r.evidence->description},
+                                                                    {"link", text_or_null(r.evidence->link)}}))
+                              : json(nullptr)},
+      {"audit_check",
+       r.audit_check ? recorded(*r.audit_check, json::object({{"effective", optional_value(r.audit_check->effective)},
+                                                              {"note", r.audit_check->note}}))
+                     : json(nullptr)},
+      {"sign_off", r.sign_off ? recorded(*r.sign_off, json::object({{"note", r.sign_off->note}})) : json(nullptr)}};
 }
 
 }  // namespace casegate

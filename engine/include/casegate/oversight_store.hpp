@@ -42,6 +42,12 @@ class OversightStore {
   // (an attribute name) one row per value, in order.
   virtual Result<std::vector<ClockOutcomeRow>> clock_outcomes(std::string_view workflow, std::string_view clock,
                                                               Instant as_of, std::string_view group_by) = 0;
+  // Every task of `kind` recorded on `workflow`'s cases in scope, by case and then as recorded.
+  virtual Result<std::vector<TaskRecord>> workflow_tasks(std::string_view workflow, std::string_view kind,
+                                                         const CaseScope& scope) = 0;
+  // Every cycle of `clock` on `workflow`'s cases in scope, by case and cycle.
+  virtual Result<std::vector<ClockRecord>> workflow_clocks(std::string_view workflow, std::string_view clock,
+                                                           const CaseScope& scope) = 0;
   // table: "cases", "tasks", "audit" or "clocks"; invalid_input otherwise. Rows arrive in chunks.
   // Only rows of cases in `scope`; audit entries of no case only when the scope is everything.
   virtual Status export_table(std::string_view table, const CaseScope& scope,

@@ -52,6 +52,26 @@ struct ActionsRow {
   std::int64_t completed_on_time = 0, completed_late = 0, open_overdue = 0, open_on_track = 0;
 };
 
+// A task recorded on an improvement action, as the action plan's audit reads it.
+struct ActionTask {
+  std::int64_t task_id = 0;
+  std::string by;                       // who recorded it
+  Instant at;                           // when it happened
+  std::string description, link, note;  // evidence: description and link; audit check, sign-off: note
+  std::optional<bool> effective;        // audit check only
+};
+
+// One improvement action: its target, how it stands against it, and the newest evidence, audit
+// check and sign-off recorded on it. Each is empty when none was recorded, as when a team manager
+// overrode the step: the list shows what was recorded, not what the state implies.
+struct ActionRow {
+  CaseId case_id = 0;
+  std::string team, state, title, theme, owner, target_date;
+  std::optional<Instant> due_at, completed_at;  // the target clock: when due, and when met
+  std::string standing;  // as ActionsRow's columns: completed_on_time, completed_late, open_overdue, open_on_track
+  std::optional<ActionTask> evidence, audit_check, sign_off;
+};
+
 // Every stage entered between two times (of `team`'s cases; empty: all), with the first
 // voice_of_child recorded in it. Audited as the view "voice".
 Result<std::vector<VoiceRow>> voice_report(Engine& engine, std::string_view as, Instant from, Instant to,
@@ -64,6 +84,10 @@ Result<std::vector<StrategyMeetingRow>> strategy_meetings_report(Engine& engine,
 // overall (no row when there are none) or per theme. Audited as the view "actions".
 Result<std::vector<ActionsRow>> actions_report(Engine& engine, std::string_view as, std::optional<Instant> as_of,
                                                bool by_theme);
+// Every improvement action of the cases in the user's scope (narrowed to `team`), by case, judged
+// as of `as_of`. Audited as the view "actions" with by=action.
+Result<std::vector<ActionRow>> action_list_report(Engine& engine, std::string_view as, std::optional<Instant> as_of,
+                                                  std::string_view team);
 
 // The JSON forms (CLI --json and export); field names are stable (docs/cli.md).
 // {"case", "team", "stage", "state", "stage_entered_at", "captured", "first_captured_at",
@@ -76,5 +100,9 @@ void to_json(nlohmann::json& out, const StrategyMeetingRow& row);
 void to_json(nlohmann::json& out, const StrategyMeetingTeamRow& row);
 // {"theme", "completed_on_time", "completed_late", "open_overdue", "open_on_track"}
 void to_json(nlohmann::json& out, const ActionsRow& row);
+// {"case", "team", "title", "theme", "owner", "target_date", "state", "due_at", "completed_at", "standing",
+//  "evidence": {"task_id", "by", "at", "description", "link"}, "audit_check": {"task_id", "by", "at", "effective",
+//  "note"}, "sign_off": {"task_id", "by", "at", "note"}}; each task null when none was recorded.
+void to_json(nlohmann::json& out, const ActionRow& row);
 
 }  // namespace casegate
