@@ -74,26 +74,40 @@ Result<CaseRecord> Engine::open_case(std::string_view as, const OpenCaseRequest&
       });
 }
 
+namespace {
+
+// "a team_manager", "an auditor".
+std::string with_article(std::string_view noun) {
+  const bool vowel = !noun.empty() && std::string_view("aeiou").find(noun.front()) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(noun);
+}
+
+}  // namespace
+
 Result<TaskReceipt> Engine::record_task(std::string_view as, const RecordTaskRequest& request) {
+  const TaskKindCatalogue& kinds = impl_->workflows.task_kinds();
+  // Worked out before the command queues, from the request alone: under group commit one thread
+  // runs a whole batch, and parsing, checking and hashing payloads is work any caller can do.
+  // Its outcome is used at the same point as before, so the checks keep their order.
+  const std::string payload_sha256 = sha256_hex(request.payload_json);
+  const Result<std::string> payload = kinds.validate_payload(request.kind, request.payload_json);
   return impl_->runner.audited<TaskReceipt>(
       as, "record", request.case_id, [&](const User& actor, AuditBuilder& audit) -> Result<TaskReceipt> {
         audit.detail.text("event", request.kind.substr(0, max_id_bytes));
-        audit.detail.text("payload_sha256", sha256_hex(request.payload_json));
+        audit.detail.text("payload_sha256", payload_sha256);
         auto record = impl_->case_for(actor, request.case_id, CaseRight::record, audit.detail);
         if (!record) return record.status();
         audit.detail.text("from", record->state);
         audit.detail.text("to", record->state);
-        const TaskKindCatalogue& kinds = impl_->workflows.task_kinds();
         const TaskKind* kind = kinds.find(request.kind);
         if (kind == nullptr) return Status::invalid_input("unknown task kind " + shown_name(request.kind));
         if (kind->recorded_only_by && *kind->recorded_only_by != actor.role)
-          return Status::refused(kind->name + " is recorded only by a " +
-                                 std::string(role_name(*kind->recorded_only_by)) + "; " + actor.id + " is " +
+          return Status::refused(kind->name + " is recorded only by " +
+                                 with_article(role_name(*kind->recorded_only_by)) + "; " + actor.id + " is " +
                                  std::string(role_name(actor.role)));
         if (!kind->recorded_only_by && actor.role != Role::social_worker && actor.role != Role::team_manager)
           return Status::refused(kind->name + " is a case task, recorded by a social_worker or team_manager; " +
                                  actor.id + " is " + std::string(role_name(actor.role)));
-        auto payload = kinds.validate_payload(request.kind, request.payload_json);
         if (!payload) return payload.status();
         Instant now = impl_->clock->now();
         Instant occurred = request.occurred_at.value_or(now);

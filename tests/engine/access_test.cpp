@@ -246,3 +246,20 @@ TEST_CASE("the live feed shows each user the entries of the cases they may see, 
   CHECK(f.engine->audit_feed(team_manager, -1, 10, true).status().code() == Code::invalid_input);
   CHECK(f.engine->audit_feed(team_manager, 0, 0, true).status().code() == Code::invalid_input);
 }
+
+TEST_CASE("a payload on a case the user may not see is denied before it is judged", "[engine][access]") {
+  EngineFixture f;
+  CaseId id = north_case(f);
+  for (const char* payload : {R"({"decision":)", R"({"decision":"no_further_action"})"}) {
+    auto attempt = f.engine->record_task(south_worker, RecordTaskRequest{id, "referral_decision", payload, {}});
+    CHECK(attempt.status().code() == Code::denied);
+    CHECK(attempt.status().message().find("payload") == std::string::npos);
+  }
+  // The user who may see it is told what is wrong with the payload, after the checks of the case.
+  auto malformed = f.engine->record_task(social_worker, RecordTaskRequest{id, "referral_decision", "{", {}});
+  CHECK(malformed.status().to_string() == "invalid_input: referral_decision: payload is not valid JSON");
+  // A kind the user's role may not record is refused as such, whatever its payload.
+  auto by_wrong_role = f.engine->record_task(social_worker, RecordTaskRequest{id, "audit_check", "{", {}});
+  CHECK(by_wrong_role.status().to_string() ==
+        "refused: audit_check is recorded only by an auditor; sw.jones is social_worker");
+}
