@@ -3,6 +3,7 @@
 #include <charconv>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "casegate/csv.hpp"
 #include "casegate/json.hpp"
@@ -218,13 +219,13 @@ HttpResponse failure(std::string_view code, const std::string& message, bool had
 
 // The protocol's outcome as HTTP.
 HttpResponse answer(const Route& route, const ProtocolResponse& reply, bool had_if_match) {
-  json body = json::parse(reply.json, nullptr, false);
   if (reply.code == 0 || route.command == "verify") {
     HttpResponse response;
     response.status = reply.code == 0 ? route.success : 200;
     response.body = reply.json;
     return response;
   }
+  json body = json::parse(reply.json, nullptr, false);
   if (body.is_object() && !body.contains("error")) {
     // A refusal with a result: the gate or the state said no (409), with what is missing.
     HttpResponse response = problem(409, "refused", reply.message);
@@ -483,7 +484,9 @@ HttpResponse handle(ApiContext& context, const HttpRequest& request) {
     response.route = route->pattern;
     response.user = *user;
     if (reply.replayed) response.headers.emplace_back("Idempotent-Replayed", "true");
-    if (reply.code != 0) return response;
+    // Only these answers give headers of their own, so only they are read back.
+    static const std::set<std::string, std::less<>> read_back{"open", "status", "fire", "events"};
+    if (reply.code != 0 || !read_back.contains(route->command)) return response;
     json body = json::parse(reply.json, nullptr, false);
     if (route->command == "open") {
       response.headers.emplace_back("Location", "/v1/cases/" + std::to_string(body.value("case", 0)));
