@@ -19,6 +19,7 @@ struct Globals {
   std::string as;
   bool json = false;
   std::string sync = "FULL";
+  std::string wal_checkpoint = "background";
   int busy_timeout_ms = 5000;
 };
 

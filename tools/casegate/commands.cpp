@@ -24,6 +24,7 @@ Result<std::unique_ptr<Engine>> open(const Globals& globals, const std::string& 
   else
     return Status::invalid_input("--sync must be FULL, NORMAL or OFF, not '" + globals.sync + "'");
   options.busy_timeout_ms = globals.busy_timeout_ms;
+  options.wal_checkpoint_in_background = globals.wal_checkpoint != "inline";
   return open_engine(db_path, options);
 }
 

@@ -133,6 +133,10 @@ void add_commands(CLI::App& app, const std::vector<Command>& table, Session& ses
   app.add_flag("--json", session.globals.json, "machine-readable output on stdout");
   app.add_option("--sync", session.globals.sync, "SQLite synchronous mode: FULL (default), NORMAL or OFF")
       ->check(CLI::IsMember({"FULL", "NORMAL", "OFF"}));
+  app.add_option("--wal-checkpoint", session.globals.wal_checkpoint,
+                 "SQLite: who copies the write-ahead log into the database file: background (default, a "
+                 "thread of the store's own) or inline (the committing thread, as SQLite does by itself)")
+      ->check(CLI::IsMember({"background", "inline"}));
   app.add_option("--busy-timeout-ms", session.globals.busy_timeout_ms,
                  "wait this long for another writer (default 5000)")
       ->check(CLI::Range(0, 600000));
