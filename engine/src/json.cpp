@@ -129,6 +129,14 @@ json text_or_null(const std::string& text) {
   return text.empty() ? json(nullptr) : json(text);
 }
 
+json export_row(const ExportTable& table, std::size_t row) {
+  json object = json::object();
+  const auto& values = table.rows[row];
+  for (std::size_t c = 0; c < values.size(); ++c)
+    object[table.columns[c]] = values[c] ? json(*values[c]) : json(nullptr);
+  return object;
+}
+
 json time_or_null(const std::optional<Instant>& at) {
   return at ? json(format_instant(*at)) : json(nullptr);
 }

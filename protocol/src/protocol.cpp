@@ -321,12 +321,7 @@ std::map<std::string, CommandSpec, std::less<>> manager_commands() {
                      return Status::invalid_input("field 'format' must be json here (CSV is the CLI's)");
                    json rows = json::array();
                    Status exported = e.export_table(as, table, [&](const ExportTable& chunk) {
-                     for (const auto& row : chunk.rows) {
-                       json object = json::object();
-                       for (std::size_t c = 0; c < row.size(); ++c)
-                         object[chunk.columns[c]] = row[c] ? json(*row[c]) : json(nullptr);
-                       rows.push_back(std::move(object));
-                     }
+                     for (std::size_t row = 0; row < chunk.rows.size(); ++row) rows.push_back(export_row(chunk, row));
                    });
                    return status_reply(exported, std::move(rows));
                  }};

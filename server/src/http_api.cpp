@@ -321,17 +321,14 @@ class ExportSource {
   std::string render(const ExportPage& page) {
     next_ = page.next;
     std::string text;
-    for (const auto& row : page.table.rows) {
+    for (std::size_t r = 0; r < page.table.rows.size(); ++r) {
       if (csv_) {
         std::vector<std::string> values;
-        for (const auto& value : row) values.push_back(value.value_or(""));
+        for (const auto& value : page.table.rows[r]) values.push_back(value.value_or(""));
         text += csv_row(values);
         continue;
       }
-      json object = json::object();
-      for (std::size_t c = 0; c < row.size(); ++c)
-        object[page.table.columns[c]] = row[c] ? json(*row[c]) : json(nullptr);
-      text += (any_row_ ? "," : "") + object.dump();
+      text += (any_row_ ? "," : "") + export_row(page.table, r).dump();
       any_row_ = true;
     }
     return text;

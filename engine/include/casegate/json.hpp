@@ -56,6 +56,8 @@ void to_json(nlohmann::json& out, const TimelinessReport& report);
 nlohmann::json time_or_null(const std::optional<Instant>& at);
 // The text, or null when it is empty.
 nlohmann::json text_or_null(const std::string& text);
+// Row `row` of an export as {column: value}, null for a null value: the JSON export's rows.
+nlohmann::json export_row(const ExportTable& table, std::size_t row);
 // {"key", "value", "default", "meaning"}
 void to_json(nlohmann::json& out, const SettingView& setting);
 
