@@ -187,7 +187,7 @@ Result<std::vector<ActionRow>> action_list_report(Engine& engine, std::string_vi
         if (!clocks) return clocks.status();
         for (const ClockRecord& clock : *clocks) {
           auto found = row_of.find(clock.case_id);
-          if (found == row_of.end()) continue;  // opened after the list was read
+          if (found == row_of.end()) continue;  // not listed: none expected, the reads share one transaction
           ActionRow& row = rows[found->second];
           row.due_at = clock.due_at;
           row.completed_at = clock.met_at;
