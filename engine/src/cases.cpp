@@ -74,16 +74,6 @@ Result<CaseRecord> Engine::open_case(std::string_view as, const OpenCaseRequest&
       });
 }
 
-namespace {
-
-// "a team_manager", "an auditor".
-std::string with_article(std::string_view noun) {
-  const bool vowel = !noun.empty() && std::string_view("aeiou").find(noun.front()) != std::string_view::npos;
-  return (vowel ? "an " : "a ") + std::string(noun);
-}
-
-}  // namespace
-
 Result<TaskReceipt> Engine::record_task(std::string_view as, const RecordTaskRequest& request) {
   const TaskKindCatalogue& kinds = impl_->workflows.task_kinds();
   // Worked out before the command queues, from the request alone: under group commit one thread

@@ -8,15 +8,10 @@
 
 #include "casegate/task_kinds.hpp"
 #include "casegate/utf8.hpp"
+#include "validation.hpp"
 
 namespace casegate {
 namespace {
-
-// "an owner", "a kind": the noun with its article, for messages.
-std::string article(const std::string& noun) {
-  bool vowel = !noun.empty() && std::string_view("aeiou").find(noun.front()) != std::string_view::npos;
-  return (vowel ? "an " : "a ") + noun;
-}
 
 bool contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
@@ -30,7 +25,7 @@ std::string unsatisfiable(const TaskKindCatalogue& kinds, const std::string& kin
     auto field = kinds.describe_field(kind, condition.field, condition.item_field);
     if (!field) return kind + "." + condition.field + " has no field '" + condition.item_field + "'";
     for (const auto& value : condition.values)
-      if (!contains(field->choices, value)) return "'" + value + "' is not " + article(condition.item_field);
+      if (!contains(field->choices, value)) return "'" + value + "' is not " + with_article(condition.item_field);
     return "";
   }
   auto field = kinds.describe_field(kind, condition.field);

@@ -8,6 +8,11 @@ std::string shown_name(std::string_view text) {
   return "'" + printable(text) + "'";
 }
 
+std::string with_article(std::string_view noun) {
+  const bool vowel = !noun.empty() && std::string_view("aeiou").find(noun.front()) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(noun);
+}
+
 Status check_identifier(std::string_view what, std::string_view id) {
   if (id.empty()) return Status::invalid_input(std::string(what) + " must not be empty");
   if (id.size() > max_id_bytes)

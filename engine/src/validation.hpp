@@ -26,6 +26,8 @@ Status check_identifier(std::string_view what, std::string_view id);
 Status check_text(std::string_view what, std::string_view text, bool required);
 
 std::string case_name(CaseId id);
+// The noun with its article, for messages: "a team_manager", "an auditor".
+std::string with_article(std::string_view noun);
 std::string join(const std::vector<std::string>& items);
 // Each requirement described, joined with "; ".
 std::string describe_all(const std::vector<Requirement>& missing);
