@@ -79,6 +79,14 @@ void WalCheckpointer::after_commit(sqlite3* db, const char* schema, int pages_in
     return;
   }
   if (pages_in_log >= thresholds_.writer_at) {
+    // A copy under way on the other thread would leave ours busy. It usually ends within a few
+    // commits, and they need not wait for it; but a busy disk can hold its syncs up for as long
+    // as the log takes to double, and past that the commit waits for it and then copies the rest.
+    std::unique_lock copy(copying_, std::defer_lock);
+    if (pages_in_log >= 2 * thresholds_.writer_at)
+      copy.lock();
+    else if (!copy.try_lock())
+      return;
     checkpoint(db, schema);
     return;
   }
@@ -100,7 +108,10 @@ void WalCheckpointer::run() {
     if (stopping_) return;
     requested_ = false;
     lock.unlock();
-    checkpoint(checkpointing_->handle(), "main");
+    {
+      std::lock_guard copy(copying_);
+      checkpoint(checkpointing_->handle(), "main");
+    }
     lock.lock();
   }
 }

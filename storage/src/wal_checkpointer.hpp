@@ -11,7 +11,9 @@
 // The log starts again from its first page only when a commit finds it copied in full, which a
 // checkpoint beside a busy writer seldom leaves. So once the log holds `writer_at` pages, the
 // committing thread copies what is left itself (a few pages), and the next commit starts the log
-// again: the log stays under `writer_at` pages and a little more.
+// again: the log stays under `writer_at` pages and a little more. While the other thread is
+// copying, commits go on; if its syncs are held up until the log holds twice `writer_at` pages,
+// the committing thread waits for them, so the log stays under that however slow the disk.
 #include <sqlite3.h>
 
 #include <condition_variable>
@@ -58,6 +60,7 @@ class WalCheckpointer {
   std::condition_variable wanted_;
   bool requested_ = false;
   bool stopping_ = false;
+  std::mutex copying_;  // held by whichever thread is copying the log
   std::thread thread_;
 };
 
